@@ -16,7 +16,10 @@ public final class Zoo {
 
     private static final List<Entry> ENTRIES = List.of(
             new Entry("resnet18", "classification", "He et al. 2016", 11.7, 1.8),
-            new Entry("resnet50", "classification", "He et al. 2016", 25.6, 4.1));
+            new Entry("resnet50", "classification", "He et al. 2016", 25.6, 4.1),
+            new Entry("mobilenetv2", "classification", "Sandler et al. 2018", 3.5, 0.3),
+            new Entry("bert-base", "language", "Devlin et al. 2019", 110, 11.2),
+            new Entry("bert-tiny", "language", "Turc et al. 2019", 4.4, 0.1));
 
     private Zoo() {}
 
@@ -28,6 +31,9 @@ public final class Zoo {
         return switch (name) {
             case "resnet18" -> ResNet.build(name, new int[] {2, 2, 2, 2}, false, batch, seed);
             case "resnet50" -> ResNet.build(name, new int[] {3, 4, 6, 3}, true, batch, seed);
+            case "mobilenetv2" -> MobileNetV2.build(name, batch, seed);
+            case "bert-base" -> Bert.build(name, Bert.BASE, batch, 128, seed);
+            case "bert-tiny" -> Bert.build(name, Bert.TINY, batch, 128, seed);
             default -> throw new ModelException("unknown zoo model '" + name + "' (known: "
                     + String.join(", ", ENTRIES.stream().map(Entry::name).toList()) + ")");
         };
