@@ -17,6 +17,7 @@ public final class Passes {
                 new ConstantFolding(opsets, inputTypes),
                 new DeadCodeElimination(),
                 new BatchNormFolding(),
+                new GeluFusion(),
                 new ActivationFusion(),
                 new DeadCodeElimination());
     }

@@ -72,4 +72,29 @@ class PassesGoldenTest {
                 """, GraphText.of(g));
         assertEquals(0, g.initializers().size());
     }
+
+    @Test
+    void erfFormGeluBecomesOneNodeInEitherAssociation() {
+        for (boolean halfFirst : new boolean[] {false, true}) {
+            GraphBuilder b = new GraphBuilder("g", 1);
+            String x = b.input("x", DataType.FLOAT, 2, 8);
+            String y = b.nodeNamed("div", "Div", List.of(x, b.constant("sqrt2", dev.cotenant.ir.Tensor.scalar(1.4142135f))), Map.of());
+            y = b.nodeNamed("erf", "Erf", List.of(y), Map.of());
+            y = b.nodeNamed("add", "Add", List.of(y, b.constant("one", dev.cotenant.ir.Tensor.scalar(1f))), Map.of());
+            String half = b.constant("half", dev.cotenant.ir.Tensor.scalar(0.5f));
+            if (halfFirst) {
+                String xh = b.nodeNamed("mulhalf", "Mul", List.of(x, half), Map.of());
+                y = b.nodeNamed("mul", "Mul", List.of(xh, y), Map.of());
+            } else {
+                y = b.nodeNamed("mul", "Mul", List.of(x, y), Map.of());
+                y = b.nodeNamed("mulhalf", "Mul", List.of(y, half), Map.of());
+            }
+            b.output(y);
+            assertEquals("""
+                    input x: float[2,8]
+                    %s = dev.cotenant::Gelu(x)
+                    output %s
+                    """.formatted(y, y), GraphText.of(new GeluFusion().apply(b.build())), "half first: " + halfFirst);
+        }
+    }
 }
