@@ -44,8 +44,9 @@ class ConformanceTest {
         Path data = dataFolder();
         if (data == null || !Files.isDirectory(data)) {
             String where = data == null ? "(no folder given)" : data.toAbsolutePath().normalize().toString();
-            return Stream.of(DynamicTest.dynamicTest("ONNX conformance data", () -> Assumptions.abort(
-                    "ONNX conformance data not found at " + where + "; set COTENANT_ONNX_DATA")));
+            String reason = "ONNX conformance data not found at " + where + "; set COTENANT_ONNX_DATA";
+            System.err.println("WARNING: " + reason);
+            return Stream.of(DynamicTest.dynamicTest("ONNX conformance data", () -> Assumptions.abort(reason)));
         }
         String regex = System.getProperty("cotenant.conformance.filter");
         Predicate<String> filter = regex == null || regex.isBlank() ? name -> true : Pattern.compile(regex).asPredicate();
