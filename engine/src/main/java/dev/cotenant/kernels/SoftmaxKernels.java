@@ -33,13 +33,14 @@ public final class SoftmaxKernels {
             for (; i < n; i++) {
                 sum += (float) Math.exp(x[xo + i] - max);
             }
-            float shift = max + (float) Math.log(sum);
-            FloatVector vs = FloatVector.broadcast(S, shift);
+            // (x - max) - log(sum), not x - (max + log(sum)): the latter rounds away small results
+            float logSum = (float) Math.log(sum);
+            FloatVector vs = FloatVector.broadcast(S, logSum);
             for (i = 0; i < bound; i += W) {
-                FloatVector.fromArray(S, x, xo + i).sub(vs).intoArray(y, yo + i);
+                FloatVector.fromArray(S, x, xo + i).sub(vmax).sub(vs).intoArray(y, yo + i);
             }
             for (; i < n; i++) {
-                y[yo + i] = x[xo + i] - shift;
+                y[yo + i] = (x[xo + i] - max) - logSum;
             }
             return;
         }
