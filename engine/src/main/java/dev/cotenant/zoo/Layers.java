@@ -80,4 +80,26 @@ final class Layers {
         String bias = b.uniform(name + ".bias", -0.01f, 0.01f, out);
         return b.nodeNamed(name, "Gemm", List.of(x, w, bias), Map.of("transB", i(1)));
     }
+
+    /** Conv with a bias input, as a network's last (linear) layer has it. */
+    String convBias(String x, int cin, int cout, int k, int stride, int pad) {
+        String name = b.fresh("conv");
+        String w = b.normal(name + ".weight", (float) Math.sqrt(2.0 / (cin * k * k)), cout, cin, k, k);
+        String bias = b.uniform(name + ".bias", -0.01f, 0.01f, cout);
+        return b.nodeNamed(name, "Conv", List.of(x, w, bias), Map.of("kernel_shape", ints(k, k), "strides", ints(stride, stride),
+                "pads", ints(pad, pad, pad, pad)));
+    }
+
+    String leakyRelu(String x, float alpha) {
+        return b.node("LeakyRelu", List.of(x), Map.of("alpha", f(alpha)));
+    }
+
+    /** SiLU / swish, {@code x * sigmoid(x)}, as exported before opsets had it as one operator. */
+    String swish(String x) {
+        return b.node("Mul", x, b.node("Sigmoid", x));
+    }
+
+    String concat(int axis, String... xs) {
+        return b.node("Concat", List.of(xs), Map.of("axis", i(axis)));
+    }
 }

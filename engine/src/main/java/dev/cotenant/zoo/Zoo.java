@@ -19,7 +19,11 @@ public final class Zoo {
             new Entry("resnet50", "classification", "He et al. 2016", 25.6, 4.1),
             new Entry("mobilenetv2", "classification", "Sandler et al. 2018", 3.5, 0.3),
             new Entry("bert-base", "language", "Devlin et al. 2019", 110, 11.2),
-            new Entry("bert-tiny", "language", "Turc et al. 2019", 4.4, 0.1));
+            new Entry("bert-tiny", "language", "Turc et al. 2019", 4.4, 0.1),
+            new Entry("vgg16", "classification", "Simonyan and Zisserman 2015", 138.4, 15.5),
+            new Entry("efficientnet-b0", "classification", "Tan and Le 2019", 5.3, 0.39),
+            new Entry("yolov4-tiny", "detection", "Bochkovskiy et al. 2020", 6.1, 3.5),
+            new Entry("unet", "segmentation", "Ronneberger et al. 2015 (base 64: 31.0 M)", 7.8, 0));
 
     private Zoo() {}
 
@@ -34,6 +38,10 @@ public final class Zoo {
             case "mobilenetv2" -> MobileNetV2.build(name, batch, seed);
             case "bert-base" -> Bert.build(name, Bert.BASE, batch, 128, seed);
             case "bert-tiny" -> Bert.build(name, Bert.TINY, batch, 128, seed);
+            case "vgg16" -> Vgg.build(name, batch, seed);
+            case "efficientnet-b0" -> EfficientNet.build(name, batch, seed);
+            case "yolov4-tiny", "yolo" -> YoloTiny.build("yolov4-tiny", batch, seed);
+            case "unet", "segmentation" -> UNet.build("unet", 32, 21, 256, batch, seed);
             default -> throw new ModelException("unknown zoo model '" + name + "' (known: "
                     + String.join(", ", ENTRIES.stream().map(Entry::name).toList()) + ")");
         };

@@ -1,0 +1,145 @@
+package dev.cotenant.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels of the {@link Activation}s. Each kind has its own loop (a shared loop calling
+ * a per-kind function would see many kinds at one call site and stop being inlined, which boxes
+ * every vector). Tails shorter than a vector go through the scalar reference.
+ */
+final class ActivationKernels {
+
+    private ActivationKernels() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int W = S.length();
+
+    static void apply(Activation f, float[] src, int so, float[] dst, int dOff, int n) {
+        int bound = S.loopBound(n);
+        int i = 0;
+        switch (f) {
+            case Activation.Relu r -> {
+                for (; i < bound; i += W) {
+                    FloatVector.fromArray(S, src, so + i).max(0f).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.LeakyRelu l -> {
+                float a = l.alpha();
+                for (; i < bound; i += W) {
+                    FloatVector v = FloatVector.fromArray(S, src, so + i);
+                    v.blend(v.mul(a), v.compare(VectorOperators.LT, 0f)).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.Clip c -> {
+                float lo = c.min();
+                float hi = c.max();
+                for (; i < bound; i += W) {
+                    FloatVector v = FloatVector.fromArray(S, src, so + i);
+                    // max/min propagate NaN, so a NaN input stays NaN as in the reference.
+                    v.max(lo).min(hi).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.Sigmoid s -> {
+                for (; i < bound; i += W) {
+                    sigmoid(FloatVector.fromArray(S, src, so + i)).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.Tanh t -> {
+                for (; i < bound; i += W) {
+                    FloatVector.fromArray(S, src, so + i).lanewise(VectorOperators.TANH).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.HardSigmoid h -> {
+                float a = h.alpha();
+                float b = h.beta();
+                for (; i < bound; i += W) {
+                    FloatVector.fromArray(S, src, so + i).mul(a).add(b).max(0f).min(1f).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.HardSwish h -> {
+                for (; i < bound; i += W) {
+                    FloatVector v = FloatVector.fromArray(S, src, so + i);
+                    v.mul(v.mul(1f / 6).add(0.5f).max(0f).min(1f)).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.Elu e -> {
+                float a = e.alpha();
+                for (; i < bound; i += W) {
+                    FloatVector v = FloatVector.fromArray(S, src, so + i);
+                    v.blend(v.lanewise(VectorOperators.EXPM1).mul(a), v.compare(VectorOperators.LT, 0f)).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.Selu s -> {
+                float a = s.alpha();
+                float g = s.gamma();
+                for (; i < bound; i += W) {
+                    FloatVector v = FloatVector.fromArray(S, src, so + i);
+                    v.blend(v.lanewise(VectorOperators.EXPM1).mul(a), v.compare(VectorOperators.LE, 0f)).mul(g).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.Softplus s -> {
+                for (; i < bound; i += W) {
+                    softplus(FloatVector.fromArray(S, src, so + i)).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.Softsign s -> {
+                for (; i < bound; i += W) {
+                    FloatVector v = FloatVector.fromArray(S, src, so + i);
+                    v.div(v.abs().add(1f)).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.Gelu g when g.tanhApproximation() -> {
+                float k = (float) Math.sqrt(2 / Math.PI);
+                for (; i < bound; i += W) {
+                    FloatVector v = FloatVector.fromArray(S, src, so + i);
+                    FloatVector inner = v.mul(v).mul(0.044715f).add(1f).mul(v).mul(k);
+                    v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.Gelu g -> {
+                float r = (float) (1 / Math.sqrt(2));
+                for (; i < bound; i += W) {
+                    FloatVector v = FloatVector.fromArray(S, src, so + i);
+                    v.mul(0.5f).mul(UnaryMath.onePlusErf(v.mul(r))).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.ThresholdedRelu t -> {
+                float a = t.alpha();
+                for (; i < bound; i += W) {
+                    FloatVector v = FloatVector.fromArray(S, src, so + i);
+                    v.blend(0f, v.compare(VectorOperators.GT, a).not()).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.Celu c -> {
+                float a = c.alpha();
+                float inv = 1 / a;
+                for (; i < bound; i += W) {
+                    FloatVector v = FloatVector.fromArray(S, src, so + i);
+                    FloatVector neg = v.mul(inv).lanewise(VectorOperators.EXPM1).mul(a).min(0f);
+                    v.max(0f).add(neg).intoArray(dst, dOff + i);
+                }
+            }
+            case Activation.Mish m -> {
+                for (; i < bound; i += W) {
+                    FloatVector v = FloatVector.fromArray(S, src, so + i);
+                    v.mul(softplus(v).lanewise(VectorOperators.TANH)).intoArray(dst, dOff + i);
+                }
+            }
+        }
+        for (; i < n; i++) {
+            dst[dOff + i] = (float) ActivationReference.at(f, src[so + i]);
+        }
+    }
+
+    /** 1 / (1 + exp(-x)): exp overflows to infinity for very negative x, giving the right 0. */
+    static FloatVector sigmoid(FloatVector v) {
+        return v.broadcast(1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+    }
+
+    /** log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)), which neither overflows nor loses small values. */
+    static FloatVector softplus(FloatVector v) {
+        return v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+    }
+}
