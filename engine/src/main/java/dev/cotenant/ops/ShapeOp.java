@@ -45,6 +45,11 @@ final class ShapeOp {
         }
 
         @Override
+        public boolean readsInputValues() {
+            return false;
+        }
+
+        @Override
         public void run(Tensor[] inputs, Tensor[] outputs, Workers workers) {
             Tensor o = outputs[0];
             System.arraycopy(dims, 0, o.longs(), o.offset(), dims.length);
