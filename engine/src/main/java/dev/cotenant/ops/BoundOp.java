@@ -30,4 +30,13 @@ public interface BoundOp {
     default int aliasOf() {
         return -1;
     }
+
+    /**
+     * Whether the outputs depend on the input values, not only on the input types. An operator
+     * that answers false (Shape) never reads its inputs in {@code run} (they may be null there),
+     * so a plan can compute its outputs once, when binding, even for inputs known only at run time.
+     */
+    default boolean readsInputValues() {
+        return true;
+    }
 }

@@ -81,7 +81,7 @@ final class Evaluation {
                     types.put(n.outputs().get(i), b.outputTypes().get(i));
                 }
             }
-            if (allKnown && deterministic(n)) {
+            if ((allKnown || !b.readsInputValues()) && deterministic(n)) {
                 Tensor[] ins = inValues.toArray(Tensor[]::new);
                 Tensor[] outs = new Tensor[n.outputs().size()];
                 for (int i = 0; i < outs.length; i++) {

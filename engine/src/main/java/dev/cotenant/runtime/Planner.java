@@ -82,7 +82,7 @@ public final class Planner {
                     types.put(node.outputs().get(i), b.outputTypes().get(i));
                 }
             }
-            if (Binder.deterministic(node) && allKnown(node, known)) {
+            if (Binder.deterministic(node) && (allKnown(node, known) || !b.readsInputValues())) {
                 Tensor[] ins = node.inputs().stream().map(n -> n.isEmpty() ? null : known.get(n)).toArray(Tensor[]::new);
                 Tensor[] outs = Binder.allocateOutputs(node, b);
                 b.run(ins, outs, Workers.single());

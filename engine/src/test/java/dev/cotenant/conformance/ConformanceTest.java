@@ -19,12 +19,14 @@ import org.junit.jupiter.api.TestFactory;
  *
  * <p>The folder is the system property {@code cotenant.onnx.data} (set by the build) or the
  * environment variable {@code COTENANT_ONNX_DATA}; {@code -Dcotenant.conformance.filter=REGEX}
- * runs only the cases whose names it finds a match in. Without data, one test says so and is
+ * runs only the cases whose names it finds a match in, {@code -Dcotenant.conformance.timeout=SECONDS}
+ * limits each case (300 by default). Without data, one test says so and is
  * skipped: the suite never passes for lack of data.
  */
 class ConformanceTest {
 
-    private static final Conformance RUNNER = new Conformance();
+    private static final Conformance RUNNER = new Conformance(Math.min(2, Runtime.getRuntime().availableProcessors()),
+            java.time.Duration.ofSeconds(Long.getLong("cotenant.conformance.timeout", 300)));
 
     @AfterAll
     static void close() {
@@ -44,8 +46,9 @@ class ConformanceTest {
         Path data = dataFolder();
         if (data == null || !Files.isDirectory(data)) {
             String where = data == null ? "(no folder given)" : data.toAbsolutePath().normalize().toString();
-            return Stream.of(DynamicTest.dynamicTest("ONNX conformance data", () -> Assumptions.abort(
-                    "ONNX conformance data not found at " + where + "; set COTENANT_ONNX_DATA")));
+            String reason = "ONNX conformance data not found at " + where + "; set COTENANT_ONNX_DATA";
+            System.err.println("WARNING: " + reason);
+            return Stream.of(DynamicTest.dynamicTest("ONNX conformance data", () -> Assumptions.abort(reason)));
         }
         String regex = System.getProperty("cotenant.conformance.filter");
         Predicate<String> filter = regex == null || regex.isBlank() ? name -> true : Pattern.compile(regex).asPredicate();

@@ -1,0 +1,82 @@
+package dev.cotenant.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Softmax and log-softmax of one contiguous FP32 row, numerically stable (the row's maximum is
+ * subtracted before exponentiating, so no exp overflows), with a scalar reference twin.
+ */
+public final class SoftmaxKernels {
+
+    private SoftmaxKernels() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int W = S.length();
+
+    /** Writes softmax (or log-softmax) of {@code x[xo, xo + n)} into {@code y[yo, yo + n)}. */
+    public static void row(float[] x, int xo, float[] y, int yo, int n, boolean log) {
+        if (n == 0) {
+            return;
+        }
+        float max = ReduceKernels.row(ReduceKernels.Combine.MAX, x, xo, n);
+        int bound = S.loopBound(n);
+        FloatVector vmax = FloatVector.broadcast(S, max);
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        if (log) {
+            for (; i < bound; i += W) {
+                acc = acc.add(FloatVector.fromArray(S, x, xo + i).sub(vmax).lanewise(VectorOperators.EXP));
+            }
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) {
+                sum += (float) Math.exp(x[xo + i] - max);
+            }
+            // (x - max) - log(sum), not x - (max + log(sum)): the latter rounds away small results
+            float logSum = (float) Math.log(sum);
+            FloatVector vs = FloatVector.broadcast(S, logSum);
+            for (i = 0; i < bound; i += W) {
+                FloatVector.fromArray(S, x, xo + i).sub(vmax).sub(vs).intoArray(y, yo + i);
+            }
+            for (; i < n; i++) {
+                y[yo + i] = (x[xo + i] - max) - logSum;
+            }
+            return;
+        }
+        for (; i < bound; i += W) {
+            FloatVector e = FloatVector.fromArray(S, x, xo + i).sub(vmax).lanewise(VectorOperators.EXP);
+            e.intoArray(y, yo + i);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[xo + i] - max);
+            y[yo + i] = e;
+            sum += e;
+        }
+        float inv = 1 / sum;
+        FloatVector vinv = FloatVector.broadcast(S, inv);
+        for (i = 0; i < bound; i += W) {
+            FloatVector.fromArray(S, y, yo + i).mul(vinv).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] *= inv;
+        }
+    }
+
+    /** The scalar twin of {@link #row}, in double precision. */
+    public static void rowReference(float[] x, int xo, float[] y, int yo, int n, boolean log) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, x[xo + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += Math.exp(x[xo + i] - max);
+        }
+        for (int i = 0; i < n; i++) {
+            y[yo + i] = (float) (log ? x[xo + i] - max - Math.log(sum) : Math.exp(x[xo + i] - max) / sum);
+        }
+    }
+}
