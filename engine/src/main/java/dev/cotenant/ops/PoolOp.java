@@ -23,7 +23,8 @@ final class PoolOp {
     private PoolOp() {}
 
     /** Per-axis tables: the first tap, the end of the taps and the tap count for each output position. */
-    private record Axis(int in, int out, int stride, int dilation, int pad, int[] lo, int[] hi, int[] padded) {
+    private record Axis(int in, int out, int k, int stride, int dilation, int pad, int[] lo, int[] hi, int[] padded,
+                        int[] tapLo, int[] tapHi) {
 
         static Axis of(int in, int out, int k, int s, int d, int pb, int pe) {
             int[] lo = new int[out];
@@ -50,11 +51,21 @@ final class PoolOp {
                 }
                 padded[o] = c;
             }
-            return new Axis(in, out, s, d, pb, lo, hi, padded);
+            // For each tap, the output positions whose input position is inside the input.
+            int[] tapLo = new int[k];
+            int[] tapHi = new int[k];
+            for (int t = 0; t < k; t++) {
+                int shift = t * d - pb;
+                int l = shift >= 0 ? 0 : (-shift + s - 1) / s;
+                int h = in - 1 - shift < 0 ? 0 : (in - 1 - shift) / s + 1;
+                tapLo[t] = Math.min(l, out);
+                tapHi[t] = Math.max(tapLo[t], Math.min(h, out));
+            }
+            return new Axis(in, out, k, s, d, pb, lo, hi, padded, tapLo, tapHi);
         }
 
         static Axis unit() {
-            return new Axis(1, 1, 1, 1, 0, new int[] {0}, new int[] {1}, new int[] {1});
+            return new Axis(1, 1, 1, 1, 1, 0, new int[] {0}, new int[] {1}, new int[] {1}, new int[] {0}, new int[] {1});
         }
     }
 
@@ -125,11 +136,62 @@ final class PoolOp {
             Tensor idx = out.length > 1 ? out[1] : null;
             workers.parallelFor(planes, Math.max(1, 16384 / Math.max(1, outPlane)), (s, e) -> {
                 for (int p = s; p < e; p++) {
-                    plane(x, xo + p * inPlane, y, yo + p * outPlane, idx, p * outPlane, p * inPlane);
+                    if (idx == null) {
+                        rows(x, xo + p * inPlane, y, yo + p * outPlane);
+                    } else {
+                        plane(x, xo + p * inPlane, y, yo + p * outPlane, idx, p * outPlane, p * inPlane);
+                    }
                 }
             });
         }
 
+        /**
+         * One plane, an output row at a time: each valid tap of the window sweeps the whole row
+         * with a long, simple inner loop (windows are a handful of taps; loops that short cost
+         * more in loop overhead than in work).
+         */
+        private void rows(float[] x, int xo, float[] y, int yo) {
+            Axis ad = axes[0], ah = axes[1], aw = axes[2];
+            int hw = ah.in * aw.in;
+            boolean max = kind == Kind.MAX;
+            int s = aw.stride;
+            for (int od = 0; od < ad.out; od++) {
+                for (int oh = 0; oh < ah.out; oh++) {
+                    int yr = yo + (od * ah.out + oh) * aw.out;
+                    java.util.Arrays.fill(y, yr, yr + aw.out, max ? Float.NEGATIVE_INFINITY : 0f);
+                    for (int kd = ad.lo[od]; kd < ad.hi[od]; kd++) {
+                        int dpos = od * ad.stride - ad.pad + kd * ad.dilation;
+                        for (int kh = ah.lo[oh]; kh < ah.hi[oh]; kh++) {
+                            int hpos = oh * ah.stride - ah.pad + kh * ah.dilation;
+                            int xr = xo + dpos * hw + hpos * aw.in;
+                            for (int kw = 0; kw < aw.k; kw++) {
+                                int src = xr + kw * aw.dilation - aw.pad;
+                                int lo = aw.tapLo[kw];
+                                int hi = aw.tapHi[kw];
+                                if (max) {
+                                    for (int o = lo; o < hi; o++) {
+                                        y[yr + o] = Math.max(y[yr + o], x[src + o * s]);
+                                    }
+                                } else {
+                                    for (int o = lo; o < hi; o++) {
+                                        y[yr + o] += x[src + o * s];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    if (!max) {
+                        int cdh = includePad ? ad.padded[od] * ah.padded[oh] : (ad.hi[od] - ad.lo[od]) * (ah.hi[oh] - ah.lo[oh]);
+                        for (int o = 0; o < aw.out; o++) {
+                            int count = cdh * (includePad ? aw.padded[o] : aw.hi[o] - aw.lo[o]);
+                            y[yr + o] = count == 0 ? 0f : y[yr + o] / count;
+                        }
+                    }
+                }
+            }
+        }
+
+        /** One plane, window by window, tracking where each maximum came from (MaxPool's Indices). */
         private void plane(float[] x, int xo, float[] y, int yo, Tensor idx, int idxOff, int planeBase) {
             Axis ad = axes[0], ah = axes[1], aw = axes[2];
             int hw = ah.in * aw.in;
@@ -145,16 +207,23 @@ final class PoolOp {
                         if (kind == Kind.MAX) {
                             float best = Float.NEGATIVE_INFINITY;
                             int at = -1;
-                            for (int kd = ad.lo[od]; kd < ad.hi[od]; kd++) {
+                            int kd0 = ad.lo[od], kd1 = ad.hi[od], kh0 = ah.lo[oh], kh1 = ah.hi[oh], kw0 = aw.lo[ow], kw1 = aw.hi[ow];
+                            for (int kd = kd0; kd < kd1; kd++) {
                                 int dpos = sd + kd * ad.dilation;
-                                for (int kh = ah.lo[oh]; kh < ah.hi[oh]; kh++) {
-                                    int row = dpos * hw + (sh + kh * ah.dilation) * aw.in;
-                                    for (int kw = aw.lo[ow]; kw < aw.hi[ow]; kw++) {
-                                        int pos = row + sw + kw * aw.dilation;
-                                        float v = x[xo + pos];
-                                        if (v > best || at < 0) {
-                                            best = v;
-                                            at = pos;
+                                for (int kh = kh0; kh < kh1; kh++) {
+                                    int row = xo + dpos * hw + (sh + kh * ah.dilation) * aw.in + sw;
+                                    if (ix == null) {
+                                        // Branch-free: on real data the comparison is a coin toss.
+                                        for (int kw = kw0; kw < kw1; kw++) {
+                                            best = Math.max(best, x[row + kw * aw.dilation]);
+                                        }
+                                    } else {
+                                        for (int kw = kw0; kw < kw1; kw++) {
+                                            float v = x[row + kw * aw.dilation];
+                                            if (v > best || at < 0) {
+                                                best = v;
+                                                at = row - xo + kw * aw.dilation;
+                                            }
                                         }
                                     }
                                 }
