@@ -152,9 +152,41 @@ final class ConvOp {
         }
     }
 
-    /** Depthwise convolution by the direct kernel. */
-    private record Depthwise(List<TensorType> outputTypes, Im2col.Geometry g, float[] weights, boolean weightsKnown,
-                             float[] bias, boolean biasKnown, GemmEpilogue ep, Cost cost) implements BoundOp {
+    /** Depthwise convolution by the direct kernel; per-thread row buffers are made on the first run. */
+    private static final class Depthwise implements BoundOp {
+        private final List<TensorType> outputTypes;
+        private final Im2col.Geometry g;
+        private final ConvDepthwise.Taps taps;
+        private final float[] weights;
+        private final boolean weightsKnown;
+        private final float[] bias;
+        private final boolean biasKnown;
+        private final GemmEpilogue ep;
+        private final Cost cost;
+        private float[][] scratch = new float[0][];
+
+        Depthwise(List<TensorType> outputTypes, Im2col.Geometry g, float[] weights, boolean weightsKnown, float[] bias,
+                  boolean biasKnown, GemmEpilogue ep, Cost cost) {
+            this.outputTypes = outputTypes;
+            this.g = g;
+            this.taps = ConvDepthwise.Taps.of(g);
+            this.weights = weights;
+            this.weightsKnown = weightsKnown;
+            this.bias = bias;
+            this.biasKnown = biasKnown;
+            this.ep = ep;
+            this.cost = cost;
+        }
+
+        @Override
+        public List<TensorType> outputTypes() {
+            return outputTypes;
+        }
+
+        @Override
+        public Cost cost() {
+            return cost;
+        }
 
         @Override
         public void run(Tensor[] in, Tensor[] out, Workers workers) {
@@ -164,8 +196,11 @@ final class ConvOp {
             if (!biasKnown) {
                 copy(in[2], bias);
             }
-            ConvDepthwise.run(in[0].floats(), in[0].offset(), in[0].dim(0), g, weights, in.length > 2 && in[2] != null ? bias : null,
-                    ep.activation() == null ? null : ep, out[0].floats(), out[0].offset(), workers);
+            if (scratch.length < workers.threads()) {
+                scratch = new float[workers.threads()][taps.scratchSize()];
+            }
+            ConvDepthwise.run(in[0].floats(), in[0].offset(), in[0].dim(0), g, taps, weights, in.length > 2 && in[2] != null ? bias : null,
+                    ep.activation() == null ? null : ep, out[0].floats(), out[0].offset(), scratch, workers);
         }
     }
 
