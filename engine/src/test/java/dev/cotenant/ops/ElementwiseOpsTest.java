@@ -281,4 +281,23 @@ class ElementwiseOpsTest {
         Tensor s = run("Div", 14, Map.of(), h, Tensor.allocate(DataType.FLOAT16, 1));
         assertEquals(Float.POSITIVE_INFINITY, s.floats()[0]);
     }
+
+    @Test
+    void stridedSoftmaxMatchesDoublePrecision() {
+        Random r = new Random(12);
+        Tensor x = random(r, 2, 5, 300);
+        Tensor d = Tensor.allocate(DataType.DOUBLE, 2, 5, 300);
+        for (int i = 0; i < x.size(); i++) {
+            d.doubles()[i] = x.floats()[i];
+        }
+        for (String op : new String[] {"Softmax", "LogSoftmax"}) {
+            try (Workers two = Workers.create(2)) {
+                Tensor f = run(op, 13, Map.of("axis", new Attribute.Int(1)), true, two, x)[0];
+                Tensor e = run(op, 13, Map.of("axis", new Attribute.Int(1)), d);
+                for (int i = 0; i < f.size(); i++) {
+                    assertEquals(e.doubles()[i], f.floats()[i], 1e-6 * Math.max(1, Math.abs(e.doubles()[i])), op + " at " + i);
+                }
+            }
+        }
+    }
 }
