@@ -1,0 +1,196 @@
+package dev.cotenant.kernels;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Single-precision matrix multiply, {@code C = A . B} (plus an epilogue), on packed operands.
+ *
+ * <p>Design. Both operands are packed whole before the multiply: A into panels of {@link #MR} rows
+ * stored k-major ({@code MR} values per k step), B into panels of {@link #NR} columns stored k-major
+ * ({@code NR} values per k step), each zero-padded to a whole panel. A constant operand (weights) is
+ * packed once when an operator binds; the other is packed per run into a buffer also allocated at
+ * bind time, and convolution writes its im2col columns straight into B's layout, so no separate
+ * packing pass exists there.
+ *
+ * <p>The multiply follows the classic GotoBLAS blocking. The output is cut into macro tiles of
+ * {@code MC x NC}; a tile walks K in blocks of {@code KC}, and within a block runs the micro-kernel
+ * over every (row panel, column panel) pair with column panels outer. A {@code KC x NR} B panel
+ * (16 KiB) then stays in L1 while the row panels stream past it, and the {@code MC x KC} slice of A
+ * stays in L2 across the column panels. Macro tiles are independent, so threads share them out;
+ * their size shrinks for small problems so both cores get work. Accumulation over K blocks goes
+ * through C; the epilogue (bias, activation) runs on the last K block while the tile is in
+ * registers.
+ */
+public final class Sgemm {
+
+    /** Rows per packed A panel. */
+    public static final int MR = SgemmKernel.MR;
+    /** Columns per packed B panel. */
+    public static final int NR = SgemmKernel.NR;
+
+    static final int KC = 256;
+    static final int MC = 32 * MR;
+    static final int NC = 24 * NR;
+
+    private Sgemm() {}
+
+    /** Floats a packed {@code m x k} A needs. */
+    public static int packedASize(int m, int k) {
+        return Math.multiplyExact(panels(m, MR) * MR, Math.max(k, 1));
+    }
+
+    /** Floats a packed {@code k x n} B needs. */
+    public static int packedBSize(int k, int n) {
+        return Math.multiplyExact(panels(n, NR) * NR, Math.max(k, 1));
+    }
+
+    static int panels(int n, int width) {
+        return (n + width - 1) / width;
+    }
+
+    /**
+     * Packs {@code alpha * A} for an {@code m x k} A, read from {@code a} at {@code off} with row
+     * stride {@code lda}, or transposed ({@code A[i][p] = a[off + p * lda + i]}).
+     */
+    public static void packA(float[] a, int off, int lda, boolean trans, int m, int k, float alpha, float[] dst, int dstOff, Workers w) {
+        int np = panels(m, MR);
+        w.parallelFor(np, Math.max(1, 16384 / Math.max(1, k * MR)), (s, e) -> {
+            for (int q = s; q < e; q++) {
+                packAPanel(a, off, lda, trans, m, k, alpha, dst, dstOff + q * k * MR, q * MR);
+            }
+        });
+    }
+
+    private static void packAPanel(float[] a, int off, int lda, boolean trans, int m, int k, float alpha, float[] dst, int d, int r0) {
+        int rows = Math.min(MR, m - r0);
+        if (trans) {
+            for (int p = 0; p < k; p++) {
+                int src = off + p * lda + r0;
+                for (int r = 0; r < MR; r++) {
+                    dst[d++] = r < rows ? alpha * a[src + r] : 0f;
+                }
+            }
+            return;
+        }
+        for (int r = 0; r < MR; r++) {
+            int src = off + (r0 + r) * lda;
+            int o = d + r;
+            if (r < rows) {
+                for (int p = 0; p < k; p++) {
+                    dst[o + p * MR] = alpha * a[src + p];
+                }
+            } else {
+                for (int p = 0; p < k; p++) {
+                    dst[o + p * MR] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs a {@code k x n} B, read from {@code b} at {@code off} with row stride {@code ldb}, or
+     * transposed ({@code B[p][j] = b[off + j * ldb + p]}).
+     */
+    public static void packB(float[] b, int off, int ldb, boolean trans, int k, int n, float[] dst, int dstOff, Workers w) {
+        int np = panels(n, NR);
+        w.parallelFor(np, Math.max(1, 16384 / Math.max(1, k * NR)), (s, e) -> {
+            for (int q = s; q < e; q++) {
+                packBPanel(b, off, ldb, trans, k, n, dst, dstOff + q * k * NR, q * NR);
+            }
+        });
+    }
+
+    private static void packBPanel(float[] b, int off, int ldb, boolean trans, int k, int n, float[] dst, int d, int c0) {
+        int cols = Math.min(NR, n - c0);
+        if (trans) {
+            for (int j = 0; j < NR; j++) {
+                int src = off + (c0 + j) * ldb;
+                int o = d + j;
+                for (int p = 0; p < k; p++) {
+                    dst[o + p * NR] = j < cols ? b[src + p] : 0f;
+                }
+            }
+            return;
+        }
+        if (cols == NR) {
+            int w = SgemmKernel.W;
+            for (int p = 0; p < k; p++) {
+                int src = off + p * ldb + c0;
+                for (int j = 0; j < NR; j += w) {
+                    FloatVector.fromArray(SgemmKernel.S, b, src + j).intoArray(dst, d + j);
+                }
+                d += NR;
+            }
+            return;
+        }
+        for (int p = 0; p < k; p++) {
+            int src = off + p * ldb + c0;
+            for (int j = 0; j < NR; j++) {
+                dst[d + j] = j < cols ? b[src + j] : 0f;
+            }
+            d += NR;
+        }
+    }
+
+    /**
+     * {@code C = A . B} (or {@code C += A . B} when {@code accumulate}), then the epilogue, for an
+     * {@code m x k} packed A and a {@code k x n} packed B; C is row-major with row stride
+     * {@code ldc}. {@code epRow} is the epilogue row-bias index of C's first row.
+     */
+    public static void multiply(int m, int n, int k, float[] pa, int paOff, float[] pb, int pbOff,
+                                float[] c, int cOff, int ldc, boolean accumulate, GemmEpilogue ep, int epRow, Workers w) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        GemmEpilogue last = ep != null && ep.hasWork() ? ep : null;
+        int mPanels = panels(m, MR);
+        int nPanels = panels(n, NR);
+        int mcP = Math.min(MC / MR, mPanels);
+        int ncP = Math.min(NC / NR, nPanels);
+        // Enough tiles for every thread to have several, so a slow one does not hold the rest.
+        int want = w.threads() == 1 ? 1 : 3 * w.threads();
+        while (panels(mPanels, mcP) * panels(nPanels, ncP) < want && (ncP > 2 || mcP > 2)) {
+            if (ncP >= mcP && ncP > 2) {
+                ncP = (ncP + 1) / 2;
+            } else {
+                mcP = (mcP + 1) / 2;
+            }
+        }
+        int tilesM = panels(mPanels, mcP);
+        int tilesN = panels(nPanels, ncP);
+        int fmcP = mcP;
+        int fncP = ncP;
+        w.parallelFor(tilesM * tilesN, 1, (s, e) -> {
+            for (int t = s; t < e; t++) {
+                int tn = t / tilesM;
+                int tm = t % tilesM;
+                macroTile(m, n, k, pa, paOff, pb, pbOff, c, cOff, ldc, accumulate, last, epRow,
+                        tm * fmcP, Math.min(mPanels, (tm + 1) * fmcP), tn * fncP, Math.min(nPanels, (tn + 1) * fncP));
+            }
+        });
+    }
+
+    private static void macroTile(int m, int n, int k, float[] pa, int paOff, float[] pb, int pbOff,
+                                  float[] c, int cOff, int ldc, boolean accumulate, GemmEpilogue ep, int epRow,
+                                  int ip0, int ip1, int jp0, int jp1) {
+        int blocks = Math.max(1, panels(k, KC));
+        float[] scratch = new float[MR * NR];
+        for (int kb = 0; kb < blocks; kb++) {
+            int k0 = kb * KC;
+            int kc = Math.min(KC, k - k0);
+            boolean load = accumulate || kb > 0;
+            GemmEpilogue e = kb == blocks - 1 ? ep : null;
+            for (int jp = jp0; jp < jp1; jp++) {
+                int col = jp * NR;
+                int nr = Math.min(NR, n - col);
+                int bo = pbOff + jp * k * NR + k0 * NR;
+                for (int ip = ip0; ip < ip1; ip++) {
+                    int row = ip * MR;
+                    int mr = Math.min(MR, m - row);
+                    SgemmKernel.tile(Math.max(kc, 0), pa, paOff + ip * k * MR + k0 * MR, pb, bo,
+                            c, cOff + row * ldc + col, ldc, mr, nr, load, e, epRow + row, col, scratch);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.cotenant.ops;
+
+import dev.cotenant.ir.DataType;
+import dev.cotenant.ir.Tensor;
+import dev.cotenant.ir.TensorType;
+import dev.cotenant.kernels.Activation;
+import dev.cotenant.kernels.ConvDepthwise;
+import dev.cotenant.kernels.ConvReference;
+import dev.cotenant.kernels.GemmEpilogue;
+import dev.cotenant.kernels.Im2col;
+import dev.cotenant.kernels.Sgemm;
+import dev.cotenant.kernels.Workers;
+import java.util.List;
+
+/**
+ * ONNX Conv (every version), and its fused form {@code FusedConv} (see {@link ConvActivation}).
+ *
+ * <p>Three FP32 strategies, chosen at bind time. A depthwise convolution (one filter per channel)
+ * runs the direct {@link ConvDepthwise} kernel. Any other 1-D or 2-D convolution is one GEMM per
+ * group: weights {@code [M/g, C/g * k]} packed once at bind time, times the input windows laid out
+ * by {@link Im2col} straight into the packed B layout (for a 1x1, stride-1, unpadded convolution
+ * the input already is that matrix and is only packed). Bias and activation run in the GEMM's
+ * epilogue. Other ranks use the direct reference convolution. Weights that are not constants are
+ * packed at the start of each run into buffers allocated here.
+ */
+final class ConvOp {
+
+    private ConvOp() {}
+
+    static BoundOp bind(OpContext ctx, boolean fused) {
+        TensorType xt = ctx.inputType(0);
+        TensorType wt = ctx.inputType(1);
+        int[] x = xt.dims();
+        int[] w = wt.dims();
+        if (x.length < 3 || w.length != x.length) {
+            throw ctx.fail("input " + xt + " and weights " + wt + " must have the same rank, at least 3");
+        }
+        if (xt.dataType() != DataType.FLOAT || wt.dataType() != DataType.FLOAT) {
+            throw ctx.fail("unsupported input types " + xt.dataType().onnxName() + " and " + wt.dataType().onnxName());
+        }
+        int r = x.length - 2;
+        int group = (int) ctx.attrInt("group", 1);
+        int c = x[1];
+        int m = w[0];
+        if (group < 1 || c % group != 0 || m % group != 0 || w[1] != c / group) {
+            throw ctx.fail("weights " + wt + " do not match " + c + " input channels in " + group + " groups");
+        }
+        int[] kernel = new int[r];
+        System.arraycopy(w, 2, kernel, 0, r);
+        long[] ks = ctx.attrInts("kernel_shape");
+        if (ks != null) {
+            for (int d = 0; d < r; d++) {
+                if (ks.length != r || ks[d] != kernel[d]) {
+                    throw ctx.fail("kernel_shape " + java.util.Arrays.toString(ks) + " does not match weights " + wt);
+                }
+            }
+        }
+        int[] in = new int[r];
+        System.arraycopy(x, 2, in, 0, r);
+        ConvGeometry g = ConvGeometry.of(ctx, in, kernel, false);
+        if (ctx.hasInput(2)) {
+            int[] b = ctx.inputShape(2);
+            if (b.length != 1 || b[0] != m) {
+                throw ctx.fail("bias " + ctx.inputType(2) + " must have " + m + " values");
+            }
+        }
+        int[] out = new int[x.length];
+        out[0] = x[0];
+        out[1] = m;
+        System.arraycopy(g.out(), 0, out, 2, r);
+        Activation act = ConvActivation.of(ctx, fused);
+        TensorType yt = TensorType.of(DataType.FLOAT, out);
+        long flops = 2L * x[0] * m * g.outSize() * (c / group) * g.kernelSize();
+        Cost cost = new Cost(flops, 4L * (xt.shape().size() + wt.shape().size() + yt.shape().size() + m));
+        if (r > 2) {
+            return new Direct(List.of(yt), g, group, m, act, cost);
+        }
+        Im2col.Geometry g2 = r == 1
+                ? new Im2col.Geometry(c / group, 1, in[0], 1, kernel[0], 1, g.strides()[0], 1, g.dilations()[0], 0, g.padsBegin()[0], 1, g.out()[0])
+                : new Im2col.Geometry(c / group, in[0], in[1], kernel[0], kernel[1], g.strides()[0], g.strides()[1],
+                        g.dilations()[0], g.dilations()[1], g.padsBegin()[0], g.padsBegin()[1], g.out()[0], g.out()[1]);
+        float[] bias = new float[m];
+        Tensor bk = ctx.hasInput(2) ? ctx.constant(2) : null;
+        boolean biasKnown = !ctx.hasInput(2) || bk != null;
+        if (bk != null) {
+            copy(bk, bias);
+        }
+        GemmEpilogue ep = new GemmEpilogue(ctx.hasInput(2) ? bias : null, null, act);
+        Tensor wk = ctx.constant(1);
+        if (group == c && m == c) {
+            float[] weights = new float[m * g.kernelSize()];
+            if (wk != null) {
+                copy(wk, weights);
+            }
+            Im2col.Geometry planes = new Im2col.Geometry(c, g2.h(), g2.w(), g2.kh(), g2.kw(), g2.sh(), g2.sw(), g2.dh(), g2.dw(),
+                    g2.ph(), g2.pw(), g2.oh(), g2.ow());
+            return new Depthwise(List.of(yt), planes, weights, wk != null, bias, biasKnown, ep, cost);
+        }
+        int mg = m / group;
+        int kg = g2.rows();
+        int aSize = Sgemm.packedASize(mg, kg);
+        float[] packed = new float[aSize * group];
+        if (wk != null) {
+            packWeights(wk.floats(), wk.offset(), group, mg, kg, packed, aSize, Workers.single());
+        }
+        boolean pointwise = g2.kh() == 1 && g2.kw() == 1 && g2.sh() == 1 && g2.sw() == 1 && g2.ph() == 0 && g2.pw() == 0
+                && g.padsEnd()[r - 1] == 0 && (r == 1 || g.padsEnd()[0] == 0);
+        return new Gemm(List.of(yt), g2, group, mg, kg, packed, aSize, wk != null, bias, biasKnown, ep, pointwise,
+                new float[Sgemm.packedBSize(kg, g2.cols())], cost);
+    }
+
+    static void copy(Tensor t, float[] dst) {
+        System.arraycopy(t.floats(), t.offset(), dst, 0, t.size());
+    }
+
+    private static void packWeights(float[] w, int off, int group, int mg, int kg, float[] packed, int aSize, Workers workers) {
+        for (int gi = 0; gi < group; gi++) {
+            Sgemm.packA(w, off + gi * mg * kg, kg, false, mg, kg, 1f, packed, gi * aSize, workers);
+        }
+    }
+
+    /** Convolution as im2col + packed GEMM, one GEMM per image and group. */
+    private record Gemm(List<TensorType> outputTypes, Im2col.Geometry g, int group, int mg, int kg, float[] packed, int aSize,
+                        boolean weightsKnown, float[] bias, boolean biasKnown, GemmEpilogue ep, boolean pointwise,
+                        float[] cols, Cost cost) implements BoundOp {
+
+        @Override
+        public void run(Tensor[] in, Tensor[] out, Workers workers) {
+            if (!weightsKnown) {
+                packWeights(in[1].floats(), in[1].offset(), group, mg, kg, packed, aSize, workers);
+            }
+            if (!biasKnown) {
+                copy(in[2], bias);
+            }
+            Tensor x = in[0];
+            Tensor y = out[0];
+            int batch = x.dim(0);
+            int inPlane = g.c() * g.h() * g.w();
+            int outPlane = g.cols();
+            for (int n = 0; n < batch; n++) {
+                for (int gi = 0; gi < group; gi++) {
+                    int xOff = x.offset() + (n * group + gi) * inPlane;
+                    if (pointwise) {
+                        Sgemm.packB(x.floats(), xOff, outPlane, false, kg, outPlane, cols, 0, workers);
+                    } else {
+                        Im2col.pack(x.floats(), xOff, g, cols, 0, workers);
+                    }
+                    Sgemm.multiply(mg, outPlane, kg, packed, gi * aSize, cols, 0, y.floats(),
+                            y.offset() + (n * group + gi) * mg * outPlane, outPlane, false, ep, gi * mg, workers);
+                }
+            }
+        }
+    }
+
+    /** Depthwise convolution by the direct kernel. */
+    private record Depthwise(List<TensorType> outputTypes, Im2col.Geometry g, float[] weights, boolean weightsKnown,
+                             float[] bias, boolean biasKnown, GemmEpilogue ep, Cost cost) implements BoundOp {
+
+        @Override
+        public void run(Tensor[] in, Tensor[] out, Workers workers) {
+            if (!weightsKnown) {
+                copy(in[1], weights);
+            }
+            if (!biasKnown) {
+                copy(in[2], bias);
+            }
+            ConvDepthwise.run(in[0].floats(), in[0].offset(), in[0].dim(0), g, weights, in.length > 2 && in[2] != null ? bias : null,
+                    ep.activation() == null ? null : ep, out[0].floats(), out[0].offset(), workers);
+        }
+    }
+
+    /** Convolutions of three or more spatial axes, by the reference kernel. */
+    private record Direct(List<TensorType> outputTypes, ConvGeometry g, int group, int m, Activation act, Cost cost) implements BoundOp {
+
+        @Override
+        public void run(Tensor[] in, Tensor[] out, Workers workers) {
+            double[] y = ConvReference.conv(doubles(in[0]), in[0].shape(), doubles(in[1]), m,
+                    in.length > 2 && in[2] != null ? doubles(in[2]) : null, group, g.window());
+            float[] o = out[0].floats();
+            for (int i = 0; i < y.length; i++) {
+                o[out[0].offset() + i] = (float) (act == null ? y[i] : act.at(y[i]));
+            }
+        }
+    }
+
+    static double[] doubles(Tensor t) {
+        double[] d = new double[t.size()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = t.getDouble(i);
+        }
+        return d;
+    }
+}
