@@ -300,4 +300,20 @@ class ElementwiseOpsTest {
             }
         }
     }
+
+    @Test
+    void argExtremesHardmaxShiftShrink() {
+        Tensor x = Tensor.of(new float[] {1, 5, 5, -2, Float.NaN, 0}, 2, 3);
+        assertArrayEquals(new long[] {1, 1}, run("ArgMax", 13, Map.of("axis", new Attribute.Int(1), "keepdims", new Attribute.Int(0)), x).longs());
+        assertArrayEquals(new long[] {2, 1}, run("ArgMax", 13, Map.of("axis", new Attribute.Int(-1), "select_last_index", new Attribute.Int(1)), x).longs());
+        assertArrayEquals(new long[] {1, 1, 1}, run("ArgMin", 13, Map.of(), x).longs());
+        Tensor h = run("Hardmax", 13, Map.of(), Tensor.of(new float[] {1, 3, 3, 0}, 2, 2));
+        assertArrayEquals(new float[] {0, 1, 1, 0}, h.floats());
+        Tensor a = Tensor.ofLongs(DataType.UINT8, new long[] {16, 4, 1}, 3);
+        Tensor b = Tensor.ofLongs(DataType.UINT8, new long[] {1, 2, 8}, 3);
+        assertArrayEquals(new long[] {32, 16, 0}, run("BitShift", 11, Map.of("direction", new Attribute.Str("LEFT")), a, b).longs());
+        assertArrayEquals(new long[] {8, 1, 0}, run("BitShift", 11, Map.of("direction", new Attribute.Str("RIGHT")), a, b).longs());
+        Tensor s = run("Shrink", 9, Map.of("lambd", new Attribute.Float(1.5f), "bias", new Attribute.Float(1)), Tensor.of(new float[] {-2, -1, 0, 1, 2}, 5));
+        assertArrayEquals(new float[] {-1, 0, 0, 0, 1}, s.floats());
+    }
 }
