@@ -316,4 +316,20 @@ class ElementwiseOpsTest {
         Tensor s = run("Shrink", 9, Map.of("lambd", new Attribute.Float(1.5f), "bias", new Attribute.Float(1)), Tensor.of(new float[] {-2, -1, 0, 1, 2}, 5));
         assertArrayEquals(new float[] {-1, 0, 0, 0, 1}, s.floats());
     }
+
+    @Test
+    void parallelReductionsMatchSingleThreaded() {
+        Random r = new Random(13);
+        Tensor x = random(r, 4, 33, 17, 29);
+        try (Workers two = Workers.create(2)) {
+            for (long[] axes : new long[][] {{3}, {2, 3}, {1}, {0, 2}}) {
+                Tensor a = Tensor.ofLongs(DataType.INT64, axes, axes.length);
+                for (String op : new String[] {"ReduceMean", "ReduceMax", "ReduceLogSumExp"}) {
+                    Tensor p = run(op, 18, Map.of(), true, two, x, a)[0];
+                    Tensor s = run(op, 18, Map.of(), x, a);
+                    assertArrayEquals(s.floats(), p.floats(), op + " " + Arrays.toString(axes));
+                }
+            }
+        }
+    }
 }
