@@ -79,4 +79,76 @@ public final class SoftmaxKernels {
             y[yo + i] = (float) (log ? x[xo + i] - max - Math.log(sum) : Math.exp(x[xo + i] - max) / sum);
         }
     }
+
+    /**
+     * Softmax (or log-softmax) of {@code n} rows of length {@code width}, {@code stride} apart,
+     * normalised down the columns: element (k, j) is at {@code x[xo + k * stride + j]}. This is a
+     * softmax along an axis that is not the last (channels of NCHW), vectorised across the
+     * columns. {@code scratch} holds at least {@code 2 * width} floats.
+     */
+    public static void columns(float[] x, int xo, float[] y, int yo, int n, int stride, int width, boolean log, float[] scratch) {
+        if (n == 0 || width == 0) {
+            return;
+        }
+        ReduceKernels.accumulate(ReduceKernels.Combine.MAX, x, xo, n, stride, scratch, 0, width);
+        java.util.Arrays.fill(scratch, width, 2 * width, 0f);
+        int bound = S.loopBound(width);
+        for (int k = 0; k < n; k++) {
+            int xr = xo + k * stride;
+            int yr = yo + k * stride;
+            int j = 0;
+            for (; j < bound; j += W) {
+                FloatVector m = FloatVector.fromArray(S, scratch, j);
+                FloatVector e = FloatVector.fromArray(S, x, xr + j).sub(m).lanewise(VectorOperators.EXP);
+                if (!log) {
+                    e.intoArray(y, yr + j);
+                }
+                FloatVector.fromArray(S, scratch, width + j).add(e).intoArray(scratch, width + j);
+            }
+            for (; j < width; j++) {
+                float e = (float) Math.exp(x[xr + j] - scratch[j]);
+                if (!log) {
+                    y[yr + j] = e;
+                }
+                scratch[width + j] += e;
+            }
+        }
+        for (int j = 0; j < width; j++) {
+            scratch[width + j] = log ? (float) Math.log(scratch[width + j]) : 1 / scratch[width + j];
+        }
+        for (int k = 0; k < n; k++) {
+            int xr = xo + k * stride;
+            int yr = yo + k * stride;
+            int j = 0;
+            for (; j < bound; j += W) {
+                FloatVector f = FloatVector.fromArray(S, scratch, width + j);
+                if (log) {
+                    FloatVector.fromArray(S, x, xr + j).sub(FloatVector.fromArray(S, scratch, j)).sub(f).intoArray(y, yr + j);
+                } else {
+                    FloatVector.fromArray(S, y, yr + j).mul(f).intoArray(y, yr + j);
+                }
+            }
+            for (; j < width; j++) {
+                y[yr + j] = log ? (x[xr + j] - scratch[j]) - scratch[width + j] : y[yr + j] * scratch[width + j];
+            }
+        }
+    }
+
+    /** The scalar twin of {@link #columns}, in double precision. */
+    public static void columnsReference(float[] x, int xo, float[] y, int yo, int n, int stride, int width, boolean log) {
+        for (int j = 0; j < width; j++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < n; k++) {
+                max = Math.max(max, x[xo + k * stride + j]);
+            }
+            double sum = 0;
+            for (int k = 0; k < n; k++) {
+                sum += Math.exp(x[xo + k * stride + j] - max);
+            }
+            for (int k = 0; k < n; k++) {
+                double v = x[xo + k * stride + j] - max;
+                y[yo + k * stride + j] = (float) (log ? v - Math.log(sum) : Math.exp(v) / sum);
+            }
+        }
+    }
 }

@@ -13,7 +13,7 @@ enum BinaryFn {
     ADD, SUB, MUL, DIV, POW, MOD, FMOD, MAX, MIN, PRELU,
     EQUAL, GREATER, LESS, GREATER_OR_EQUAL, LESS_OR_EQUAL,
     AND, OR, XOR,
-    BITWISE_AND, BITWISE_OR, BITWISE_XOR;
+    BITWISE_AND, BITWISE_OR, BITWISE_XOR, SHIFT_LEFT, SHIFT_RIGHT;
 
     /** Whether the result is BOOL whatever the inputs. */
     boolean compares() {
@@ -62,7 +62,7 @@ enum BinaryFn {
             case AND -> a != 0 && b != 0 ? 1 : 0;
             case OR -> a != 0 || b != 0 ? 1 : 0;
             case XOR -> (a != 0) != (b != 0) ? 1 : 0;
-            case BITWISE_AND, BITWISE_OR, BITWISE_XOR -> throw new IllegalStateException(this + " on floats");
+            case BITWISE_AND, BITWISE_OR, BITWISE_XOR, SHIFT_LEFT, SHIFT_RIGHT -> throw new IllegalStateException(this + " on floats");
         };
     }
 
@@ -99,6 +99,8 @@ enum BinaryFn {
             case BITWISE_AND -> a & b;
             case BITWISE_OR -> a | b;
             case BITWISE_XOR -> a ^ b;
+            case SHIFT_LEFT -> Long.compareUnsigned(b, 64) >= 0 ? 0 : a << b;
+            case SHIFT_RIGHT -> Long.compareUnsigned(b, 64) >= 0 ? 0 : a >>> b;
         };
     }
 

@@ -58,6 +58,7 @@ final class BinaryOp implements Op {
         boolean ok = switch (fn) {
             case AND, OR, XOR -> t == DataType.BOOL;
             case BITWISE_AND, BITWISE_OR, BITWISE_XOR -> t.isInteger();
+            case SHIFT_LEFT, SHIFT_RIGHT -> t.isUnsigned();
             case EQUAL -> true;
             default -> t != DataType.BOOL;
         };

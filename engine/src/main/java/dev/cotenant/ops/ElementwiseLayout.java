@@ -102,11 +102,6 @@ final class ElementwiseLayout {
         return new ElementwiseLayout(out, 0, 0, new int[k], new int[k][0]);
     }
 
-    /** Whether input {@code j} is read as one contiguous run the size of the output. */
-    boolean whole(int j) {
-        return rows <= 1 && (innerStride[j] == 1 || inner <= 1);
-    }
-
     @Override
     public String toString() {
         return "rows " + rows + " x " + inner + " strides " + Arrays.toString(innerStride);

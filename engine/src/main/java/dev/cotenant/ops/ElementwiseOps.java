@@ -12,7 +12,7 @@ final class ElementwiseOps {
         for (String op : new String[] {"Relu", "LeakyRelu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Elu", "Selu",
                 "Softplus", "Softsign", "ThresholdedRelu", "Celu", "Mish", "Exp", "Log", "Sqrt", "Neg", "Abs", "Reciprocal",
                 "Floor", "Ceil", "Erf", "Sign", "Round", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh",
-                "Acosh", "Atanh", "Not", "IsNaN", "IsInf"}) {
+                "Acosh", "Atanh", "Not", "IsNaN", "IsInf", "Shrink"}) {
             t.add(op, 1, new UnaryOp(op));
         }
         t.add("Gelu", 20, new UnaryOp("Gelu"));
@@ -36,6 +36,15 @@ final class ElementwiseOps {
         t.add("BitwiseAnd", 18, new BinaryOp(BinaryFn.BITWISE_AND, true, false));
         t.add("BitwiseOr", 18, new BinaryOp(BinaryFn.BITWISE_OR, true, false));
         t.add("BitwiseXor", 18, new BinaryOp(BinaryFn.BITWISE_XOR, true, false));
+        t.add("BitShift", 11, ctx -> {
+            String direction = ctx.attrString("direction", "");
+            BinaryFn fn = switch (direction) {
+                case "LEFT" -> BinaryFn.SHIFT_LEFT;
+                case "RIGHT" -> BinaryFn.SHIFT_RIGHT;
+                default -> throw ctx.fail("direction must be LEFT or RIGHT, got '" + direction + "'");
+            };
+            return new BinaryOp(fn, true, false).bind(ctx);
+        });
 
         t.add("Sum", 1, new ElementwiseVariadic(BinaryFn.ADD, false));
         t.add("Mean", 1, new ElementwiseVariadic(BinaryFn.ADD, true));

@@ -54,11 +54,10 @@ final class ElementwiseVariadic implements Op {
             int[] left = i == 1 ? shapes[0] : out;
             steps.add(new BinaryOp.Bound(fn, ElementwiseLayout.of(out, left, shapes[i]), t, t, t));
         }
-        ElementwiseLayout single = k == 1 ? ElementwiseLayout.of(out, shapes[0]) : null;
-        return new Bound(new TensorType(t, Shape.of(out)), steps, single, mean ? k : 0);
+        return new Bound(new TensorType(t, Shape.of(out)), steps, k == 1, mean ? k : 0);
     }
 
-    private record Bound(TensorType type, List<BinaryOp.Bound> steps, ElementwiseLayout single, int divisor) implements BoundOp {
+    private record Bound(TensorType type, List<BinaryOp.Bound> steps, boolean single, int divisor) implements BoundOp {
 
         @Override
         public List<TensorType> outputTypes() {
@@ -77,7 +76,7 @@ final class ElementwiseVariadic implements Op {
         @Override
         public void run(Tensor[] in, Tensor[] out, Workers workers) {
             Tensor o = out[0];
-            if (single != null) {
+            if (single) {
                 in[0].copyInto(o);
             }
             for (int i = 0; i < steps.size(); i++) {

@@ -1,6 +1,6 @@
 package dev.cotenant.ops;
 
-/** Registration of the reductions (Reduce*) and of Softmax / LogSoftmax. */
+/** Registration of the reductions (Reduce*, ArgMax, ArgMin) and of Softmax, LogSoftmax and Hardmax. */
 final class ReduceOps {
 
     private ReduceOps() {}
@@ -16,7 +16,10 @@ final class ReduceOps {
         t.add("ReduceSumSquare", 1, new ReduceOp(ReduceOp.Kind.SUM_SQUARE, 18));
         t.add("ReduceLogSum", 1, new ReduceOp(ReduceOp.Kind.LOG_SUM, 18));
         t.add("ReduceLogSumExp", 1, new ReduceOp(ReduceOp.Kind.LOG_SUM_EXP, 18));
-        t.add("Softmax", 1, new SoftmaxOp(false));
-        t.add("LogSoftmax", 1, new SoftmaxOp(true));
+        t.add("Softmax", 1, new SoftmaxOp(SoftmaxOp.Mode.SOFTMAX));
+        t.add("LogSoftmax", 1, new SoftmaxOp(SoftmaxOp.Mode.LOG_SOFTMAX));
+        t.add("Hardmax", 1, new SoftmaxOp(SoftmaxOp.Mode.HARDMAX));
+        t.add("ArgMax", 1, new ReduceArg(true));
+        t.add("ArgMin", 1, new ReduceArg(false));
     }
 }

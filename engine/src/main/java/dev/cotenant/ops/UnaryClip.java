@@ -85,6 +85,12 @@ final class UnaryClip implements Op {
                     } else {
                         workers.parallelFor(size, BinaryOp.GRAIN, (a, b) -> c.apply(s, xo + a, d, yo + a, b - a));
                     }
+                    if (t == DataType.FLOAT16 && !boundsAreInputs) {
+                        // attribute bounds need not be FP16 values
+                        for (int i = 0; i < size; i++) {
+                            d[yo + i] = DataType.FLOAT16.round(d[yo + i]);
+                        }
+                    }
                 }
                 case F64 -> {
                     double lo = loT == null ? (boundsAreInputs ? Double.NEGATIVE_INFINITY : attrClip.min()) : loT.getDouble(0);

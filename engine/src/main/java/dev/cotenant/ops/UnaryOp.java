@@ -27,6 +27,8 @@ final class UnaryOp implements Op {
         record IsNaN() implements Kind {}
 
         record IsInf(boolean negative, boolean positive) implements Kind {}
+
+        record Shrink(double lambd, double bias) implements Kind {}
     }
 
     private final String opType;
@@ -49,6 +51,7 @@ final class UnaryOp implements Op {
             case Kind.Not n -> t == DataType.BOOL;
             case Kind.IsNaN n -> t.isFloat();
             case Kind.IsInf n -> t.isFloat();
+            case Kind.Shrink n -> t.isFloat() || t.isInteger();
         };
         if (!ok) {
             throw ctx.fail("type " + t.onnxName() + " is not supported");
@@ -65,6 +68,7 @@ final class UnaryOp implements Op {
         return switch (opType) {
             case "Not" -> new Kind.Not();
             case "IsNaN" -> new Kind.IsNaN();
+            case "Shrink" -> new Kind.Shrink(ctx.attrFloat("lambd", 0.5f), ctx.attrFloat("bias", 0f));
             case "IsInf" -> new Kind.IsInf(ctx.attrInt("detect_negative", 1) != 0, ctx.attrInt("detect_positive", 1) != 0);
             case "Gelu" -> {
                 Boolean tanh = Activation.geluTanh(ctx.attrString("approximate", "none"));
@@ -193,6 +197,17 @@ final class UnaryOp implements Op {
                     long[] d = y.longs();
                     for (int i = 0; i < n; i++) {
                         d[yo + i] = Double.isNaN(x.getDouble(from + i)) ? 1 : 0;
+                    }
+                }
+                case Kind.Shrink k -> {
+                    for (int i = 0; i < n; i++) {
+                        double v = x.getDouble(from + i);
+                        double r = v < -k.lambd() ? v + k.bias() : v > k.lambd() ? v - k.bias() : 0;
+                        if (t.storage() == DataType.Storage.I64) {
+                            y.setLong(from + i, (long) r);
+                        } else {
+                            y.setDouble(from + i, r);
+                        }
                     }
                 }
                 case Kind.IsInf k -> {

@@ -109,4 +109,24 @@ class ElementwiseKernelsTest {
             }
         }
     }
+
+    @Test
+    void softmaxDownColumns() {
+        Random r = new Random(11);
+        for (boolean log : new boolean[] {false, true}) {
+            for (int n : new int[] {1, 2, 3, 10}) {
+                for (int width : SIZES) {
+                    int stride = width + 3;
+                    float[] x = random(r, n * stride + 2, 5);
+                    float[] y1 = new float[x.length];
+                    float[] y2 = new float[x.length];
+                    SoftmaxKernels.columns(x, 2, y1, 2, n, stride, width, log, new float[2 * width]);
+                    SoftmaxKernels.columnsReference(x, 2, y2, 2, n, stride, width, log);
+                    for (int i = 0; i < y1.length; i++) {
+                        close("columns n=" + n + " width=" + width, y2[i], y1[i], 1e-5);
+                    }
+                }
+            }
+        }
+    }
 }

@@ -281,4 +281,55 @@ class ElementwiseOpsTest {
         Tensor s = run("Div", 14, Map.of(), h, Tensor.allocate(DataType.FLOAT16, 1));
         assertEquals(Float.POSITIVE_INFINITY, s.floats()[0]);
     }
+
+    @Test
+    void stridedSoftmaxMatchesDoublePrecision() {
+        Random r = new Random(12);
+        Tensor x = random(r, 2, 5, 300);
+        Tensor d = Tensor.allocate(DataType.DOUBLE, 2, 5, 300);
+        for (int i = 0; i < x.size(); i++) {
+            d.doubles()[i] = x.floats()[i];
+        }
+        for (String op : new String[] {"Softmax", "LogSoftmax"}) {
+            try (Workers two = Workers.create(2)) {
+                Tensor f = run(op, 13, Map.of("axis", new Attribute.Int(1)), true, two, x)[0];
+                Tensor e = run(op, 13, Map.of("axis", new Attribute.Int(1)), d);
+                for (int i = 0; i < f.size(); i++) {
+                    assertEquals(e.doubles()[i], f.floats()[i], 1e-6 * Math.max(1, Math.abs(e.doubles()[i])), op + " at " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void argExtremesHardmaxShiftShrink() {
+        Tensor x = Tensor.of(new float[] {1, 5, 5, -2, Float.NaN, 0}, 2, 3);
+        assertArrayEquals(new long[] {1, 1}, run("ArgMax", 13, Map.of("axis", new Attribute.Int(1), "keepdims", new Attribute.Int(0)), x).longs());
+        assertArrayEquals(new long[] {2, 1}, run("ArgMax", 13, Map.of("axis", new Attribute.Int(-1), "select_last_index", new Attribute.Int(1)), x).longs());
+        assertArrayEquals(new long[] {1, 1, 1}, run("ArgMin", 13, Map.of(), x).longs());
+        Tensor h = run("Hardmax", 13, Map.of(), Tensor.of(new float[] {1, 3, 3, 0}, 2, 2));
+        assertArrayEquals(new float[] {0, 1, 1, 0}, h.floats());
+        Tensor a = Tensor.ofLongs(DataType.UINT8, new long[] {16, 4, 1}, 3);
+        Tensor b = Tensor.ofLongs(DataType.UINT8, new long[] {1, 2, 8}, 3);
+        assertArrayEquals(new long[] {32, 16, 0}, run("BitShift", 11, Map.of("direction", new Attribute.Str("LEFT")), a, b).longs());
+        assertArrayEquals(new long[] {8, 1, 0}, run("BitShift", 11, Map.of("direction", new Attribute.Str("RIGHT")), a, b).longs());
+        Tensor s = run("Shrink", 9, Map.of("lambd", new Attribute.Float(1.5f), "bias", new Attribute.Float(1)), Tensor.of(new float[] {-2, -1, 0, 1, 2}, 5));
+        assertArrayEquals(new float[] {-1, 0, 0, 0, 1}, s.floats());
+    }
+
+    @Test
+    void parallelReductionsMatchSingleThreaded() {
+        Random r = new Random(13);
+        Tensor x = random(r, 4, 33, 17, 29);
+        try (Workers two = Workers.create(2)) {
+            for (long[] axes : new long[][] {{3}, {2, 3}, {1}, {0, 2}}) {
+                Tensor a = Tensor.ofLongs(DataType.INT64, axes, axes.length);
+                for (String op : new String[] {"ReduceMean", "ReduceMax", "ReduceLogSumExp"}) {
+                    Tensor p = run(op, 18, Map.of(), true, two, x, a)[0];
+                    Tensor s = run(op, 18, Map.of(), x, a);
+                    assertArrayEquals(s.floats(), p.floats(), op + " " + Arrays.toString(axes));
+                }
+            }
+        }
+    }
 }
