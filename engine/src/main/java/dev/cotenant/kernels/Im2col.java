@@ -26,14 +26,27 @@ public final class Im2col {
     /** Fills the packed matrix for the input starting at {@code x[xOff]}. */
     public static void pack(float[] x, int xOff, Geometry g, float[] dst, int dOff, Workers w) {
         int rows = g.rows();
-        w.parallelFor(rows, Math.max(1, 32768 / Math.max(1, g.cols())), (s, e) -> {
+        int cols = g.cols();
+        w.parallelFor(rows, Math.max(1, 32768 / Math.max(1, cols)), (s, e) -> {
             for (int k = s; k < e; k++) {
-                row(x, xOff, g, k, dst, dOff);
+                row(x, xOff, g, k, 0, cols, dst, dOff);
             }
         });
     }
 
-    private static void row(float[] x, int xOff, Geometry g, int k, float[] dst, int dOff) {
+    /**
+     * Fills the packed matrix of columns {@code [n0, n1)} only ({@code n0} a multiple of
+     * {@link Sgemm#NR}), as a matrix of {@code n1 - n0} columns: a block small enough to stay in
+     * cache until the GEMM reads it.
+     */
+    public static void packColumns(float[] x, int xOff, Geometry g, int n0, int n1, float[] dst, int dOff) {
+        int rows = g.rows();
+        for (int k = 0; k < rows; k++) {
+            row(x, xOff, g, k, n0, n1, dst, dOff);
+        }
+    }
+
+    private static void row(float[] x, int xOff, Geometry g, int k, int n0, int n1, float[] dst, int dOff) {
         int nr = Sgemm.NR;
         int kk = g.kh * g.kw;
         int c = k / kk;
@@ -49,10 +62,15 @@ public final class Im2col {
         hi = Math.max(hi, lo);
         int p = dOff + k * nr;
         int lane = 0;
-        for (int oh = 0; oh < g.oh; oh++) {
+        int n = n0;
+        while (n < n1) {
+            int oh = n / g.ow;
+            int a = n - oh * g.ow;
+            int b = Math.min(g.ow, a + (n1 - n));
+            n += b - a;
             int ih = oh * g.sh - g.ph + kh * g.dh;
             if (ih < 0 || ih >= g.h) {
-                for (int ow = 0; ow < g.ow; ow++) {
+                for (int ow = a; ow < b; ow++) {
                     dst[p++] = 0f;
                     if (++lane == nr) {
                         lane = 0;
@@ -62,7 +80,9 @@ public final class Im2col {
                 continue;
             }
             int src = base + ih * g.w + shift;
-            for (int ow = 0; ow < lo; ow++) {
+            int l = Math.max(a, Math.min(lo, b));
+            int h = Math.max(l, Math.min(hi, b));
+            for (int ow = a; ow < l; ow++) {
                 dst[p++] = 0f;
                 if (++lane == nr) {
                     lane = 0;
@@ -70,9 +90,9 @@ public final class Im2col {
                 }
             }
             if (g.sw == 1) {
-                int ow = lo;
-                while (ow < hi) {
-                    int run = Math.min(hi - ow, nr - lane);
+                int ow = l;
+                while (ow < h) {
+                    int run = Math.min(h - ow, nr - lane);
                     System.arraycopy(x, src + ow, dst, p, run);
                     ow += run;
                     p += run;
@@ -83,7 +103,7 @@ public final class Im2col {
                     }
                 }
             } else {
-                for (int ow = lo; ow < hi; ow++) {
+                for (int ow = l; ow < h; ow++) {
                     dst[p++] = x[src + ow * g.sw];
                     if (++lane == nr) {
                         lane = 0;
@@ -91,7 +111,7 @@ public final class Im2col {
                     }
                 }
             }
-            for (int ow = hi; ow < g.ow; ow++) {
+            for (int ow = h; ow < b; ow++) {
                 dst[p++] = 0f;
                 if (++lane == nr) {
                     lane = 0;

@@ -105,8 +105,7 @@ final class ConvOp {
         }
         boolean pointwise = g2.kh() == 1 && g2.kw() == 1 && g2.sh() == 1 && g2.sw() == 1 && g2.ph() == 0 && g2.pw() == 0
                 && g.padsEnd()[r - 1] == 0 && (r == 1 || g.padsEnd()[0] == 0);
-        return new Gemm(List.of(yt), g2, group, mg, kg, packed, aSize, wk != null, bias, biasKnown, ep, pointwise,
-                new float[Sgemm.packedBSize(kg, g2.cols())], cost);
+        return new Gemm(List.of(yt), g2, group, mg, kg, packed, aSize, wk != null, bias, biasKnown, ep, pointwise, cost);
     }
 
     static void copy(Tensor t, float[] dst) {
@@ -119,10 +118,63 @@ final class ConvOp {
         }
     }
 
-    /** Convolution as im2col + packed GEMM, one GEMM per image and group. */
-    private record Gemm(List<TensorType> outputTypes, Im2col.Geometry g, int group, int mg, int kg, float[] packed, int aSize,
-                        boolean weightsKnown, float[] bias, boolean biasKnown, GemmEpilogue ep, boolean pointwise,
-                        float[] cols, Cost cost) implements BoundOp {
+    /**
+     * Convolution as im2col + packed GEMM, one GEMM per image and group. With enough output
+     * columns, threads take column blocks: each lays out its block's windows into its own buffer
+     * (which stays in cache) and multiplies it by all the weights. With few columns (deep layers),
+     * the whole matrix is laid out and the GEMM splits its rows among the threads instead.
+     */
+    private static final class Gemm implements BoundOp {
+        /** Columns per block: a multiple of the panel width, small enough that K x block stays in L2. */
+        private static final int BLOCK_BYTES = 192 * 1024;
+
+        private final List<TensorType> outputTypes;
+        private final Im2col.Geometry g;
+        private final int group;
+        private final int mg;
+        private final int kg;
+        private final float[] packed;
+        private final int aSize;
+        private final boolean weightsKnown;
+        private final float[] bias;
+        private final boolean biasKnown;
+        private final GemmEpilogue ep;
+        private final boolean pointwise;
+        private final float[] cols;
+        private final int block;
+        private final Cost cost;
+        private float[][] blocks = new float[0][];
+
+        Gemm(List<TensorType> outputTypes, Im2col.Geometry g, int group, int mg, int kg, float[] packed, int aSize,
+             boolean weightsKnown, float[] bias, boolean biasKnown, GemmEpilogue ep, boolean pointwise, Cost cost) {
+            this.outputTypes = outputTypes;
+            this.g = g;
+            this.group = group;
+            this.mg = mg;
+            this.kg = kg;
+            this.packed = packed;
+            this.aSize = aSize;
+            this.weightsKnown = weightsKnown;
+            this.bias = bias;
+            this.biasKnown = biasKnown;
+            this.ep = ep;
+            this.pointwise = pointwise;
+            this.cost = cost;
+            int nr = Sgemm.NR;
+            this.block = Math.max(nr, Math.min(8 * nr, BLOCK_BYTES / (4 * Math.max(1, kg)) / nr * nr));
+            // The whole-matrix buffer is only for layers with too few column blocks to share out.
+            this.cols = g.cols() >= 4 * block ? new float[0] : new float[Sgemm.packedBSize(kg, g.cols())];
+        }
+
+        @Override
+        public List<TensorType> outputTypes() {
+            return outputTypes;
+        }
+
+        @Override
+        public Cost cost() {
+            return cost;
+        }
 
         @Override
         public void run(Tensor[] in, Tensor[] out, Workers workers) {
@@ -137,18 +189,49 @@ final class ConvOp {
             int batch = x.dim(0);
             int inPlane = g.c() * g.h() * g.w();
             int outPlane = g.cols();
+            boolean blocked = cols.length == 0;
+            if (blocked && blocks.length < workers.threads()) {
+                blocks = new float[workers.threads()][Sgemm.packedBSize(kg, block)];
+            }
             for (int n = 0; n < batch; n++) {
                 for (int gi = 0; gi < group; gi++) {
                     int xOff = x.offset() + (n * group + gi) * inPlane;
+                    int yOff = y.offset() + (n * group + gi) * mg * outPlane;
+                    if (blocked) {
+                        blockwise(x.floats(), xOff, y.floats(), yOff, gi, workers);
+                        continue;
+                    }
                     if (pointwise) {
                         Sgemm.packB(x.floats(), xOff, outPlane, false, kg, outPlane, cols, 0, workers);
                     } else {
                         Im2col.pack(x.floats(), xOff, g, cols, 0, workers);
                     }
-                    Sgemm.multiply(mg, outPlane, kg, packed, gi * aSize, cols, 0, y.floats(),
-                            y.offset() + (n * group + gi) * mg * outPlane, outPlane, false, ep, gi * mg, workers);
+                    Sgemm.multiply(mg, outPlane, kg, packed, gi * aSize, cols, 0, y.floats(), yOff, outPlane, false, ep, gi * mg, workers);
                 }
             }
+        }
+
+        private void blockwise(float[] x, int xOff, float[] y, int yOff, int gi, Workers workers) {
+            int outPlane = g.cols();
+            int count = (outPlane + block - 1) / block;
+            int slots = Math.min(workers.threads(), count);
+            workers.parallelFor(slots, 1, (s, e) -> {
+                for (int slot = s; slot < e; slot++) {
+                    float[] buf = blocks[slot];
+                    // Blocks dealt round-robin: neighbouring blocks cost the same.
+                    for (int b = slot; b < count; b += slots) {
+                        int n0 = b * block;
+                        int n1 = Math.min(outPlane, n0 + block);
+                        if (pointwise) {
+                            Sgemm.packB(x, xOff + n0, outPlane, false, kg, n1 - n0, buf, 0, Workers.single());
+                        } else {
+                            Im2col.packColumns(x, xOff, g, n0, n1, buf, 0);
+                        }
+                        Sgemm.multiply(mg, n1 - n0, kg, packed, gi * aSize, buf, 0, y, yOff + n0, outPlane, false, ep, gi * mg,
+                                Workers.single());
+                    }
+                }
+            });
         }
     }
 

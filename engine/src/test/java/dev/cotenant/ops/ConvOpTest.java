@@ -128,6 +128,36 @@ class ConvOpTest {
     }
 
     @Test
+    void largeImagesTakeTheColumnBlockPath() {
+        Random r = new Random(13);
+        int[][] shapes = {{1, 5, 37, 41, 3, 1, 1}, {2, 16, 30, 30, 1, 1, 0}, {1, 3, 45, 45, 7, 2, 3}, {1, 7, 33, 35, 3, 2, 1}};
+        try (Workers two = Workers.create(2)) {
+            for (int[] sh : shapes) {
+                int n = sh[0], c = sh[1], h = sh[2], w = sh[3], k = sh[4], s = sh[5], p = sh[6];
+                int m = 11;
+                Tensor x = random(r, n, c, h, w);
+                Tensor wt = random(r, m, c, k, k);
+                Tensor b = random(r, m);
+                Map<String, Attribute> attrs = new HashMap<>();
+                attrs.put("strides", ints(s, s));
+                attrs.put("pads", ints(p, p, p, p));
+                attrs.put("activation", new Attribute.Str("Clip"));
+                attrs.put("min", new Attribute.Float(-0.5f));
+                attrs.put("max", new Attribute.Float(0.5f));
+                Node node = new Node("big", "FusedConv", OpTable.COTENANT_DOMAIN, List.of("x", "w", "b"), List.of("y"), attrs);
+                Tensor y = run(node, 1, new Tensor[] {x, wt, b}, true, two)[0];
+                int[] os = y.shape();
+                double[] want = ConvReference.conv(ConvOp.doubles(x), x.shape(), ConvOp.doubles(wt), m, ConvOp.doubles(b), 1,
+                        new ConvReference.Window(new int[] {k, k}, new int[] {s, s}, new int[] {1, 1}, new int[] {p, p},
+                                new int[] {os[2], os[3]}));
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(Math.min(0.5, Math.max(-0.5, want[i])), y.getDouble(i), 1e-4, Arrays.toString(sh) + " at " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void badWeightsFailAtBindWithTheNodeName() {
         Node node = new Node("bad", "Conv", "", List.of("x", "w"), List.of("y"), Map.of());
         Tensor x = Tensor.allocate(DataType.FLOAT, 1, 3, 5, 5);
