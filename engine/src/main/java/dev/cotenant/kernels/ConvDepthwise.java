@@ -15,6 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class ConvDepthwise {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** At least two vectors of floats. */
+    private static final int SLACK = 2 * S.length() + 8;
 
     private ConvDepthwise() {}
 
@@ -47,7 +49,8 @@ public final class ConvDepthwise {
 
         /** Floats of per-thread scratch the kernel needs. */
         public int scratchSize() {
-            return square3 ? paddedH * paddedPhase * 2 : 2 * phaseLength;
+            // Padded plane, slack for the last vector's over-read, and a row for the last partial vector.
+            return square3 ? paddedH * paddedPhase * 2 + 2 * SLACK : 2 * phaseLength;
         }
     }
 
@@ -156,13 +159,15 @@ public final class ConvDepthwise {
         // Tap kw of a row reads phase (kw % s) at offset kw / s.
         int t1 = s == 1 ? 1 : lp;
         int t2 = s == 1 ? 2 : 1;
+        int spare = t.paddedH() * rowLen + SLACK;
         for (int oh = 0; oh < g.oh(); oh++) {
             int r0 = oh * g.sh() * rowLen;
             int r1 = r0 + rowLen;
             int r2 = r1 + rowLen;
             int yr = yo + oh * ow;
-            int o = 0;
-            for (; o + len <= ow; o += len) {
+            // Whole vectors throughout: the last, partial one reads a little past the row (into the
+            // next row or the slack) and is stored through a spare row.
+            for (int o = 0; o < ow; o += len) {
                 FloatVector acc = FloatVector.fromArray(S, pad, r0 + o).fma(w0, bv);
                 acc = FloatVector.fromArray(S, pad, r0 + t1 + o).fma(w1, acc);
                 acc = FloatVector.fromArray(S, pad, r0 + t2 + o).fma(w2, acc);
@@ -172,17 +177,12 @@ public final class ConvDepthwise {
                 acc = FloatVector.fromArray(S, pad, r2 + o).fma(w6, acc);
                 acc = FloatVector.fromArray(S, pad, r2 + t1 + o).fma(w7, acc);
                 acc = FloatVector.fromArray(S, pad, r2 + t2 + o).fma(w8, acc);
-                acc.intoArray(y, yr + o);
-            }
-            for (; o < ow; o++) {
-                float v = b;
-                for (int kh = 0; kh < 3; kh++) {
-                    int r = r0 + kh * rowLen + o;
-                    v = Math.fma(wt[wo + 3 * kh], pad[r], v);
-                    v = Math.fma(wt[wo + 3 * kh + 1], pad[r + t1], v);
-                    v = Math.fma(wt[wo + 3 * kh + 2], pad[r + t2], v);
+                if (o + len <= ow) {
+                    acc.intoArray(y, yr + o);
+                } else {
+                    acc.intoArray(pad, spare);
+                    System.arraycopy(pad, spare, y, yr + o, ow - o);
                 }
-                y[yr + o] = v;
             }
             if (ep != null) {
                 ep.activate(y, yr, ow);

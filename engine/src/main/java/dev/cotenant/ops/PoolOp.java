@@ -136,13 +136,41 @@ final class PoolOp {
             Tensor idx = out.length > 1 ? out[1] : null;
             workers.parallelFor(planes, Math.max(1, 16384 / Math.max(1, outPlane)), (s, e) -> {
                 for (int p = s; p < e; p++) {
-                    if (idx == null) {
+                    if (outPlane == 1 && idx == null && includePadIrrelevant()) {
+                        y[yo + p] = whole(x, xo + p * inPlane, inPlane);
+                    } else if (idx == null) {
                         rows(x, xo + p * inPlane, y, yo + p * outPlane);
                     } else {
                         plane(x, xo + p * inPlane, y, yo + p * outPlane, idx, p * outPlane, p * inPlane);
                     }
                 }
             });
+        }
+
+        /** Whether one output covers the whole plane with no padding (global pools, and pools like them). */
+        private boolean includePadIrrelevant() {
+            for (Axis a : axes) {
+                if (a.out != 1 || a.pad != 0 || a.k != a.in || a.dilation != 1) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Max or mean of a whole plane. */
+        private float whole(float[] x, int from, int n) {
+            if (kind == Kind.MAX) {
+                float m = Float.NEGATIVE_INFINITY;
+                for (int i = from; i < from + n; i++) {
+                    m = Math.max(m, x[i]);
+                }
+                return m;
+            }
+            double sum = 0;
+            for (int i = from; i < from + n; i++) {
+                sum += x[i];
+            }
+            return (float) (sum / n);
         }
 
         /**
