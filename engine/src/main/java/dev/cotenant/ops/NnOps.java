@@ -30,7 +30,8 @@ final class NnOps {
         t.add("GlobalAveragePool", 1, ctx -> viaFloat(ctx, c -> PoolOp.bind(c, PoolOp.Kind.AVERAGE, true)));
         t.add("BatchNormalization", 1, ctx -> viaFloat(ctx, BatchNormOp::bind));
         t.add("InstanceNormalization", 1, ctx -> viaFloat(ctx, InstanceNormOp::bind));
-        t.add("LayerNormalization", 17, ctx -> viaFloat(ctx, LayerNormOp::bind));
+        // Mean and InvStdDev are of the stash type (float), whatever X is.
+        t.add("LayerNormalization", 17, ctx -> viaFloat(ctx, LayerNormOp::bind, 1));
         t.add("LRN", 1, ctx -> viaFloat(ctx, LrnOp::bind));
     }
 
@@ -40,6 +41,11 @@ final class NnOps {
      * back (rounding to FP16 on the way). This slower path allocates per run; FP32 is the fast path.
      */
     static BoundOp viaFloat(OpContext ctx, Function<OpContext, BoundOp> fp32) {
+        return viaFloat(ctx, fp32, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #viaFloat(OpContext, Function)}, outputs from {@code keepFloatFrom} on staying FP32. */
+    static BoundOp viaFloat(OpContext ctx, Function<OpContext, BoundOp> fp32, int keepFloatFrom) {
         int n = ctx.inputCount();
         boolean convert = false;
         for (int i = 0; i < n; i++) {
@@ -70,7 +76,7 @@ final class NnOps {
         List<TensorType> outTypes = new ArrayList<>();
         DataType main = original[0];
         for (TensorType t : inner.outputTypes()) {
-            outTypes.add(t.dataType() == DataType.FLOAT ? new TensorType(main, t.shape()) : t);
+            outTypes.add(t.dataType() == DataType.FLOAT && outTypes.size() < keepFloatFrom ? new TensorType(main, t.shape()) : t);
         }
         return new Converted(inner, original, List.copyOf(outTypes));
     }

@@ -48,8 +48,13 @@ class ConvOpTest {
         for (int i = 0; i < out.length; i++) {
             TensorType t = b.outputTypes().get(i);
             // A view at an offset into a larger array, as the arena gives it.
-            out[i] = Tensor.view(t.dataType(), t.dims(), t.dataType() == DataType.FLOAT
-                    ? new float[(int) t.shape().size() + 3] : new long[(int) t.shape().size() + 3], 3);
+            int n = (int) t.shape().size() + 3;
+            Object array = switch (t.dataType().storage()) {
+                case F32 -> new float[n];
+                case F64 -> new double[n];
+                case I64, NONE -> new long[n];
+            };
+            out[i] = Tensor.view(t.dataType(), t.dims(), array, 3);
         }
         b.run(in, out, w);
         return out;
@@ -155,6 +160,38 @@ class ConvOpTest {
                 }
             }
         }
+    }
+
+    @Test
+    void otherFloatTypesRunThroughTheFloatKernels() {
+        Random r = new Random(17);
+        Tensor x = random(r, 1, 2, 6, 6);
+        Tensor w = random(r, 3, 2, 3, 3);
+        Node conv = new Node("c", "Conv", "", List.of("x", "w"), List.of("y"), Map.of("pads", ints(1, 1, 1, 1)));
+        Tensor want = run(conv, 11, new Tensor[] {x, w}, true, Workers.single())[0];
+        for (DataType t : new DataType[] {DataType.DOUBLE, DataType.FLOAT16}) {
+            Tensor xd = Tensor.allocate(t, x.shape());
+            Tensor wd = Tensor.allocate(t, w.shape());
+            for (int i = 0; i < x.size(); i++) {
+                xd.setDouble(i, x.getDouble(i));
+            }
+            for (int i = 0; i < w.size(); i++) {
+                wd.setDouble(i, w.getDouble(i));
+            }
+            Tensor got = run(conv, 11, new Tensor[] {xd, wd}, true, Workers.single())[0];
+            assertEquals(t, got.dataType());
+            for (int i = 0; i < want.size(); i++) {
+                assertEquals(want.getDouble(i), got.getDouble(i), t == DataType.DOUBLE ? 1e-5 : 2e-2, t + " at " + i);
+            }
+        }
+        Tensor u8 = Tensor.allocate(DataType.UINT8, 1, 1, 4, 4);
+        for (int i = 0; i < 16; i++) {
+            u8.setLong(i, (i * 37) % 256);
+        }
+        Node pool = new Node("p", "MaxPool", "", List.of("x"), List.of("y"), Map.of("kernel_shape", ints(2, 2), "strides", ints(2, 2)));
+        Tensor got = run(pool, 12, new Tensor[] {u8}, true, Workers.single())[0];
+        assertEquals(DataType.UINT8, got.dataType());
+        assertEquals(Math.max(Math.max(0, 37), Math.max(148, 185)), got.getLong(0));
     }
 
     @Test
