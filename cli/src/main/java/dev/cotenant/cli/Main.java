@@ -1,8 +1,48 @@
 package dev.cotenant.cli;
 
-/** Placeholder entry point until the command line lands. */
+import dev.cotenant.ir.ModelException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code cotenant} command. A user error (bad file, bad shape, unknown operator) prints one
+ * line, {@code cotenant: error: ...}, and exits 1; {@code --verbose} adds the stack trace.
+ */
+@Command(name = "cotenant", mixinStandardHelpOptions = true, version = "cotenant 0.1.0",
+        description = "Runs several deep-learning models at once on one device, scheduled together.",
+        subcommands = {DemoCommand.class, RunCommand.class, InspectCommand.class, ConformanceCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main {
+
     public static void main(String[] args) {
-        System.out.println("cotenant");
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code, without exiting (for tests). */
+    public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with the given output and error streams. */
+    public static int execute(PrintWriter out, PrintWriter errOut, String... args) {
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(errOut);
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (e instanceof ModelException) {
+                err.println("cotenant: error: " + e.getMessage());
+            } else {
+                err.println("cotenant: internal error: " + e + (verbose ? "" : " (run with --verbose for details)"));
+            }
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return e instanceof ModelException ? 1 : 70;
+        });
+        return cl.execute(args);
     }
 }

@@ -280,30 +280,4 @@ public final class Conformance implements AutoCloseable {
         runner.shutdownNow();
         workers.close();
     }
-
-    /**
-     * Runs the cases under the given folders and prints the report:
-     * {@code Conformance [--json] [--filter REGEX] [--threads N] [--timeout SECONDS] FOLDER...}.
-     */
-    public static void main(String[] args) {
-        List<Path> roots = new ArrayList<>();
-        boolean json = false;
-        Pattern filter = null;
-        int threads = Math.min(2, Runtime.getRuntime().availableProcessors());
-        long timeoutS = 300;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--json" -> json = true;
-                case "--filter" -> filter = Pattern.compile(args[++i]);
-                case "--threads" -> threads = Integer.parseInt(args[++i]);
-                case "--timeout" -> timeoutS = Long.parseLong(args[++i]);
-                default -> roots.add(Path.of(args[i]));
-            }
-        }
-        Pattern f = filter;
-        try (Conformance c = new Conformance(threads, Duration.ofSeconds(timeoutS))) {
-            Report r = c.run(roots, f == null ? name -> true : name -> f.matcher(name).find());
-            System.out.print(json ? r.json() + "\n" : r.text());
-        }
-    }
 }

@@ -1,0 +1,101 @@
+package dev.cotenant.cli;
+
+import dev.cotenant.io.Npy;
+import dev.cotenant.ir.Model;
+import dev.cotenant.ir.ModelException;
+import dev.cotenant.ir.Tensor;
+import dev.cotenant.kernels.Workers;
+import dev.cotenant.onnx.OnnxImport;
+import dev.cotenant.passes.Passes;
+import dev.cotenant.runtime.Plan;
+import dev.cotenant.runtime.Planner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "run", description = "Runs one model and prints its outputs and latency.")
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "MODEL.onnx")
+    Path model;
+
+    @Option(names = "--input", paramLabel = "NAME=FILE.npy", description = "An input tensor from a .npy file (repeatable).")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--random", description = "Random values for inputs not given with --input.")
+    boolean random;
+
+    @Option(names = "--dim", paramLabel = "SYMBOL=N", description = "Size of a symbolic input dimension for --random (default 1).")
+    List<String> dims = new ArrayList<>();
+
+    @Option(names = "--threads", defaultValue = "1", description = "Intra-operator threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--repeat", defaultValue = "1", description = "Timed runs after one warm-up run (default ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write every output to DIR/<name>.npy.")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for --random (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin
+    Common common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        if (threads < 1 || repeat < 1) {
+            throw new ModelException("--threads and --repeat must be at least 1");
+        }
+        long t0 = System.nanoTime();
+        Model m = OnnxImport.load(model);
+        Map<String, Tensor> feeds = Inputs.resolve(m.graph(), inputs, dims, random, seed);
+        Model optimized = Passes.optimize(m, Inputs.types(feeds));
+        try (Workers workers = Workers.create(threads)) {
+            Plan plan = Planner.plan(optimized, Inputs.types(feeds), workers);
+            long t1 = System.nanoTime();
+            o.printf(Locale.ROOT, "model %s: %d nodes (%d after passes), %d steps, arena %.1f MiB, loaded and planned in %.0f ms%s%n",
+                    model.getFileName(), m.graph().nodes().size(), optimized.graph().nodes().size(), plan.steps().size(),
+                    plan.arenaBytes() / 1048576.0, (t1 - t0) / 1e6, plan.interpreted() ? " (interpreted: shapes depend on input values)" : "");
+            Map<String, Tensor> result = plan.run(feeds);
+            long[] samples = new long[repeat];
+            for (int i = 0; i < repeat; i++) {
+                long s = System.nanoTime();
+                result = plan.run(feeds);
+                samples[i] = System.nanoTime() - s;
+            }
+            for (Map.Entry<String, Tensor> e : result.entrySet()) {
+                o.println("output " + e.getKey() + ": " + Inputs.describe(e.getValue()));
+            }
+            Latencies lat = new Latencies(samples);
+            o.printf(Locale.ROOT, "latency: median %.3f ms, p90 %.3f ms over %d run(s), %d thread(s)%n",
+                    lat.medianMs(), lat.percentileMs(90), repeat, threads);
+            if (out != null) {
+                Files.createDirectories(out);
+                for (Map.Entry<String, Tensor> e : result.entrySet()) {
+                    Path f = out.resolve(e.getKey().replaceAll("[^A-Za-z0-9._-]", "_") + ".npy");
+                    Npy.write(e.getValue(), f);
+                    o.println("wrote " + f);
+                }
+            }
+        }
+        return 0;
+    }
+}
