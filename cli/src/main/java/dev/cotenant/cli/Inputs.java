@@ -32,7 +32,10 @@ final class Inputs {
                 throw new ModelException("--input '" + name + "' is not an input of the model (inputs: "
                         + String.join(", ", g.feeds().stream().map(ValueInfo::name).toList()) + ")");
             }
-            given.put(name, Npy.read(Path.of(spec.substring(eq + 1))));
+            Path file = Path.of(spec.substring(eq + 1));
+            Tensor t = Npy.read(file);
+            g.feeds().stream().filter(v -> v.name().equals(name)).findFirst().ifPresent(v -> checkDeclared(v, t, file));
+            given.put(name, t);
         }
         Map<String, Integer> dims = new LinkedHashMap<>();
         for (String spec : dimSpecs) {
@@ -57,6 +60,23 @@ final class Inputs {
             result.put(in.name(), t);
         }
         return result;
+    }
+
+    /** The model's declaration of an input is checked here, before any pass sees the tensor. */
+    private static void checkDeclared(ValueInfo in, Tensor t, Path file) {
+        TensorType declared = in.type();
+        if (declared == null) {
+            return;
+        }
+        int[] d = declared.dims();
+        int[] s = t.shape();
+        boolean ok = declared.dataType() == t.dataType() && d.length == s.length;
+        for (int i = 0; ok && i < d.length; i++) {
+            ok = d[i] < 0 || d[i] == s[i];
+        }
+        if (!ok) {
+            throw new ModelException("input '" + in.name() + "' from " + file + ": the model declares " + declared + ", the file holds " + t.type());
+        }
     }
 
     private static Tensor randomTensor(ValueInfo in, Map<String, Integer> dims, SplittableRandom rnd) {
