@@ -1,14 +1,10 @@
 package dev.cotenant.cli;
 
-import dev.cotenant.ir.Model;
 import dev.cotenant.ir.Tensor;
-import dev.cotenant.ir.TensorType;
 import dev.cotenant.kernels.Workers;
 import dev.cotenant.onnx.OnnxExport;
 import dev.cotenant.onnx.OnnxImport;
-import dev.cotenant.passes.Passes;
 import dev.cotenant.runtime.Plan;
-import dev.cotenant.runtime.Planner;
 import dev.cotenant.zoo.Zoo;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -48,27 +44,18 @@ final class DemoCommand implements Callable<Integer> {
         Path file = out.resolve(modelName + ".onnx");
         long t0 = System.nanoTime();
         OnnxExport.write(Zoo.build(modelName, 1, 42), file);
-        Model m = OnnxImport.load(file);
-        Map<String, Tensor> feeds = Inputs.resolve(m.graph(), List.of(), List.of(), true, 7);
-        Map<String, TensorType> types = Inputs.types(feeds);
-        Model optimized = Passes.optimize(m, types);
+        Prepared p = Prepared.of(OnnxImport.load(file), List.of(), List.of(), true, 7);
         long t1 = System.nanoTime();
         o.printf(Locale.ROOT, "%s: exported to %s and loaded back in %.0f ms; %d nodes, %d after passes (BN folded, activations fused)%n",
-                modelName, file, (t1 - t0) / 1e6, m.graph().nodes().size(), optimized.graph().nodes().size());
+                modelName, file, (t1 - t0) / 1e6, p.model().graph().nodes().size(), p.optimized().graph().nodes().size());
         o.printf(Locale.ROOT, "%-8s %12s %12s %14s%n", "threads", "median ms", "p90 ms", "images/s");
         Map<String, Tensor> result = null;
         int cores = Runtime.getRuntime().availableProcessors();
         for (int threads = 1; threads <= Math.max(1, Math.min(cores, 2)); threads++) {
             try (Workers w = Workers.create(threads)) {
-                Plan plan = Planner.plan(optimized, types, w);
-                plan.run(feeds);
-                long[] samples = new long[repeat];
-                for (int i = 0; i < repeat; i++) {
-                    long s = System.nanoTime();
-                    result = plan.run(feeds);
-                    samples[i] = System.nanoTime() - s;
-                }
-                Latencies lat = new Latencies(samples);
+                Plan plan = p.plan(w);
+                result = plan.run(p.feeds());
+                Latencies lat = Latencies.measure(plan, p.feeds(), repeat);
                 o.printf(Locale.ROOT, "%-8d %12.2f %12.2f %14.1f%n", threads, lat.medianMs(), lat.percentileMs(90), 1000 / lat.medianMs());
             }
         }

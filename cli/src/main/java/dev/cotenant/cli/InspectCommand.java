@@ -1,15 +1,12 @@
 package dev.cotenant.cli;
 
-import dev.cotenant.ir.DataType;
 import dev.cotenant.ir.Model;
 import dev.cotenant.ir.Tensor;
 import dev.cotenant.ir.TensorType;
 import dev.cotenant.kernels.Workers;
 import dev.cotenant.onnx.OnnxImport;
 import dev.cotenant.ops.Cost;
-import dev.cotenant.passes.Passes;
 import dev.cotenant.runtime.Plan;
-import dev.cotenant.runtime.Planner;
 import dev.cotenant.runtime.Step;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -43,11 +40,11 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        Model m = OnnxImport.load(model);
-        Map<String, Tensor> feeds = Inputs.resolve(m.graph(), List.of(), dims, true, 1);
-        Map<String, TensorType> types = Inputs.types(feeds);
-        Model optimized = Passes.optimize(m, types);
-        Plan plan = Planner.plan(optimized, types, Workers.single());
+        Prepared p = Prepared.of(OnnxImport.load(model), List.of(), dims, true, 1);
+        Model m = p.model();
+        Model optimized = p.optimized();
+        Map<String, TensorType> types = p.types();
+        Plan plan = p.plan(Workers.single());
         long params = 0;
         for (Tensor t : m.graph().initializers().values()) {
             params += t.size();
@@ -81,9 +78,5 @@ final class InspectCommand implements Callable<Integer> {
 
     private static String abbreviate(String s, int n) {
         return s.length() <= n ? s : "..." + s.substring(s.length() - n + 3);
-    }
-
-    static boolean isFloat(DataType t) {
-        return t.isFloat();
     }
 }

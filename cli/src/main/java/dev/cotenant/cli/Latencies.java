@@ -1,9 +1,23 @@
 package dev.cotenant.cli;
 
+import dev.cotenant.ir.Tensor;
+import dev.cotenant.runtime.Plan;
 import java.util.Arrays;
+import java.util.Map;
 
 /** Latency samples in nanoseconds and their order statistics. */
 record Latencies(long[] nanos) {
+
+    /** Times {@code repeat} runs of {@code plan} on {@code feeds}; the caller warms up first. */
+    static Latencies measure(Plan plan, Map<String, Tensor> feeds, int repeat) {
+        long[] samples = new long[repeat];
+        for (int i = 0; i < repeat; i++) {
+            long s = System.nanoTime();
+            plan.run(feeds);
+            samples[i] = System.nanoTime() - s;
+        }
+        return new Latencies(samples);
+    }
 
     double percentileMs(double p) {
         long[] s = nanos.clone();

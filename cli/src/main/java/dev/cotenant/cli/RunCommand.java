@@ -1,14 +1,11 @@
 package dev.cotenant.cli;
 
 import dev.cotenant.io.Npy;
-import dev.cotenant.ir.Model;
 import dev.cotenant.ir.ModelException;
 import dev.cotenant.ir.Tensor;
 import dev.cotenant.kernels.Workers;
 import dev.cotenant.onnx.OnnxImport;
-import dev.cotenant.passes.Passes;
 import dev.cotenant.runtime.Plan;
-import dev.cotenant.runtime.Planner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -65,26 +62,18 @@ final class RunCommand implements Callable<Integer> {
             throw new ModelException("--threads and --repeat must be at least 1");
         }
         long t0 = System.nanoTime();
-        Model m = OnnxImport.load(model);
-        Map<String, Tensor> feeds = Inputs.resolve(m.graph(), inputs, dims, random, seed);
-        Model optimized = Passes.optimize(m, Inputs.types(feeds));
+        Prepared p = Prepared.of(OnnxImport.load(model), inputs, dims, random, seed);
         try (Workers workers = Workers.create(threads)) {
-            Plan plan = Planner.plan(optimized, Inputs.types(feeds), workers);
+            Plan plan = p.plan(workers);
             long t1 = System.nanoTime();
             o.printf(Locale.ROOT, "model %s: %d nodes (%d after passes), %d steps, arena %.1f MiB, loaded and planned in %.0f ms%s%n",
-                    model.getFileName(), m.graph().nodes().size(), optimized.graph().nodes().size(), plan.steps().size(),
+                    model.getFileName(), p.model().graph().nodes().size(), p.optimized().graph().nodes().size(), plan.steps().size(),
                     plan.arenaBytes() / 1048576.0, (t1 - t0) / 1e6, plan.interpreted() ? " (interpreted: shapes depend on input values)" : "");
-            Map<String, Tensor> result = plan.run(feeds);
-            long[] samples = new long[repeat];
-            for (int i = 0; i < repeat; i++) {
-                long s = System.nanoTime();
-                result = plan.run(feeds);
-                samples[i] = System.nanoTime() - s;
-            }
+            Map<String, Tensor> result = plan.run(p.feeds());
             for (Map.Entry<String, Tensor> e : result.entrySet()) {
                 o.println("output " + e.getKey() + ": " + Inputs.describe(e.getValue()));
             }
-            Latencies lat = new Latencies(samples);
+            Latencies lat = Latencies.measure(plan, p.feeds(), repeat);
             o.printf(Locale.ROOT, "latency: median %.3f ms, p90 %.3f ms over %d run(s), %d thread(s)%n",
                     lat.medianMs(), lat.percentileMs(90), repeat, threads);
             if (out != null) {

@@ -31,7 +31,7 @@ public final class ReduceKernels {
                 for (; i < bound; i += W) {
                     acc = acc.add(FloatVector.fromArray(S, a, from + i));
                 }
-                r = acc.reduceLanes(VectorOperators.ADD);
+                r = Lanes.sum(acc);
             }
             case SUM_SQUARE -> {
                 FloatVector acc = FloatVector.zero(S);
@@ -39,7 +39,7 @@ public final class ReduceKernels {
                     FloatVector v = FloatVector.fromArray(S, a, from + i);
                     acc = v.fma(v, acc);
                 }
-                r = acc.reduceLanes(VectorOperators.ADD);
+                r = Lanes.sum(acc);
             }
             case MAX -> {
                 FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);

@@ -29,7 +29,7 @@ public final class SoftmaxKernels {
             for (; i < bound; i += W) {
                 acc = acc.add(FloatVector.fromArray(S, x, xo + i).sub(vmax).lanewise(VectorOperators.EXP));
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            float sum = Lanes.sum(acc);
             for (; i < n; i++) {
                 sum += (float) Math.exp(x[xo + i] - max);
             }
@@ -49,7 +49,7 @@ public final class SoftmaxKernels {
             e.intoArray(y, yo + i);
             acc = acc.add(e);
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = Lanes.sum(acc);
         for (; i < n; i++) {
             float e = (float) Math.exp(x[xo + i] - max);
             y[yo + i] = e;
