@@ -39,4 +39,30 @@ public interface BoundOp {
     default boolean readsInputValues() {
         return true;
     }
+
+    /**
+     * Into how many parts one run can be cut by {@link #runPart} (1: it cannot be split). A
+     * scheduler splits a large operator so that other work can run beside its parts.
+     */
+    default int maxParts() {
+        return 1;
+    }
+
+    /**
+     * Computes part {@code part} of {@code parts} (at most {@link #maxParts()}): a disjoint share of
+     * the outputs (whole images, or row or column blocks). Running every part once, in any order,
+     * writes what one {@link #run} writes. Parts of one bound operator must not run at the same
+     * time: they share its scratch buffers.
+     */
+    default void runPart(Tensor[] inputs, Tensor[] outputs, int part, int parts, Workers workers) {
+        if (parts != 1 || part != 0) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be split into " + parts + " parts");
+        }
+        run(inputs, outputs, workers);
+    }
+
+    /** The first of {@code units} that part {@code part} of {@code parts} covers (it ends where part + 1 starts). */
+    static int partStart(int units, int part, int parts) {
+        return (int) ((long) units * part / parts);
+    }
 }

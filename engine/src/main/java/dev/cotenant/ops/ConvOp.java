@@ -178,6 +178,33 @@ final class ConvOp {
 
         @Override
         public void run(Tensor[] in, Tensor[] out, Workers workers) {
+            images(in, out, 0, in[0].dim(0), 0, blockCount(), workers);
+        }
+
+        private int blockCount() {
+            return (g.cols() + block - 1) / block;
+        }
+
+        /** Whole images when the batch has several; otherwise column blocks, if the layer is laid out blockwise. */
+        @Override
+        public int maxParts() {
+            int batch = outputTypes.get(0).dims()[0];
+            return batch > 1 ? batch : cols.length == 0 ? blockCount() : 1;
+        }
+
+        @Override
+        public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers workers) {
+            int batch = in[0].dim(0);
+            if (batch > 1) {
+                images(in, out, BoundOp.partStart(batch, part, parts), BoundOp.partStart(batch, part + 1, parts), 0, blockCount(), workers);
+            } else {
+                int count = blockCount();
+                images(in, out, 0, batch, BoundOp.partStart(count, part, parts), BoundOp.partStart(count, part + 1, parts), workers);
+            }
+        }
+
+        /** Images {@code [n0, n1)}; in blockwise layout only column blocks {@code [b0, b1)} of each. */
+        private void images(Tensor[] in, Tensor[] out, int n0, int n1, int b0, int b1, Workers workers) {
             if (!weightsKnown) {
                 packWeights(in[1].floats(), in[1].offset(), group, mg, kg, packed, aSize, workers);
             }
@@ -186,19 +213,18 @@ final class ConvOp {
             }
             Tensor x = in[0];
             Tensor y = out[0];
-            int batch = x.dim(0);
             int inPlane = g.c() * g.h() * g.w();
             int outPlane = g.cols();
             boolean blocked = cols.length == 0;
             if (blocked && blocks.length < workers.threads()) {
                 blocks = new float[workers.threads()][Sgemm.packedBSize(kg, block)];
             }
-            for (int n = 0; n < batch; n++) {
+            for (int n = n0; n < n1; n++) {
                 for (int gi = 0; gi < group; gi++) {
                     int xOff = x.offset() + (n * group + gi) * inPlane;
                     int yOff = y.offset() + (n * group + gi) * mg * outPlane;
                     if (blocked) {
-                        blockwise(x.floats(), xOff, y.floats(), yOff, gi, workers);
+                        blockwise(x.floats(), xOff, y.floats(), yOff, gi, b0, b1, workers);
                         continue;
                     }
                     if (pointwise) {
@@ -211,15 +237,14 @@ final class ConvOp {
             }
         }
 
-        private void blockwise(float[] x, int xOff, float[] y, int yOff, int gi, Workers workers) {
+        private void blockwise(float[] x, int xOff, float[] y, int yOff, int gi, int b0, int b1, Workers workers) {
             int outPlane = g.cols();
-            int count = (outPlane + block - 1) / block;
-            int slots = Math.min(workers.threads(), count);
+            int slots = Math.min(workers.threads(), b1 - b0);
             workers.parallelFor(slots, 1, (s, e) -> {
                 for (int slot = s; slot < e; slot++) {
                     float[] buf = blocks[slot];
                     // Blocks dealt round-robin: neighbouring blocks cost the same.
-                    for (int b = slot; b < count; b += slots) {
+                    for (int b = b0 + slot; b < b1; b += slots) {
                         int n0 = b * block;
                         int n1 = Math.min(outPlane, n0 + block);
                         if (pointwise) {
@@ -273,6 +298,21 @@ final class ConvOp {
 
         @Override
         public void run(Tensor[] in, Tensor[] out, Workers workers) {
+            images(in, out, 0, in[0].dim(0), workers);
+        }
+
+        @Override
+        public int maxParts() {
+            return outputTypes.get(0).dims()[0];
+        }
+
+        @Override
+        public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers workers) {
+            int batch = in[0].dim(0);
+            images(in, out, BoundOp.partStart(batch, part, parts), BoundOp.partStart(batch, part + 1, parts), workers);
+        }
+
+        private void images(Tensor[] in, Tensor[] out, int n0, int n1, Workers workers) {
             if (!weightsKnown) {
                 copy(in[1], weights);
             }
@@ -282,8 +322,10 @@ final class ConvOp {
             if (scratch.length < workers.threads()) {
                 scratch = new float[workers.threads()][taps.scratchSize()];
             }
-            ConvDepthwise.run(in[0].floats(), in[0].offset(), in[0].dim(0), g, taps, weights, in.length > 2 && in[2] != null ? bias : null,
-                    ep.activation() == null ? null : ep, out[0].floats(), out[0].offset(), scratch, workers);
+            int inImage = g.c() * g.h() * g.w();
+            int outImage = g.c() * g.oh() * g.ow();
+            ConvDepthwise.run(in[0].floats(), in[0].offset() + n0 * inImage, n1 - n0, g, taps, weights, in.length > 2 && in[2] != null ? bias : null,
+                    ep.activation() == null ? null : ep, out[0].floats(), out[0].offset() + n0 * outImage, scratch, workers);
         }
     }
 

@@ -100,6 +100,39 @@ final class GemmOp {
                          Bias bias, GemmEpilogue ep, float[] rowBias, float[] colBias, boolean biasKnown,
                          float[] pa, boolean aKnown, float[] pb, boolean bKnown, Cost cost) implements BoundOp {
 
+        /** Row blocks of whole register panels; not when C is added in full (it is read as a whole). */
+        @Override
+        public int maxParts() {
+            return bias == Bias.FULL ? 1 : (m + Sgemm.MR - 1) / Sgemm.MR;
+        }
+
+        @Override
+        public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers workers) {
+            if (parts == 1) {
+                run(in, out, workers);
+                return;
+            }
+            if (bias == Bias.FULL) {
+                BoundOp.super.runPart(in, out, part, parts, workers);
+            }
+            int panels = maxParts();
+            int r0 = BoundOp.partStart(panels, part, parts) * Sgemm.MR;
+            int r1 = Math.min(m, BoundOp.partStart(panels, part + 1, parts) * Sgemm.MR);
+            if (!aKnown) {
+                // Packed A keeps each panel of MR rows contiguous: rows from r0 (a panel boundary) start at r0 * k.
+                int lda = in[0].dim(1);
+                Sgemm.packA(in[0].floats(), in[0].offset() + (ta ? r0 : r0 * lda), lda, ta, r1 - r0, k, alpha, pa, r0 * k, workers);
+            }
+            if (!bKnown) {
+                Sgemm.packB(in[1].floats(), in[1].offset(), in[1].dim(1), tb, k, n, pb, 0, workers);
+            }
+            if (!biasKnown && bias != Bias.NONE) {
+                fillBias(bias, in[2], beta, n, rowBias, colBias);
+            }
+            Tensor y = out[0];
+            Sgemm.multiply(r1 - r0, n, k, pa, r0 * k, pb, 0, y.floats(), y.offset() + r0 * n, n, false, ep, r0, workers);
+        }
+
         @Override
         public void run(Tensor[] in, Tensor[] out, Workers workers) {
             if (!aKnown) {

@@ -105,8 +105,33 @@ final class MatMulOp {
             if (!biasKnown) {
                 ConvOp.copy(in[2], colBias);
             }
-            Sgemm.packA(in[0].floats(), in[0].offset(), k, false, rows, k, 1f, pa, 0, workers);
-            Sgemm.multiply(rows, n, k, pa, 0, pb, 0, out[0].floats(), out[0].offset(), n, false, ep, 0, workers);
+            rows(in, out, 0, rows, workers);
+        }
+
+        /** Row blocks of whole register panels, so that each part packs its own share of A. */
+        @Override
+        public int maxParts() {
+            return (rows + Sgemm.MR - 1) / Sgemm.MR;
+        }
+
+        @Override
+        public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers workers) {
+            if (!bKnown) {
+                Sgemm.packB(in[1].floats(), in[1].offset(), n, false, k, n, pb, 0, workers);
+            }
+            if (!biasKnown) {
+                ConvOp.copy(in[2], colBias);
+            }
+            int panels = maxParts();
+            int r0 = BoundOp.partStart(panels, part, parts) * Sgemm.MR;
+            int r1 = Math.min(rows, BoundOp.partStart(panels, part + 1, parts) * Sgemm.MR);
+            rows(in, out, r0, r1, workers);
+        }
+
+        private void rows(Tensor[] in, Tensor[] out, int r0, int r1, Workers workers) {
+            // Packed A keeps each panel of MR rows contiguous, so rows from r0 (a panel boundary) start at r0 * k.
+            Sgemm.packA(in[0].floats(), in[0].offset() + r0 * k, k, false, r1 - r0, k, 1f, pa, r0 * k, workers);
+            Sgemm.multiply(r1 - r0, n, k, pa, r0 * k, pb, 0, out[0].floats(), out[0].offset() + r0 * n, n, false, ep, r0, workers);
         }
     }
 

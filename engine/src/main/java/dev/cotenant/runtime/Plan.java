@@ -6,6 +6,7 @@ import dev.cotenant.ir.Node;
 import dev.cotenant.ir.Tensor;
 import dev.cotenant.ir.TensorType;
 import dev.cotenant.kernels.Workers;
+import dev.cotenant.ops.BoundOp;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,6 +88,25 @@ public final class Plan {
      * wall-clock time to it.
      */
     public Map<String, Tensor> run(Map<String, Tensor> inputs, long[] stepNanos) {
+        bind(inputs);
+        if (interpreter != null) {
+            return interpreter.run(feeds, workers);
+        }
+        for (int s = 0; s < steps.size(); s++) {
+            long t0 = stepNanos != null ? System.nanoTime() : 0;
+            runStep(s, workers);
+            if (stepNanos != null) {
+                stepNanos[s] += System.nanoTime() - t0;
+            }
+        }
+        return outputs();
+    }
+
+    /**
+     * Copies {@code inputs} into the plan's input slots, for running it step by step with
+     * {@link #runStep} (a scheduler interleaving the steps of several plans does that).
+     */
+    public void bind(Map<String, Tensor> inputs) {
         for (String name : inputs.keySet()) {
             if (!feeds.containsKey(name)) {
                 throw new ModelException("input '" + name + "' is not an input of the model (inputs: " + String.join(", ", feeds.keySet()) + ")");
@@ -103,24 +123,31 @@ public final class Plan {
             }
             given.copyInto(slot);
         }
-        if (interpreter != null) {
-            return interpreter.run(feeds, workers);
+    }
+
+    /** Runs step {@code index} on {@code workers}; steps run in order, after {@link #bind}. */
+    public void runStep(int index, Workers workers) {
+        runStepPart(index, 0, 1, workers);
+    }
+
+    /**
+     * Runs part {@code part} of {@code parts} of step {@code index} (see {@link BoundOp#runPart});
+     * every part of a step runs before the next step, and no two parts of one step at once.
+     */
+    public void runStepPart(int index, int part, int parts, Workers workers) {
+        Step step = steps.get(index);
+        try {
+            step.op().runPart(step.inputs(), step.outputs(), part, parts, workers);
+        } catch (ModelException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            Node n = step.node();
+            throw new IllegalStateException(n.opType() + " node '" + n.label() + "' failed: " + e, e);
         }
-        for (int s = 0; s < steps.size(); s++) {
-            Step step = steps.get(s);
-            long t0 = stepNanos != null ? System.nanoTime() : 0;
-            try {
-                step.op().run(step.inputs(), step.outputs(), workers);
-            } catch (ModelException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                Node n = step.node();
-                throw new IllegalStateException(n.opType() + " node '" + n.label() + "' failed: " + e, e);
-            }
-            if (stepNanos != null) {
-                stepNanos[s] += System.nanoTime() - t0;
-            }
-        }
+    }
+
+    /** Fresh copies of the outputs of the last run (step by step, after the last step). */
+    public Map<String, Tensor> outputs() {
         Map<String, Tensor> result = new LinkedHashMap<>();
         outputs.forEach((k, v) -> result.put(k, v.copy()));
         return result;

@@ -1,0 +1,143 @@
+package dev.cotenant.sched;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The learned part of the cost model: a linear correction from the analytical model's features
+ * (its predicted makespan, task and wait counts, contention and idle core-time) to the measured
+ * makespan, fitted by ridge-regularised least squares on measured runs of sampled schedules. Its
+ * error is reported on schedules held out from the fit, as a mean absolute percentage.
+ *
+ * <p>A linear fit over five features from a few dozen samples needs no ML library; with too few
+ * samples to fit and hold out, the correction stays the identity on the prediction.
+ */
+final class Correction {
+
+    /** One measured schedule. */
+    record Sample(double[] features, double measuredMs) {}
+
+    private static final double RIDGE = 1e-7;
+
+    private final double[] weights;
+
+    private Correction(double[] weights) {
+        this.weights = weights;
+    }
+
+    /** Predicted makespan as is (the first feature). */
+    static Correction identity(int features) {
+        double[] w = new double[features + 1];
+        w[0] = 1;
+        return new Correction(w);
+    }
+
+    static Correction fit(List<Sample> samples) {
+        int f = samples.get(0).features().length;
+        if (samples.size() < f + 2) {
+            return identity(f);
+        }
+        int d = f + 1;
+        double[][] a = new double[d][d + 1];
+        for (Sample s : samples) {
+            double[] x = row(s.features());
+            // Weighted by 1 / measured^2: minimises relative, not absolute, error.
+            double w = 1.0 / (s.measuredMs() * s.measuredMs());
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    a[i][j] += w * x[i] * x[j];
+                }
+                a[i][d] += w * x[i] * s.measuredMs();
+            }
+        }
+        double scale = 0;
+        for (int i = 0; i < d; i++) {
+            scale = Math.max(scale, a[i][i]);
+        }
+        for (int i = 0; i < d; i++) {
+            a[i][i] += RIDGE * scale;
+        }
+        // The prior is the analytical prediction itself: ridge pulls towards weight 1 on it, 0 elsewhere.
+        a[0][d] += RIDGE * scale;
+        return new Correction(solve(a));
+    }
+
+    private static double[] row(double[] features) {
+        double[] x = new double[features.length + 1];
+        System.arraycopy(features, 0, x, 0, features.length);
+        x[features.length] = 1;
+        return x;
+    }
+
+    private static double[] solve(double[][] a) {
+        int d = a.length;
+        for (int c = 0; c < d; c++) {
+            int p = c;
+            for (int r = c + 1; r < d; r++) {
+                if (Math.abs(a[r][c]) > Math.abs(a[p][c])) {
+                    p = r;
+                }
+            }
+            double[] t = a[c];
+            a[c] = a[p];
+            a[p] = t;
+            if (Math.abs(a[c][c]) < 1e-300) {
+                continue;
+            }
+            for (int r = 0; r < d; r++) {
+                if (r != c) {
+                    double m = a[r][c] / a[c][c];
+                    for (int k = c; k <= d; k++) {
+                        a[r][k] -= m * a[c][k];
+                    }
+                }
+            }
+        }
+        double[] w = new double[d];
+        for (int i = 0; i < d; i++) {
+            w[i] = Math.abs(a[i][i]) < 1e-300 ? 0 : a[i][d] / a[i][i];
+        }
+        return w;
+    }
+
+    double predictMs(double[] features) {
+        double[] x = row(features);
+        double y = 0;
+        for (int i = 0; i < x.length; i++) {
+            y += weights[i] * x[i];
+        }
+        // Never trust the fit beyond a factor of two of the analytical prediction.
+        return Math.max(features[0] * 0.5, Math.min(features[0] * 2, y));
+    }
+
+    /** Mean absolute percentage error of {@code model} on {@code samples}. */
+    static double mape(Correction model, List<Sample> samples) {
+        double sum = 0;
+        for (Sample s : samples) {
+            sum += Math.abs(model.predictMs(s.features()) - s.measuredMs()) / s.measuredMs();
+        }
+        return 100 * sum / Math.max(1, samples.size());
+    }
+
+    /** Fit on a seeded ~70% of the samples, and the error on the rest; plus the error of the uncorrected model there. */
+    record Evaluation(Correction fitted, double heldOutMape, double analyticalMape, int fittedOn, int heldOut) {}
+
+    static Evaluation evaluate(List<Sample> samples, long seed) {
+        List<Sample> shuffled = new ArrayList<>(samples);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = shuffled.size() - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            Sample t = shuffled.get(i);
+            shuffled.set(i, shuffled.get(j));
+            shuffled.set(j, t);
+        }
+        int cut = Math.max(1, (int) Math.round(shuffled.size() * 0.7));
+        List<Sample> train = shuffled.subList(0, cut);
+        List<Sample> test = shuffled.subList(cut, shuffled.size());
+        Correction c = fit(train);
+        Correction id = identity(samples.get(0).features().length);
+        return new Evaluation(fit(samples), test.isEmpty() ? Double.NaN : mape(c, test), test.isEmpty() ? Double.NaN : mape(id, test),
+                train.size(), test.size());
+    }
+}

@@ -1,0 +1,219 @@
+package dev.cotenant.sched;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The gacer policy: granularity-aware concurrency regulation (after GACER, and the unified
+ * scheduling representation with automated search that preceded it), on the CPU device.
+ *
+ * <p>Why regulation pays on a CPU: an operator rarely scales perfectly over all cores (small,
+ * depthwise and memory-bound operators least), so running two tenants' operators side by side on
+ * fewer threads each does more work per core-second than running each alone on all cores; but
+ * unregulated co-running leaves the longest tenant alone at the end on too few threads, and lets
+ * memory-bound operators collide. The regulator decides, per stage between sync pointers, which
+ * tenants run beside which and on how many threads, and where an operator is split so that a stage
+ * boundary can fall inside it.
+ *
+ * <p>Steps, within a time budget: (1) measure a sample of schedules (baselines, heuristics, random
+ * points) for real and fit the cost model's learned correction on them, holding some out to
+ * report its error; (2) search with the corrected model; (3) measure the best few candidates and the
+ * best sampled schedule for real and keep the fastest.
+ */
+public final class Gacer {
+
+    /** What the search did, for reports. */
+    public record Outcome(CompactSchedule chosen, Schedule schedule, double predictedMs, double measuredMs,
+                          double heldOutMape, double analyticalMape, int samples, int heldOut, int evaluations, double seconds,
+                          List<String> log) {}
+
+    private final List<TenantShape> shapes;
+    private final List<Profile> profiles;
+    private final int cores;
+    private final List<Schedule.Member> members;
+
+    Gacer(List<TenantShape> shapes, List<Profile> profiles, int cores) {
+        this.shapes = shapes;
+        this.profiles = profiles;
+        this.cores = cores;
+        this.members = shapes.stream().map(s -> new Schedule.Member(s.name(), s.ops())).toList();
+    }
+
+    /** Starting points: the baselines, a static partition of the cores, and water-filling stages. */
+    List<CompactSchedule> seeds() {
+        List<CompactSchedule> s = new ArrayList<>();
+        s.add(Baselines.sequential(shapes, cores));
+        s.add(Baselines.multistream(shapes, cores));
+        s.add(partition());
+        s.add(waterfill());
+        return s;
+    }
+
+    /** One stream per tenant, each asking for an equal share of the cores. */
+    CompactSchedule partition() {
+        int n = shapes.size();
+        int[] streamOf = new int[n];
+        for (int t = 0; t < n; t++) {
+            streamOf[t] = t;
+        }
+        return new CompactSchedule(streamOf, new int[n], new int[n][0], Baselines.whole(shapes), Baselines.threads(n, 1, Math.max(1, cores / n)));
+    }
+
+    /**
+     * Stages that end when a tenant finishes: all tenants share the cores equally; when the first
+     * (by profile) is done, the others are cut at the same time and the rest share the cores anew.
+     */
+    CompactSchedule waterfill() {
+        int n = shapes.size();
+        int[] pos = new int[n];
+        List<int[]> cutRows = new ArrayList<>();
+        List<int[]> threadRows = new ArrayList<>();
+        boolean[] active = new boolean[n];
+        Arrays.fill(active, true);
+        int left = n;
+        while (left > 0) {
+            int th = Math.max(1, cores / left);
+            double slow = Math.max(1.0, (double) left * th / cores);
+            double min = Double.MAX_VALUE;
+            int first = -1;
+            for (int t = 0; t < n; t++) {
+                if (active[t]) {
+                    double r = 0;
+                    for (int op = pos[t]; op < shapes.get(t).ops(); op++) {
+                        r += profiles.get(t).nanos(op, th, 1) * slow;
+                    }
+                    if (r < min) {
+                        min = r;
+                        first = t;
+                    }
+                }
+            }
+            int[] cut = new int[n];
+            int[] thr = new int[n];
+            for (int t = 0; t < n; t++) {
+                thr[t] = active[t] ? th : cores;
+                if (!active[t]) {
+                    cut[t] = pos[t];
+                    continue;
+                }
+                if (t == first) {
+                    cut[t] = shapes.get(t).ops();
+                    continue;
+                }
+                double acc = 0;
+                int op = pos[t];
+                while (op < shapes.get(t).ops() && acc + profiles.get(t).nanos(op, th, 1) * slow / 2 <= min) {
+                    acc += profiles.get(t).nanos(op, th, 1) * slow;
+                    op++;
+                }
+                cut[t] = op;
+            }
+            for (int t = 0; t < n; t++) {
+                pos[t] = cut[t];
+            }
+            active[first] = false;
+            left--;
+            for (int t = 0; t < n; t++) {
+                if (active[t] && pos[t] >= shapes.get(t).ops()) {
+                    active[t] = false;
+                    left--;
+                }
+            }
+            cutRows.add(cut);
+            threadRows.add(thr);
+        }
+        int stages = cutRows.size();
+        int[][] cuts = new int[n][stages - 1];
+        int[][] threads = new int[n][stages];
+        for (int t = 0; t < n; t++) {
+            for (int j = 0; j < stages; j++) {
+                if (j < stages - 1) {
+                    cuts[t][j] = cutRows.get(j)[t];
+                }
+                threads[t][j] = threadRows.get(j)[t];
+            }
+        }
+        int[] streamOf = new int[n];
+        for (int t = 0; t < n; t++) {
+            streamOf[t] = t;
+        }
+        return new CompactSchedule(streamOf, new int[n], cuts, Baselines.whole(shapes), threads);
+    }
+
+    /**
+     * Runs the whole regulator: fit, search, measure finalists. {@code measure} runs a schedule for
+     * real and returns its makespan in ms; {@code progress} hears the fraction done.
+     */
+    Outcome run(ToDoubleFunction<Schedule> measure, long seed, double budgetSeconds, int maxEvaluations,
+                java.util.function.DoubleConsumer progress) {
+        long t0 = System.nanoTime();
+        List<String> log = new ArrayList<>();
+        CostModel model = new CostModel(profiles, cores);
+        SearchSpace space = new SearchSpace(shapes, cores);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        // 1. Measured samples for the learned correction: seeds, their neighbours and random points.
+        List<CompactSchedule> sampled = new ArrayList<>(seeds());
+        List<Correction.Sample> samples = new ArrayList<>();
+        double sampleBudget = budgetSeconds * 0.45;
+        int maxSamples = 30;
+        CompactSchedule bestSampled = null;
+        double bestSampledMs = Double.MAX_VALUE;
+        for (int i = 0; i < maxSamples; i++) {
+            CompactSchedule c;
+            if (i < sampled.size()) {
+                c = sampled.get(i);
+            } else if (i % 2 == 0) {
+                c = space.random(rnd);
+            } else {
+                c = space.mutate(space.mutate(sampled.get(rnd.nextInt(sampled.size())), rnd), rnd);
+            }
+            Schedule s = c.compile(members);
+            double ms = measure.applyAsDouble(s);
+            samples.add(new Correction.Sample(model.predict(s).features(), ms));
+            if (ms < bestSampledMs) {
+                bestSampledMs = ms;
+                bestSampled = c;
+            }
+            double spent = (System.nanoTime() - t0) / 1e9;
+            progress.accept(0.45 * Math.min(1, spent / sampleBudget));
+            if (spent > sampleBudget && i >= 8) {
+                break;
+            }
+        }
+        Correction.Evaluation eval = Correction.evaluate(samples, seed);
+        log.add(String.format(Locale.ROOT, "cost model: %d measured schedules, fitted on %d; held-out error %.1f%% (analytical alone %.1f%%)",
+                samples.size(), eval.fittedOn(), eval.heldOutMape(), eval.analyticalMape()));
+        Correction corr = eval.fitted();
+        // 2. Search with the corrected model.
+        double searchBudget = Math.max(0.5, budgetSeconds * 0.35);
+        List<CompactSchedule> seeds = new ArrayList<>(seeds());
+        seeds.add(bestSampled);
+        Search search = new Search(space, members, s -> corr.predictMs(model.predict(s).features()));
+        List<Search.Scored> best = search.run(seeds, seed, searchBudget, maxEvaluations, 3,
+                f -> progress.accept(0.45 + 0.35 * f));
+        // 3. Finalists measured for real; the best sampled schedule competes too.
+        CompactSchedule chosen = bestSampled;
+        double chosenMs = measure.applyAsDouble(bestSampled.compile(members));
+        double predicted = corr.predictMs(model.predict(bestSampled.compile(members)).features());
+        for (int i = 0; i < best.size(); i++) {
+            Search.Scored sc = best.get(i);
+            double ms = measure.applyAsDouble(sc.point().compile(members));
+            log.add(String.format(Locale.ROOT, "finalist %d: predicted %.1f ms, measured %.1f ms", i + 1, sc.predictedMs(), ms));
+            if (ms < chosenMs) {
+                chosenMs = ms;
+                chosen = sc.point();
+                predicted = sc.predictedMs();
+            }
+            progress.accept(0.8 + 0.2 * (i + 1) / best.size());
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        log.add(String.format(Locale.ROOT, "search: %d schedules scored by the model", search.evaluations()));
+        log.add(String.format(Locale.ROOT, "chosen: predicted %.1f ms, measured %.1f ms; regulation took %.1f s", predicted, chosenMs, seconds));
+        return new Outcome(chosen, chosen.compile(members), predicted, chosenMs, eval.heldOutMape(), eval.analyticalMape(), samples.size(),
+                eval.heldOut(), search.evaluations(), seconds, log);
+    }
+}

@@ -1,0 +1,173 @@
+package dev.cotenant.sched;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cotenant.ir.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Co-located runs on the CPU device give the solo results, and their timelines obey the schedule. */
+class CoRunTest {
+
+    static final Workload WORKLOAD = Workload.parse("resnet18:2,bert-tiny:1");
+    static List<TenantPlan> plans;
+    static List<TenantShape> shapes;
+    static List<Map<String, Tensor>> solo;
+    static final CpuDevice DEVICE = new CpuDevice(2);
+    static final int WARM = 3;
+
+    @BeforeAll
+    static void load() {
+        plans = TenantPlan.load(WORKLOAD, 5);
+        shapes = plans.stream().map(TenantShape::of).toList();
+        // Solo references from separately loaded plans (same seeds, so the same weights and inputs).
+        solo = new ArrayList<>();
+        for (TenantPlan p : TenantPlan.load(WORKLOAD, 5)) {
+            Map<String, Tensor> out = null;
+            for (int i = 0; i < WARM; i++) {
+                out = p.plan().run(p.inputs());
+            }
+            solo.add(out);
+        }
+    }
+
+    static List<Schedule.Member> members() {
+        return shapes.stream().map(s -> new Schedule.Member(s.name(), s.ops())).toList();
+    }
+
+    @Test
+    void somethingCanBeSplit() {
+        assertTrue(shapes.get(0).maxParts()[0] >= 2, "resnet18's first convolution splits over its batch of 2");
+        assertTrue(Arrays.stream(shapes.get(1).maxParts()).anyMatch(m -> m >= 2), "bert-tiny has a splittable MatMul");
+    }
+
+    /**
+     * On one thread per task every operator sums in the solo order, so the convolutional tenant's
+     * results are bitwise equal. The transformer's are compared within 1e-5: its transcendentals
+     * (erf, exp) are vector intrinsics once the JIT compiles them and plain Java before, which may
+     * differ in the last bit, so even a solo run changes bits as the process warms up.
+     */
+    @Test
+    void baselinesOnOneThreadGiveSoloResultsBitwise() {
+        for (CompactSchedule c : List.of(Baselines.sequential(shapes, 1), Baselines.multistream(shapes, 1), Baselines.interleave(shapes, 1))) {
+            checkTimeline(runAndCompare(c.compile(members()), 0, 1e-5));
+        }
+    }
+
+    @Test
+    void baselinesOnAllCoresGiveSoloResults() {
+        for (CompactSchedule c : List.of(Baselines.sequential(shapes, 2), Baselines.multistream(shapes, 2), Baselines.interleave(shapes, 2))) {
+            checkTimeline(runAndCompare(c.compile(members()), 1e-5, 1e-5));
+        }
+    }
+
+    @Test
+    void randomRegulatedSchedulesGiveSoloResults() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        SearchSpace space = new SearchSpace(shapes, 2);
+        for (int i = 0; i < 4; i++) {
+            CompactSchedule c = space.random(rnd);
+            Timeline tl = runAndCompare(c.compile(members()), 1e-5, 1e-5);
+            checkTimeline(tl);
+        }
+    }
+
+    @Test
+    void everySplittableStepSplitsExactly() {
+        for (TenantPlan p : plans) {
+            p.plan().bind(p.inputs());
+            for (int s = 0; s < p.ops(); s++) {
+                p.plan().runStep(s, dev.cotenant.kernels.Workers.single());
+            }
+            Map<String, Tensor> whole = p.plan().outputs();
+            for (int parts : new int[] {2, 3}) {
+                for (int s = 0; s < p.ops(); s++) {
+                    int max = p.plan().steps().get(s).op().maxParts();
+                    int k = Math.min(parts, max);
+                    // Parts in reverse order: each must write only its own share.
+                    for (int part = k - 1; part >= 0; part--) {
+                        p.plan().runStepPart(s, part, k, dev.cotenant.kernels.Workers.single());
+                    }
+                }
+                compare(whole, p.plan().outputs(), 1e-5, p.tenant().label() + " split " + parts);
+            }
+        }
+    }
+
+    /** Runs {@code s}; resnet18's outputs must match solo within {@code cnnTolerance} (0: bitwise), bert-tiny's within {@code bertTolerance}. */
+    private Timeline runAndCompare(Schedule s, double cnnTolerance, double bertTolerance) {
+        try (CpuExecutor ex = new CpuExecutor(DEVICE, s, plans)) {
+            Timeline tl = ex.run(WARM);
+            for (int t = 0; t < plans.size(); t++) {
+                compare(solo.get(t), plans.get(t).plan().outputs(), t == 0 ? cnnTolerance : bertTolerance, plans.get(t).tenant().label() + " under\n" + s.text());
+            }
+            return tl;
+        }
+    }
+
+    static void compare(Map<String, Tensor> expected, Map<String, Tensor> actual, double tolerance, String what) {
+        assertEquals(expected.keySet(), actual.keySet());
+        for (String name : expected.keySet()) {
+            Tensor e = expected.get(name);
+            Tensor a = actual.get(name);
+            assertArrayEquals(e.shape(), a.shape());
+            for (int i = 0; i < e.size(); i++) {
+                double x = e.getDouble(i);
+                double y = a.getDouble(i);
+                if (tolerance == 0) {
+                    assertEquals(Double.doubleToLongBits(x), Double.doubleToLongBits(y), name + "[" + i + "] of " + what);
+                } else {
+                    assertTrue(Math.abs(x - y) <= tolerance * Math.max(1, Math.abs(x)), name + "[" + i + "]: " + x + " vs " + y + " of " + what);
+                }
+            }
+        }
+    }
+
+    /** Streams run in order, threads never exceed the cores, and each tenant's tasks run in plan order. */
+    static void checkTimeline(Timeline tl) {
+        for (int r = 0; r < tl.rounds(); r++) {
+            long[] lastEnd = new long[tl.streams()];
+            List<long[]> edges = new ArrayList<>();
+            for (int i = 0; i < tl.tasks().size(); i++) {
+                long s = tl.start()[r][i];
+                long e = tl.end()[r][i];
+                assertTrue(s >= 0 && e >= s);
+                assertTrue(s >= lastEnd[tl.streamOf()[i]], "stream order");
+                lastEnd[tl.streamOf()[i]] = e;
+                edges.add(new long[] {s, tl.tasks().get(i).threads()});
+                edges.add(new long[] {e, -tl.tasks().get(i).threads()});
+            }
+            // At equal times, ends before starts.
+            edges.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+            long busy = 0;
+            for (long[] ed : edges) {
+                busy += ed[1];
+                assertTrue(busy <= tl.cores(), "more threads than cores at once");
+            }
+            for (int t = 0; t < tl.tenants(); t++) {
+                long prevEnd = -1;
+                Task prev = null;
+                List<Integer> order = new ArrayList<>();
+                for (int i = 0; i < tl.tasks().size(); i++) {
+                    if (tl.tasks().get(i).tenant() == t) {
+                        order.add(i);
+                    }
+                }
+                order.sort((a, b) -> tl.tasks().get(a).before(tl.tasks().get(b)) ? -1 : 1);
+                for (int i : order) {
+                    assertTrue(tl.start()[r][i] >= prevEnd, () -> "tenant order broken after " + tl);
+                    prevEnd = tl.end()[r][i];
+                    prev = tl.tasks().get(i);
+                }
+                assertTrue(prev != null);
+            }
+        }
+    }
+}

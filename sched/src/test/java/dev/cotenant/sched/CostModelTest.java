@@ -1,0 +1,113 @@
+package dev.cotenant.sched;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The analytical model, the lower bound and the search, on synthetic profiles. */
+class CostModelTest {
+
+    /** Operators that take {@code ms[op]} on one thread and scale by {@code scale} on two. */
+    static Profile profile(String name, double[] ms, double scale, double bytesPerFlop) {
+        long[][][] nanos = new long[ms.length][3][SearchSpace.SPLITS.length];
+        for (int op = 0; op < ms.length; op++) {
+            for (long[] row : nanos[op]) {
+                Arrays.fill(row, -1);
+            }
+            nanos[op][1][0] = (long) (ms[op] * 1e6);
+            nanos[op][2][0] = (long) (ms[op] * 1e6 / scale);
+            nanos[op][1][1] = (long) (ms[op] * 1e6 * 1.05);
+            nanos[op][2][1] = (long) (ms[op] * 1e6 / scale * 1.05);
+        }
+        double[] bpf = new double[ms.length];
+        Arrays.fill(bpf, bytesPerFlop);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < ms.length; i++) {
+            names.add("Op");
+        }
+        return new Profile(name, names, nanos, bpf, new long[ms.length], nanos);
+    }
+
+    static final List<Profile> PROFILES = List.of(
+            profile("a:1", new double[] {4, 4, 4, 4, 4, 4}, 1.9, 0.05),
+            profile("b:1", new double[] {1, 1, 1, 1, 1, 1, 1, 1}, 1.2, 1.0));
+    static final List<TenantShape> SHAPES = List.of(new TenantShape("a:1", new int[] {2, 2, 2, 2, 2, 2}),
+            new TenantShape("b:1", new int[] {1, 1, 1, 1, 1, 1, 1, 1}));
+    static final List<Schedule.Member> MEMBERS = SchedulePropertiesTest.members(SHAPES);
+
+    @Test
+    void sequentialPredictionIsTheSumOfSoloTimes() {
+        CostModel m = new CostModel(PROFILES, 2);
+        CostModel.Prediction p = m.predict(Baselines.sequential(SHAPES, 2).compile(MEMBERS));
+        double expected = 0;
+        for (Profile pr : PROFILES) {
+            for (int op = 0; op < pr.ops(); op++) {
+                expected += pr.nanos(op, 2, 1) + CostModel.TASK_OVERHEAD_NANOS;
+            }
+        }
+        assertEquals(expected, p.makespanNanos(), 1);
+        assertEquals(0, p.contentionNanos(), 1e-6);
+    }
+
+    @Test
+    void waterFillingIsPredictedFasterThanSequentialAndPartition() {
+        CostModel m = new CostModel(PROFILES, 2);
+        Gacer g = new Gacer(SHAPES, PROFILES, 2);
+        double seq = m.predict(Baselines.sequential(SHAPES, 2).compile(MEMBERS)).makespanNanos();
+        double part = m.predict(g.partition().compile(MEMBERS)).makespanNanos();
+        double fill = m.predict(g.waterfill().compile(MEMBERS)).makespanNanos();
+        // A scales well and B does not: a static partition leaves A on one core for too long, while
+        // water-filling runs B beside A on one core each, then gives A both cores.
+        assertTrue(part > seq, part + " vs " + seq);
+        assertTrue(fill < seq, "water-filling beats running one after another: " + fill + " vs " + seq);
+        g.waterfill().compile(MEMBERS).validate(SHAPES, 2);
+    }
+
+    @Test
+    void lowerBoundIsWorkOverCoresOrTheLongestPath() {
+        LowerBound b = LowerBound.of(PROFILES, 2);
+        // Work: a at 2 threads costs 4/1.9*2 = 4.21 core-ms per op > 4 on one thread, so 4; b: 1 on one thread.
+        assertEquals((6 * 4 + 8 * 1) / 2.0, b.workMs(), 1e-6);
+        assertEquals(6 * 4 / 1.9, b.criticalPathMs(), 1e-3);
+        assertEquals(Math.max(b.workMs(), b.criticalPathMs()), b.ms());
+        for (CompactSchedule c : List.of(Baselines.sequential(SHAPES, 2), Baselines.multistream(SHAPES, 2), new Gacer(SHAPES, PROFILES, 2).waterfill())) {
+            assertTrue(new CostModel(PROFILES, 2).predict(c.compile(MEMBERS)).makespanNanos() / 1e6 >= b.ms() - 1e-6);
+        }
+    }
+
+    @Test
+    void searchIsDeterministicForASeed() {
+        CostModel m = new CostModel(PROFILES, 2);
+        Gacer g = new Gacer(SHAPES, PROFILES, 2);
+        List<List<Search.Scored>> runs = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Search s = new Search(new SearchSpace(SHAPES, 2), MEMBERS, sc -> m.predict(sc).makespanNanos() / 1e6);
+            runs.add(s.run(g.seeds(), 42, 600, 3000, 3, f -> { }));
+        }
+        assertEquals(runs.get(0), runs.get(1));
+        Search other = new Search(new SearchSpace(SHAPES, 2), MEMBERS, sc -> m.predict(sc).makespanNanos() / 1e6);
+        double seq = m.predict(Baselines.sequential(SHAPES, 2).compile(MEMBERS)).makespanNanos() / 1e6;
+        assertTrue(other.run(g.seeds(), 7, 600, 3000, 1, f -> { }).get(0).predictedMs() <= m.predict(g.waterfill().compile(MEMBERS)).makespanNanos() / 1e6);
+        assertTrue(runs.get(0).get(0).predictedMs() < seq);
+    }
+
+    @Test
+    void correctionLearnsAScaleAndReportsHeldOutError() {
+        SplittableRandom rnd = new SplittableRandom(1);
+        List<Correction.Sample> samples = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            double[] f = {10 + rnd.nextDouble() * 90, rnd.nextDouble(), rnd.nextDouble(), rnd.nextDouble() * 5, rnd.nextDouble() * 5};
+            samples.add(new Correction.Sample(f, 1.3 * f[0] + 2 * f[3] + 1));
+        }
+        Correction.Evaluation e = Correction.evaluate(samples, 3);
+        assertEquals(21, e.fittedOn());
+        assertEquals(9, e.heldOut());
+        assertTrue(e.heldOutMape() < 1, "a linear truth is learned: " + e.heldOutMape());
+        assertTrue(e.analyticalMape() > 20, "the uncorrected prediction is off by 30%: " + e.analyticalMape());
+    }
+}
