@@ -1,0 +1,274 @@
+package dev.cotenant.server;
+
+import dev.cotenant.ir.Model;
+import dev.cotenant.ir.ModelException;
+import dev.cotenant.ir.Shape;
+import dev.cotenant.ir.Tensor;
+import dev.cotenant.ir.TensorType;
+import dev.cotenant.ir.ValueInfo;
+import dev.cotenant.kernels.Workers;
+import dev.cotenant.onnx.OnnxImport;
+import dev.cotenant.passes.Passes;
+import dev.cotenant.runtime.Plan;
+import dev.cotenant.runtime.Planner;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One served model version: its graph, serving settings, protocol metadata, request queue and
+ * statistics, and a small cache of plans, one per concrete input shapes and thread count (a plan
+ * is made for fixed shapes, so each batch size gets its own). The scheduler runs at most one batch
+ * of a tenant at a time, which is what makes the cached plans safe to reuse: a plan is used by one
+ * thread at a time.
+ */
+final class Tenant implements AutoCloseable {
+
+    private static final int PLAN_CACHE = 16;
+
+    final String name;
+    final String version;
+    final Path file;
+    final ModelSettings settings;
+    final List<TensorSpec> inputs;
+    /** Set once by {@link #load}, before the tenant is published. */
+    List<TensorSpec> outputs;
+    final RequestQueue queue;
+    final TenantStats stats = new TenantStats();
+    private final Model model;
+    private final Workers pool;
+    private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
+    /** Smoothed compute time of one sample at one thread, for the regulator's slack estimate. */
+    private volatile double nanosPerSample;
+
+    private Tenant(String name, String version, Path file, Model model, ModelSettings settings, List<TensorSpec> inputs,
+                   List<TensorSpec> outputs, int cores) {
+        this.name = name;
+        this.version = version;
+        this.file = file;
+        this.model = model;
+        this.settings = settings;
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.queue = new RequestQueue(settings);
+        this.pool = Workers.create(Math.max(1, cores));
+    }
+
+    /**
+     * Loads {@code modelDir/version/model.onnx} with the settings of {@code modelDir/config.pbtxt},
+     * plans it once for a single sample (which checks that every operator is supported and gives
+     * the outputs' types) and returns the tenant ready to serve.
+     */
+    static Tenant load(String name, String version, Path modelDir, int cores) {
+        Path file = modelDir.resolve(version).resolve("model.onnx");
+        Model m = OnnxImport.load(file);
+        List<ValueInfo> feeds = m.graph().feeds();
+        if (feeds.isEmpty()) {
+            throw new ModelException(file + ": the model has no inputs to feed");
+        }
+        boolean batchable = true;
+        boolean concrete = true;
+        List<TensorSpec> ins = new ArrayList<>();
+        for (ValueInfo v : feeds) {
+            if (v.type() == null) {
+                throw new ModelException(file + ": input '" + v.name() + "' has no declared type");
+            }
+            Datatype dt;
+            try {
+                dt = Datatype.of(v.type().dataType());
+            } catch (InferError e) {
+                throw new ModelException(file + ": input '" + v.name() + "' has type " + v.type().dataType().onnxName() + ", which the server cannot carry");
+            }
+            int[] d = v.type().dims();
+            batchable &= d.length > 0 && d[0] < 0;
+            for (int i = 1; i < d.length; i++) {
+                concrete &= d[i] >= 0;
+            }
+            ins.add(new TensorSpec(v.name(), dt, Arrays.stream(d).mapToLong(x -> x < 0 ? -1 : x).toArray()));
+        }
+        ModelSettings settings = ModelSettings.read(modelDir, batchable);
+        Tenant t = new Tenant(name, version, file, m, settings, List.copyOf(ins), List.of(), cores);
+        try {
+            t.outputs = List.copyOf(describeOutputs(t, m, ins, settings, concrete));
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        return t;
+    }
+
+    private static List<TensorSpec> describeOutputs(Tenant t, Model m, List<TensorSpec> ins, ModelSettings settings, boolean concrete) {
+        List<TensorSpec> outs = new ArrayList<>();
+        if (concrete && (settings.maxBatchSize() > 0 || ins.stream().allMatch(s -> Arrays.stream(s.shape()).allMatch(x -> x >= 0)))) {
+            Map<String, TensorType> types = new LinkedHashMap<>();
+            for (TensorSpec s : ins) {
+                int[] d = Arrays.stream(s.shape()).mapToInt(x -> (int) x).toArray();
+                if (settings.maxBatchSize() > 0 || d.length > 0 && d[0] < 0) {
+                    d[0] = 1;
+                }
+                types.put(s.name(), new TensorType(s.datatype().engine(), Shape.of(d)));
+            }
+            Plan p = t.plan(types, 1);
+            warm(t, types, settings);
+            for (ValueInfo o : m.graph().outputs()) {
+                TensorType ty = p.valueTypes().get(o.name());
+                long[] shape = ty == null ? new long[0] : Arrays.stream(ty.dims()).mapToLong(x -> x).toArray();
+                if (settings.maxBatchSize() > 0 && shape.length > 0) {
+                    shape[0] = -1;
+                }
+                outs.add(new TensorSpec(o.name(), Datatype.of(ty == null ? o.type().dataType() : ty.dataType()), shape));
+            }
+        } else {
+            for (ValueInfo o : m.graph().outputs()) {
+                if (o.type() == null) {
+                    throw new ModelException(t.file + ": output '" + o.name() + "' has no declared type and the model's input shapes are not fixed enough to infer it");
+                }
+                long[] shape = Arrays.stream(o.type().dims()).mapToLong(x -> x < 0 ? -1 : x).toArray();
+                outs.add(new TensorSpec(o.name(), Datatype.of(o.type().dataType()), shape));
+            }
+        }
+        return outs;
+    }
+
+    /**
+     * Makes the plans of every planned batch size at one thread and at the full pool up front, so
+     * no request pays for planning (the regulator uses both thread counts).
+     */
+    private static void warm(Tenant t, Map<String, TensorType> one, ModelSettings settings) {
+        int[] sizes = settings.maxBatchSize() > 0 ? settings.batchSizes() : new int[] {0};
+        for (int b : sizes) {
+            Map<String, TensorType> types = new LinkedHashMap<>();
+            one.forEach((k, v) -> {
+                int[] d = v.dims();
+                if (b > 0) {
+                    d[0] = b;
+                }
+                types.put(k, new TensorType(v.dataType(), Shape.of(d)));
+            });
+            t.plan(types, 1);
+            if (t.pool.threads() > 1) {
+                t.plan(types, t.pool.threads());
+            }
+        }
+    }
+
+    /** The plan for these input types at {@code threads} threads, made on first use. */
+    Plan plan(Map<String, TensorType> types, int threads) {
+        String key = types.values() + "@" + threads;
+        synchronized (plans) {
+            Plan p = plans.get(key);
+            if (p != null) {
+                return p;
+            }
+        }
+        Model optimized = Passes.optimize(model, types);
+        Workers w = threads <= 1 ? Workers.single() : pool;
+        Plan p = Planner.plan(optimized, types, w);
+        synchronized (plans) {
+            plans.put(key, p);
+            if (plans.size() > PLAN_CACHE) {
+                plans.remove(plans.keySet().iterator().next());
+            }
+        }
+        return p;
+    }
+
+    /** The thread count a batch may use at most on this tenant's pool. */
+    int maxThreads() {
+        return pool.threads();
+    }
+
+    /** Expected compute nanoseconds of {@code samples} at one thread (0 until measured). */
+    double estimateNanos(int samples) {
+        return nanosPerSample * samples;
+    }
+
+    /**
+     * Runs {@code batch} (requests that {@link RequestQueue#take} grouped) on {@code threads}
+     * threads and completes each request with its slice of the outputs. Never throws: a failure
+     * fails the batch's requests and leaves the tenant serving.
+     */
+    void execute(List<InferRequest> batch, int threads) {
+        long start = System.nanoTime();
+        int samples = 0;
+        for (InferRequest r : batch) {
+            samples += r.batch;
+        }
+        try {
+            Map<String, Tensor> feeds = concatenate(batch, samples);
+            int rows = settings.maxBatchSize() > 0 ? feeds.values().iterator().next().dim(0) : samples;
+            Map<String, TensorType> types = new LinkedHashMap<>();
+            feeds.forEach((k, v) -> types.put(k, v.type()));
+            Plan plan = plan(types, Math.min(threads, pool.threads()));
+            long t1 = System.nanoTime();
+            Map<String, Tensor> out = plan.run(feeds);
+            long t2 = System.nanoTime();
+            double perSample = (t2 - t1) * (double) Math.min(threads, pool.threads()) / samples;
+            nanosPerSample = nanosPerSample == 0 ? perSample : 0.8 * nanosPerSample + 0.2 * perSample;
+            stats.execution(rows, samples, t2 - t1);
+            int row = 0;
+            for (InferRequest r : batch) {
+                Map<String, Tensor> mine = new LinkedHashMap<>();
+                for (Map.Entry<String, Tensor> e : out.entrySet()) {
+                    if (r.outputs == null || r.outputs.contains(e.getKey())) {
+                        mine.put(e.getKey(), slice(e.getValue(), row, r.batch, rows));
+                    }
+                }
+                row += r.batch;
+                long end = System.nanoTime();
+                long queue = start - r.arrivedNanos;
+                if (r.result.complete(new InferResult(mine, queue, end - start))) {
+                    stats.success(end - r.arrivedNanos, queue, t1 - start, t2 - t1, end - t2);
+                }
+            }
+        } catch (ModelException e) {
+            InferError err = InferError.badRequest("model '" + name + "' could not run the request: " + e.getMessage());
+            batch.forEach(r -> r.fail(err));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            InferError err = new InferError(InferError.Kind.INTERNAL, "model '" + name + "' failed: " + e);
+            batch.forEach(r -> r.fail(err));
+        }
+    }
+
+    /** The batch's inputs end to end along dimension 0, zero-padded to the next planned batch size. */
+    private Map<String, Tensor> concatenate(List<InferRequest> batch, int samples) {
+        int rows = settings.maxBatchSize() > 0 ? settings.paddedSize(samples) : samples;
+        if (batch.size() == 1 && rows == samples) {
+            return batch.getFirst().inputs;
+        }
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        for (TensorSpec s : inputs) {
+            Tensor first = batch.getFirst().inputs.get(s.name());
+            int[] shape = first.shape();
+            shape[0] = rows;
+            Tensor all = Tensor.allocate(first.dataType(), shape);
+            int pos = 0;
+            for (InferRequest r : batch) {
+                Tensor t = r.inputs.get(s.name());
+                System.arraycopy(t.array(), t.offset(), all.array(), pos, t.size());
+                pos += t.size();
+            }
+            feeds.put(s.name(), all);
+        }
+        return feeds;
+    }
+
+    /** Rows {@code [row, row + n)} of a batched output, sharing its storage (outputs are fresh per run). */
+    private static Tensor slice(Tensor t, int row, int n, int rows) {
+        if (t.rank() == 0 || t.dim(0) != rows || n == rows) {
+            return t;
+        }
+        int[] shape = t.shape();
+        int perRow = t.size() / rows;
+        shape[0] = n;
+        return Tensor.view(t.dataType(), shape, t.array(), t.offset() + row * perRow);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
