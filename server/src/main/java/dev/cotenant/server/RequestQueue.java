@@ -22,7 +22,7 @@ final class RequestQueue {
     private int samples;
     private boolean closed;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     RequestQueue(ModelSettings settings) {
         this.settings = settings;
         this.levels = new ArrayDeque[settings.priorityLevels()];

@@ -100,37 +100,48 @@ final class Tenant implements AutoCloseable {
         return t;
     }
 
+    /**
+     * The outputs' metadata, learnt by planning the model: free input dimensions are set to 1 and
+     * then to 2, and an output dimension that changes between the two is free (-1). The first
+     * plan also proves that every operator of the model can run, so a model that cannot fails
+     * at load, not on its first request.
+     */
     private static List<TensorSpec> describeOutputs(Tenant t, Model m, List<TensorSpec> ins, ModelSettings settings, boolean concrete) {
+        Map<String, TensorType> ones = freeDimsAt(ins, 1);
+        Plan p1 = t.plan(ones, 1);
+        boolean free = ins.stream().anyMatch(s -> Arrays.stream(s.shape()).anyMatch(x -> x < 0));
+        Plan p2 = free ? t.plan(freeDimsAt(ins, 2), 1) : p1;
+        if (settings.maxBatchSize() > 0 && concrete) {
+            warm(t, ones, settings);
+        }
         List<TensorSpec> outs = new ArrayList<>();
-        if (concrete && (settings.maxBatchSize() > 0 || ins.stream().allMatch(s -> Arrays.stream(s.shape()).allMatch(x -> x >= 0)))) {
-            Map<String, TensorType> types = new LinkedHashMap<>();
-            for (TensorSpec s : ins) {
-                int[] d = Arrays.stream(s.shape()).mapToInt(x -> (int) x).toArray();
-                if (settings.maxBatchSize() > 0 || d.length > 0 && d[0] < 0) {
-                    d[0] = 1;
-                }
-                types.put(s.name(), new TensorType(s.datatype().engine(), Shape.of(d)));
+        for (ValueInfo o : m.graph().outputs()) {
+            TensorType a = p1.valueTypes().get(o.name());
+            TensorType b = p2.valueTypes().get(o.name());
+            if (a == null || b == null) {
+                throw new ModelException(t.file + ": cannot tell the type of output '" + o.name() + "'");
             }
-            Plan p = t.plan(types, 1);
-            warm(t, types, settings);
-            for (ValueInfo o : m.graph().outputs()) {
-                TensorType ty = p.valueTypes().get(o.name());
-                long[] shape = ty == null ? new long[0] : Arrays.stream(ty.dims()).mapToLong(x -> x).toArray();
-                if (settings.maxBatchSize() > 0 && shape.length > 0) {
-                    shape[0] = -1;
-                }
-                outs.add(new TensorSpec(o.name(), Datatype.of(ty == null ? o.type().dataType() : ty.dataType()), shape));
+            int[] da = a.dims();
+            int[] db = b.dims();
+            long[] shape = new long[da.length];
+            for (int i = 0; i < da.length; i++) {
+                shape[i] = da.length == db.length && da[i] == db[i] ? da[i] : -1;
             }
-        } else {
-            for (ValueInfo o : m.graph().outputs()) {
-                if (o.type() == null) {
-                    throw new ModelException(t.file + ": output '" + o.name() + "' has no declared type and the model's input shapes are not fixed enough to infer it");
-                }
-                long[] shape = Arrays.stream(o.type().dims()).mapToLong(x -> x < 0 ? -1 : x).toArray();
-                outs.add(new TensorSpec(o.name(), Datatype.of(o.type().dataType()), shape));
+            if (settings.maxBatchSize() > 0 && shape.length > 0) {
+                shape[0] = -1;
             }
+            outs.add(new TensorSpec(o.name(), Datatype.of(a.dataType()), shape));
         }
         return outs;
+    }
+
+    private static Map<String, TensorType> freeDimsAt(List<TensorSpec> ins, int value) {
+        Map<String, TensorType> types = new LinkedHashMap<>();
+        for (TensorSpec s : ins) {
+            int[] d = Arrays.stream(s.shape()).mapToInt(x -> x < 0 ? value : (int) x).toArray();
+            types.put(s.name(), new TensorType(s.datatype().engine(), Shape.of(d)));
+        }
+        return types;
     }
 
     /**

@@ -41,12 +41,12 @@ final class Fixtures {
     }
 
     /**
-     * A deliberately slow model: {@code depth} chained 512x512 matrix products on [batch, 512],
+     * A deliberately slow model: {@code depth} chained 512x512 matrix products on [batch, 128, 512],
      * so a batch keeps a lane busy long enough for queues to fill in a test.
      */
     static Model slow(int depth) {
         GraphBuilder g = new GraphBuilder("slow", 7);
-        String h = g.input("x", DataType.FLOAT, new int[] {-1, 512}, "batch");
+        String h = g.input("x", DataType.FLOAT, new int[] {-1, 128, 512}, "batch");
         for (int i = 0; i < depth; i++) {
             h = g.node("MatMul", h, g.normal("w" + i, 0.01f, 512, 512));
         }
@@ -95,6 +95,25 @@ final class Fixtures {
 
     static ServerOptions options(Path repo) {
         return ServerOptions.defaults(repo).withPorts(0, 0).withCores(2);
+    }
+
+    /** A binary-extension infer body for slow with one sample of ones; {body, header length}. */
+    static Object[] slowBody(String parameters) {
+        String header = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,128,512],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":"
+                + (128 * 512 * 4) + "}}]" + (parameters == null ? "" : ",\"parameters\":" + parameters) + "}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(h.length + 128 * 512 * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(h);
+        for (int i = 0; i < 128 * 512; i++) {
+            b.putFloat(1f);
+        }
+        return new Object[] {b.array(), h.length};
+    }
+
+    static java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> postAsync(Server s, String path, byte[] body, int headerLength) {
+        return HTTP.sendAsync(HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(60))
+                .header(HttpFront.HEADER_LENGTH, Integer.toString(headerLength))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** A JSON infer body for tiny with one sample of values 0..15 (the last negated). */
