@@ -22,8 +22,8 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "NAME", description = "A model to load (repeatable).")
     List<String> models = new ArrayList<>();
 
-    @Option(names = "--rate", paramLabel = "R", description = "Open loop: Poisson arrivals at R requests/s per model.")
-    Double rate;
+    @Option(names = "--rate", paramLabel = "R[,R...]", split = ",", description = "Open loop: Poisson arrivals at R requests/s per model; one value for every model or one per --model, in order.")
+    List<Double> rate;
 
     @Option(names = "--concurrency", paramLabel = "C", description = "Closed loop: C clients per model.")
     Integer concurrency;
@@ -52,10 +52,11 @@ final class LoadCommand implements Callable<Integer> {
         if ((rate == null) == (concurrency == null)) {
             throw new ModelException("give exactly one of --rate R (open loop) and --concurrency C (closed loop)");
         }
-        if (rate != null && !(rate > 0) || concurrency != null && concurrency < 1 || batch < 1) {
+        if (rate != null && rate.stream().anyMatch(r -> !(r > 0)) || concurrency != null && concurrency < 1 || batch < 1) {
             throw new ModelException("--rate must be positive, --concurrency and --batch at least 1");
         }
-        LoadGenerator.Options opts = new LoadGenerator.Options(url.replaceAll("/+$", ""), models, rate == null ? 0 : rate,
+        List<Double> rates = rate == null ? List.of() : rate.size() == 1 ? java.util.Collections.nCopies(models.size(), rate.getFirst()) : rate;
+        LoadGenerator.Options opts = new LoadGenerator.Options(url.replaceAll("/+$", ""), models, rates,
                 concurrency == null ? 0 : concurrency, parse(duration), batch, seed);
         List<LoadGenerator.ModelReport> reports = new LoadGenerator(opts).run();
         o.print(json ? LoadGenerator.json(opts, reports) + "\n" : LoadGenerator.table(reports));

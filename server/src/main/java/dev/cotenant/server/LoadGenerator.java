@@ -40,13 +40,13 @@ public final class LoadGenerator {
      *
      * @param url         server base URL, e.g. {@code http://127.0.0.1:8000}
      * @param models      model names
-     * @param rate        open loop: requests per second per model (0: closed loop)
+     * @param rates       open loop: requests per second, one per model in order (empty: closed loop)
      * @param concurrency closed loop: clients per model
      * @param duration    how long to send
      * @param batch       samples per request for batching models
      * @param seed        seed of arrivals and inputs
      */
-    public record Options(String url, List<String> models, double rate, int concurrency, Duration duration, int batch, long seed) {}
+    public record Options(String url, List<String> models, List<Double> rates, int concurrency, Duration duration, int batch, long seed) {}
 
     /** What one model saw. Latencies in milliseconds. */
     public record ModelReport(String model, long sent, long ok, long rejected, long errors, long lost, double throughput,
@@ -59,8 +59,11 @@ public final class LoadGenerator {
         if (options.models().isEmpty()) {
             throw new ModelException("give at least one --model");
         }
-        if ((options.rate() > 0) == (options.concurrency() > 0)) {
+        if (options.rates().isEmpty() == (options.concurrency() <= 0)) {
             throw new ModelException("give exactly one of --rate (open loop) and --concurrency (closed loop)");
+        }
+        if (!options.rates().isEmpty() && options.rates().size() != options.models().size()) {
+            throw new ModelException("--rate has " + options.rates().size() + " values for " + options.models().size() + " models");
         }
         this.options = options;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -76,10 +79,12 @@ public final class LoadGenerator {
         List<Thread> threads = new ArrayList<>();
         long start = System.nanoTime();
         long end = start + options.duration().toNanos();
-        for (Target t : targets) {
-            if (options.rate() > 0) {
+        for (int k = 0; k < targets.size(); k++) {
+            Target t = targets.get(k);
+            if (!options.rates().isEmpty()) {
                 long seed = rnd.nextLong();
-                threads.add(Thread.ofPlatform().name("load-" + t.model).start(() -> openLoop(t, end, seed)));
+                double rate = options.rates().get(k);
+                threads.add(Thread.ofPlatform().name("load-" + t.model).start(() -> openLoop(t, end, seed, rate)));
             } else {
                 for (int i = 0; i < options.concurrency(); i++) {
                     threads.add(Thread.ofVirtual().start(() -> closedLoop(t, end)));
@@ -172,9 +177,9 @@ public final class LoadGenerator {
         }
     }
 
-    private void openLoop(Target t, long end, long seed) {
+    private void openLoop(Target t, long end, long seed, double rate) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        double meanGapNanos = 1e9 / options.rate();
+        double meanGapNanos = 1e9 / rate;
         long next = System.nanoTime();
         while (true) {
             next += (long) (-Math.log(1 - rnd.nextDouble()) * meanGapNanos);
@@ -268,17 +273,19 @@ public final class LoadGenerator {
     public static String json(Options o, List<ModelReport> reports) {
         ObjectNode root = RestCodec.JSON.createObjectNode();
         root.put("url", o.url());
-        root.put("mode", o.rate() > 0 ? "open-loop" : "closed-loop");
-        if (o.rate() > 0) {
-            root.put("rate_per_model", o.rate());
-        } else {
+        root.put("mode", !o.rates().isEmpty() ? "open-loop" : "closed-loop");
+        if (o.rates().isEmpty()) {
             root.put("concurrency_per_model", o.concurrency());
         }
         root.put("duration_s", o.duration().toMillis() / 1000.0);
         root.put("batch", o.batch());
         ArrayNode a = root.putArray("models");
-        for (ModelReport r : reports) {
-            a.add(RestCodec.JSON.valueToTree(r));
+        for (int i = 0; i < reports.size(); i++) {
+            ObjectNode m = RestCodec.JSON.valueToTree(reports.get(i));
+            if (!o.rates().isEmpty()) {
+                m.put("rate", o.rates().get(i));
+            }
+            a.add(m);
         }
         return root.toPrettyString();
     }

@@ -125,6 +125,7 @@ final class MultistreamScheduler implements Scheduler {
         if (s == null) {
             throw new InferError(InferError.Kind.UNAVAILABLE, "model '" + r.tenant.name + "' is not being served");
         }
+        r.tenant.lastArrivalNanos = r.arrivedNanos;
         if (!r.tenant.queue.offer(r)) {
             throw new InferError(InferError.Kind.OVERLOADED, "the queue of model '" + r.tenant.name + "' is full ("
                     + r.tenant.settings.maxQueueSize() + " requests waiting); retry later");

@@ -29,6 +29,8 @@ import java.util.function.Function;
 final class RegulatedScheduler implements Scheduler {
 
     private static final long MAX_SLEEP_NANOS = 20_000_000L;
+    /** A tenant with a request this recent counts as active: more may follow. */
+    private static final long ACTIVE_NANOS = 1_000_000_000L;
 
     private final int cores;
     private final Function<RoundPolicy.Mix, RoundPolicy> policies;
@@ -88,6 +90,18 @@ final class RegulatedScheduler implements Scheduler {
         if (stopping) {
             throw new InferError(InferError.Kind.UNAVAILABLE, "the server is shutting down");
         }
+        r.tenant.lastArrivalNanos = r.arrivedNanos;
+        // SLO-aware admission: a request that would only wait past its tenant's objective is
+        // refused now, while the client can still go elsewhere, instead of failing late.
+        double slo = r.tenant.settings.sloMs() * 1e6;
+        if (slo > 0) {
+            double wait = r.tenant.predictedWaitNanos();
+            if (wait > slo) {
+                throw new InferError(InferError.Kind.OVERLOADED, String.format(java.util.Locale.ROOT,
+                        "model '%s' is overloaded: a request now would wait about %.0f ms, beyond its SLO of %.0f ms; retry later",
+                        r.tenant.name, wait / 1e6, slo / 1e6));
+            }
+        }
         if (!r.tenant.queue.offer(r)) {
             throw new InferError(InferError.Kind.OVERLOADED, "the queue of model '" + r.tenant.name + "' is full ("
                     + r.tenant.settings.maxQueueSize() + " requests waiting); retry later");
@@ -139,7 +153,13 @@ final class RegulatedScheduler implements Scheduler {
                 if (!ready.isEmpty() && freeCores > 0) {
                     RoundPolicy policy = policies.apply(RoundPolicy.Mix.of(ready));
                     int budget = freeCores;
-                    for (RoundPolicy.Dispatch d : policy.pick(ready, freeCores, cores, now)) {
+                    int active = 0;
+                    for (Tenant t : tenants) {
+                        if (now - t.lastArrivalNanos < ACTIVE_NANOS || running.contains(t)) {
+                            active++;
+                        }
+                    }
+                    for (RoundPolicy.Dispatch d : policy.pick(ready, freeCores, cores, Math.max(active, ready.size()), now)) {
                         int threads = Math.max(1, Math.min(d.threads(), budget));
                         if (budget <= 0 || running.contains(d.tenant())) {
                             break;

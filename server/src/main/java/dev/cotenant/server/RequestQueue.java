@@ -50,6 +50,11 @@ final class RequestQueue {
         return size;
     }
 
+    /** Samples waiting (a request of batch n counts n). */
+    synchronized int samples() {
+        return samples;
+    }
+
     private int maxSamples() {
         return Math.max(1, settings.maxBatchSize());
     }

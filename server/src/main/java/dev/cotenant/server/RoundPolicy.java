@@ -25,7 +25,8 @@ interface RoundPolicy {
 
     /**
      * Picks this round's dispatches from {@code ready} (never more threads in total than
-     * {@code freeCores}); an empty list waits for the next change.
+     * {@code freeCores}); an empty list waits for the next change. {@code activeTenants} counts
+     * the tenants running or with recent arrivals, ready or not.
      */
-    List<Dispatch> pick(List<Candidate> ready, int freeCores, int cores, long nowNanos);
+    List<Dispatch> pick(List<Candidate> ready, int freeCores, int cores, int activeTenants, long nowNanos);
 }

@@ -13,10 +13,11 @@ import java.util.List;
  * deadline-first across tenants and turns into plain oldest-first among tenants without an SLO.
  * Because every ready tenant's oldest request ages, every tenant gets its turn: rounds rotate.
  *
- * <p>Threads: a batch that would run alone on an idle device gets every core (intra-operator
- * parallelism); when several are ready each gets one core, since on a CPU two models side by side
- * on one core each waste less than one model on two cores (no synchronisation, no idle
- * threads in the serial parts of the graph).
+ * <p>Threads: a batch of the only active tenant gets every core (intra-operator parallelism);
+ * while several tenants are active each batch gets one core, since on a CPU two models side by
+ * side on one core each waste less than one model on two cores (no synchronisation, no idle
+ * threads in the serial parts of the graph), and a batch holding every core would make a short
+ * request of another tenant wait for all of it.
  */
 final class SafeRounds implements RoundPolicy {
 
@@ -26,13 +27,13 @@ final class SafeRounds implements RoundPolicy {
     static final SafeRounds INSTANCE = new SafeRounds();
 
     @Override
-    public List<Dispatch> pick(List<Candidate> ready, int freeCores, int cores, long nowNanos) {
+    public List<Dispatch> pick(List<Candidate> ready, int freeCores, int cores, int activeTenants, long nowNanos) {
         List<Candidate> order = new ArrayList<>(ready);
         order.sort(Comparator.comparingInt((Candidate c) -> c.tenant().settings.tenantPriority())
                 .thenComparingInt(Candidate::level)
                 .thenComparingLong(SafeRounds::latestStart));
         List<Dispatch> out = new ArrayList<>();
-        if (order.size() == 1 && freeCores == cores) {
+        if (order.size() == 1 && freeCores == cores && activeTenants <= 1) {
             Tenant t = order.getFirst().tenant();
             out.add(new Dispatch(t, Math.min(cores, t.maxThreads())));
             return out;

@@ -43,6 +43,16 @@ final class Tenant implements AutoCloseable {
     private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
     /** Smoothed compute time of one sample at one thread, for the regulator's slack estimate. */
     private volatile double nanosPerSample;
+    /**
+     * Smoothed time from one batch start to the next while requests were waiting: the tenant's
+     * service cycle under the current contention, waiting for cores included.
+     */
+    private volatile double cycleNanos;
+    private volatile double samplesPerBatch = 1;
+    private long lastStart;
+    private boolean backlogAtLastStart;
+    /** When the last request arrived, so the regulator knows which tenants are active. */
+    volatile long lastArrivalNanos = Long.MIN_VALUE / 2;
 
     private Tenant(String name, String version, Path file, Model model, ModelSettings settings, List<TensorSpec> inputs,
                    List<TensorSpec> outputs, int cores) {
@@ -192,6 +202,15 @@ final class Tenant implements AutoCloseable {
         return pool.threads();
     }
 
+    /**
+     * How long a request arriving now would wait before its batch starts, from the samples ahead
+     * of it and the measured service cycle (0 until a cycle under backlog has been seen).
+     */
+    double predictedWaitNanos() {
+        double ahead = queue.samples() + stats.inFlight.get();
+        return cycleNanos * Math.ceil((ahead + 1) / Math.max(1, samplesPerBatch));
+    }
+
     /** Expected compute nanoseconds of {@code samples} at one thread (0 until measured). */
     double estimateNanos(int samples) {
         return nanosPerSample * samples;
@@ -208,6 +227,13 @@ final class Tenant implements AutoCloseable {
         for (InferRequest r : batch) {
             samples += r.batch;
         }
+        if (backlogAtLastStart && lastStart != 0) {
+            double c = start - lastStart;
+            cycleNanos = cycleNanos == 0 ? c : 0.8 * cycleNanos + 0.2 * c;
+        }
+        samplesPerBatch = 0.8 * samplesPerBatch + 0.2 * samples;
+        lastStart = start;
+        backlogAtLastStart = queue.size() > 0;
         try {
             Map<String, Tensor> feeds = concatenate(batch, samples);
             int rows = settings.maxBatchSize() > 0 ? feeds.values().iterator().next().dim(0) : samples;
