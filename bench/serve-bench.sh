@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Serving benchmark: three zoo tenants (resnet18, mobilenetv2, bert-tiny) behind `cotenant serve`.
+#  1. capacity: closed loop, 4 clients per model, regulated policy;
+#  2. open loop (Poisson) at 70% of each model's measured capacity, regulated and multistream,
+#     alternating (R, M, R, M), each run preceded by a short warm-up;
+#  3. open loop at 2x capacity, regulated: refusals, admitted p99, server memory.
+# Usage: bench/serve-bench.sh [SECONDS-PER-RUN] (default 60). Writes JSON to $COTENANT_BENCH_OUT
+# (default /tmp/cotenant-bench-out) and prints the tables.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+secs="${1:-60}"
+out="${COTENANT_BENCH_OUT:-/tmp/cotenant-bench-out}"
+repo="${COTENANT_BENCH_REPO:-/tmp/cotenant-bench-repo}"
+port=18100
+mkdir -p "$out"
+cd "$root"
+if [ ! -f "$repo/resnet18/1/model.onnx" ]; then
+  ./cotenant repo "$repo" --zoo resnet18 --zoo mobilenetv2 --zoo bert-tiny --max-batch 4 --queue 32 \
+    --slo-ms resnet18=500 --slo-ms mobilenetv2=300 --slo-ms bert-tiny=200
+fi
+models=(--model resnet18 --model mobilenetv2 --model bert-tiny)
+server_pid=""
+rss_log=""
+
+start_server() {  # $1 policy
+  ./cotenant serve --repo "$repo" --http-port $port --grpc-port -1 --policy "$1" > "$out/server-$1.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 240); do
+    curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null
+  java_pid=$(pgrep -P "$server_pid" java || echo "$server_pid")
+  rss_log="$out/rss-$1.txt"; : > "$rss_log"
+  ( while kill -0 "$java_pid" 2>/dev/null; do ps -o rss= -p "$java_pid" >> "$rss_log" || true; sleep 1; done ) &
+}
+
+stop_server() {
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+}
+
+rates() {  # $1 capacity json, $2 factor -> comma-separated rates in model order
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+cap = json.load(open(sys.argv[1]))
+print(",".join(f"{m['throughput'] * float(sys.argv[2]):.2f}" for m in cap["models"]))
+PY
+}
+
+open_loop() {  # $1 capacity json, $2 factor, $3 seconds, $4 output name
+  ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$(rates "$1" "$2")" --duration "${3}s" --seed 7 --json > "$out/$4.json"
+}
+
+echo "== capacity (closed loop, 4 clients per model, regulated, ${secs}s/3)"
+start_server regulated
+./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --concurrency 4 --duration 5s > /dev/null
+./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --concurrency 4 --duration "$((secs / 3))s" --json > "$out/capacity.json"
+stop_server
+
+for round in 1 2; do
+  for policy in regulated multistream; do
+    echo "== 70% of capacity, $policy, round $round (${secs}s)"
+    start_server "$policy"
+    open_loop "$out/capacity.json" 0.7 5 warmup > /dev/null
+    open_loop "$out/capacity.json" 0.7 "$secs" "load70-$policy-$round"
+    stop_server
+  done
+done
+
+echo "== 2x capacity, regulated (${secs}s)"
+start_server regulated
+open_loop "$out/capacity.json" 0.7 5 warmup > /dev/null
+open_loop "$out/capacity.json" 2.0 "$secs" "load200-regulated"
+cp "$rss_log" "$out/rss-2x.txt"
+stop_server
+
+python3 "$root/bench/serve-summary.py" "$out" "$repo"

@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Prints the serving benchmark's tables (markdown) from the JSON that bench/serve-bench.sh wrote."""
+import json, os, re, sys
+
+out, repo = sys.argv[1], sys.argv[2]
+
+def slo(model):
+    try:
+        text = open(os.path.join(repo, model, "config.pbtxt")).read()
+        m = re.search(r'key: "slo_ms" value \{ string_value: "([0-9.]+)"', text)
+        return float(m.group(1)) if m else None
+    except OSError:
+        return None
+
+def table(title, path):
+    d = json.load(open(path))
+    print(f"\n{title}\n")
+    print("| model | offered req/s | sent | ok | rejected | errors | lost | ok/s | p50 ms | p90 ms | p99 ms | SLO ms | p99 within SLO |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for m in d["models"]:
+        s = slo(m["model"])
+        rate = m.get("rate")
+        print(f"| {m['model']} | {rate if rate is None else round(rate, 2)} | {m['sent']} | {m['ok']} | {m['rejected']} | {m['errors']} | {m['lost']} "
+              f"| {m['throughput']:.2f} | {m['p50']:.1f} | {m['p90']:.1f} | {m['p99']:.1f} | {s} | {'yes' if s and m['p99'] <= s else 'no'} |")
+
+table("Capacity (closed loop, 4 clients per model, regulated)", os.path.join(out, "capacity.json"))
+for r in (1, 2):
+    for p in ("regulated", "multistream"):
+        f = os.path.join(out, f"load70-{p}-{r}.json")
+        if os.path.exists(f):
+            table(f"70% of capacity, {p}, round {r}", f)
+f = os.path.join(out, "load200-regulated.json")
+if os.path.exists(f):
+    table("2x capacity, regulated", f)
+    rss = [int(x) for x in open(os.path.join(out, "rss-2x.txt")).read().split() if x.strip()]
+    if rss:
+        print(f"\nserver RSS during the 2x run: first {rss[0] / 1024:.0f} MiB, max {max(rss) / 1024:.0f} MiB, last {rss[-1] / 1024:.0f} MiB ({len(rss)} samples)")

@@ -1,0 +1,343 @@
+package dev.cotenant.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cotenant.ir.ModelException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The REST front: the protocol's endpoints, {@code /metrics} and the dashboard, on Jetty's core
+ * handler API (no servlet layer). Inference answers asynchronously: the Jetty thread decodes and
+ * queues the request and returns; the scheduler's completion writes the response.
+ */
+final class HttpFront {
+
+    static final String HEADER_LENGTH = "Inference-Header-Content-Length";
+
+    private final Server server;
+    private final org.eclipse.jetty.server.Server jetty;
+    private final ServerConnector connector;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    HttpFront(Server server) {
+        this.server = server;
+        QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+        pool.setName("cotenant-http");
+        pool.setDaemon(true);
+        this.jetty = new org.eclipse.jetty.server.Server(pool);
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        config.setSendDateHeader(false);
+        this.connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(config));
+        connector.setHost(server.options.host());
+        connector.setPort(server.options.httpPort());
+        jetty.addConnector(connector);
+        jetty.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                inFlight.incrementAndGet();
+                Callback done = Callback.from(callback, inFlight::decrementAndGet);
+                try {
+                    route(request, response, done);
+                } catch (InferError e) {
+                    if (e.kind() != InferError.Kind.TOO_LARGE) {
+                        consume(request);
+                    }
+                    send(response, done, e.kind().httpStatus, RestCodec.error(e.getMessage()));
+                } catch (ModelException e) {
+                    consume(request);
+                    send(response, done, 400, RestCodec.error(e.getMessage()));
+                } catch (RuntimeException e) {
+                    consume(request);
+                    send(response, done, 500, RestCodec.error("internal error: " + e));
+                }
+                return true;
+            }
+        });
+        // Requests Jetty refuses before they reach the handler (a malformed or ambiguous URI, a
+        // bad header) also answer in the protocol's error form.
+        jetty.setErrorHandler((Request.Handler) (request, response, callback) -> {
+            Object status = request.getAttribute(ErrorHandler.ERROR_STATUS);
+            Object message = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
+            int code = status instanceof Integer i ? i : response.getStatus();
+            send(response, callback, code, RestCodec.error("bad request: " + (message != null ? message : "HTTP " + code)));
+            return true;
+        });
+    }
+
+    void start() {
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            throw new ModelException("cannot start the HTTP server on " + server.options.host() + ":" + server.options.httpPort()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    boolean running() {
+        return jetty.isRunning();
+    }
+
+    void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    /** Waits for responses still being written, then stops. */
+    void stop(Duration drain) {
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            // stopping anyway
+        }
+    }
+
+    private void route(Request request, Response response, Callback cb) {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        String[] p = path.length() > 1 ? path.substring(1).split("/", -1) : new String[0];
+        boolean get = method.equals("GET") || method.equals("HEAD");
+        boolean post = method.equals("POST");
+        if (p.length == 0 || p.length == 1 && p[0].equals("dashboard")) {
+            if (get) {
+                send(response, cb, 200, "text/html; charset=utf-8", Dashboard.page());
+                return;
+            }
+        } else if (p.length == 1 && p[0].equals("metrics") && get) {
+            send(response, cb, 200, "text/plain; version=0.0.4; charset=utf-8",
+                    Metrics.write(server).getBytes(StandardCharsets.UTF_8));
+            return;
+        } else if (p.length == 2 && p[0].equals("dashboard") && p[1].equals("state") && get) {
+            json(response, cb, 200, Dashboard.state(server));
+            return;
+        } else if (p[0].equals("v2")) {
+            if (v2(p, get, post, request, response, cb)) {
+                return;
+            }
+        }
+        throw InferError.notFound("no endpoint " + method + " " + path);
+    }
+
+    private boolean v2(String[] p, boolean get, boolean post, Request request, Response response, Callback cb) {
+        if (p.length == 1 && get) {
+            ObjectNode n = RestCodec.JSON.createObjectNode();
+            n.put("name", Server.NAME);
+            n.put("version", Server.VERSION);
+            ArrayNode ext = n.putArray("extensions");
+            for (String e : new String[] {"binary_tensor_data", "model_repository", "statistics", "parameters", "schedule_policy"}) {
+                ext.add(e);
+            }
+            json(response, cb, 200, n);
+            return true;
+        }
+        if (p.length == 3 && p[1].equals("health") && get) {
+            boolean ok = p[2].equals("live") || server.ready();
+            if (!p[2].equals("live") && !p[2].equals("ready")) {
+                return false;
+            }
+            ObjectNode n = RestCodec.JSON.createObjectNode();
+            n.put(p[2], ok);
+            json(response, cb, ok ? 200 : 503, n);
+            return true;
+        }
+        if (p.length >= 2 && p[1].equals("repository")) {
+            if (p.length == 3 && p[2].equals("index") && post) {
+                readBody(request);
+                json(response, cb, 200, Stats.index(server.repository.index()));
+                return true;
+            }
+            if (p.length == 5 && p[2].equals("models") && post && (p[4].equals("load") || p[4].equals("unload"))) {
+                readBody(request);
+                if (p[4].equals("load")) {
+                    server.repository.load(p[3]);
+                } else {
+                    server.repository.unload(p[3]);
+                }
+                send(response, cb, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+                return true;
+            }
+            return false;
+        }
+        if (p.length == 3 && p[1].equals("models") && p[2].equals("stats") && get) {
+            json(response, cb, 200, Stats.of(server.repository.tenants()));
+            return true;
+        }
+        if (p.length >= 3 && p[1].equals("models")) {
+            String model = p[2];
+            String version = null;
+            int rest = 3;
+            if (p.length >= 5 && p[3].equals("versions")) {
+                version = p[4];
+                rest = 5;
+            }
+            String action = p.length == rest ? "" : p.length == rest + 1 ? p[rest] : null;
+            if (action == null) {
+                return false;
+            }
+            switch (action) {
+                case "" -> {
+                    if (!get) {
+                        return false;
+                    }
+                    json(response, cb, 200, Stats.metadata(server.repository, model, version));
+                }
+                case "ready" -> {
+                    if (!get) {
+                        return false;
+                    }
+                    boolean ready;
+                    try {
+                        server.repository.find(model, version);
+                        ready = server.ready();
+                    } catch (InferError e) {
+                        if (e.kind() == InferError.Kind.NOT_FOUND && server.repository.entry(model) == null) {
+                            throw e;
+                        }
+                        ready = false;
+                    }
+                    ObjectNode n = RestCodec.JSON.createObjectNode();
+                    n.put("name", model);
+                    n.put("ready", ready);
+                    json(response, cb, ready ? 200 : 400, n);
+                }
+                case "stats" -> {
+                    if (!get) {
+                        return false;
+                    }
+                    Tenant t = server.repository.find(model, version);
+                    json(response, cb, 200, Stats.of(version == null ? server.repository.entry(model).versions().values() : java.util.List.of(t)));
+                }
+                case "infer" -> {
+                    if (!post) {
+                        return false;
+                    }
+                    infer(model, version, request, response, cb);
+                }
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private void infer(String model, String version, Request request, Response response, Callback cb) {
+        long arrived = System.nanoTime();
+        byte[] body = readBody(request);
+        Tenant t = server.repository.find(model, version);
+        RestCodec.Decoded d;
+        try {
+            String h = request.getHeaders().get(HEADER_LENGTH);
+            int headerLength = -1;
+            if (h != null) {
+                try {
+                    headerLength = Integer.parseInt(h.trim());
+                } catch (NumberFormatException e) {
+                    throw InferError.badRequest(HEADER_LENGTH + " '" + h + "' is not a number");
+                }
+                if (headerLength < 0) {
+                    throw InferError.badRequest(HEADER_LENGTH + " must not be negative");
+                }
+            }
+            d = RestCodec.decode(t, body, headerLength, arrived);
+        } catch (InferError e) {
+            t.stats.failure(e.kind(), System.nanoTime() - arrived);
+            throw e;
+        }
+        server.submit(d.request());
+        d.request().result.whenComplete((r, e) -> {
+            if (e != null) {
+                Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                if (c instanceof InferError ie) {
+                    send(response, cb, ie.kind().httpStatus, RestCodec.error(ie.getMessage()));
+                } else {
+                    send(response, cb, 500, RestCodec.error("internal error: " + c));
+                }
+                return;
+            }
+            try {
+                RestCodec.Encoded enc = RestCodec.encode(t, d.request().id, r, d.binaryOutputs(), d.binaryNames());
+                if (enc.headerLength() >= 0) {
+                    response.getHeaders().put(HEADER_LENGTH, Integer.toString(enc.headerLength()));
+                    send(response, cb, 200, "application/octet-stream", enc.body());
+                } else {
+                    send(response, cb, 200, "application/json", enc.body());
+                }
+            } catch (RuntimeException x) {
+                send(response, cb, 500, RestCodec.error("internal error while encoding the response: " + x));
+            }
+        });
+    }
+
+    /** Reads and drops what is left of a request body, so the connection stays usable after an early answer. */
+    private static void consume(Request request) {
+        try {
+            Content.Source.consumeAll(request);
+        } catch (Exception e) {
+            // the connection is closed instead
+        }
+    }
+
+    /** The body, refused with 413 past the size limit (by Content-Length at once, or while reading). */
+    private byte[] readBody(Request request) {
+        long limit = server.options.maxBodyBytes();
+        long declared = request.getLength();
+        if (declared > limit) {
+            throw new InferError(InferError.Kind.TOO_LARGE, "request body of " + declared + " bytes exceeds the limit of " + limit + " bytes");
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit + 1));
+            if (b.length > limit) {
+                throw new InferError(InferError.Kind.TOO_LARGE, "request body exceeds the limit of " + limit + " bytes");
+            }
+            return b;
+        } catch (IOException e) {
+            throw InferError.badRequest("cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    private static void json(Response response, Callback cb, int status, Object node) {
+        try {
+            send(response, cb, status, "application/json", RestCodec.JSON.writeValueAsBytes(node));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void send(Response response, Callback cb, int status, byte[] body) {
+        send(response, cb, status, "application/json", body);
+    }
+
+    private static void send(Response response, Callback cb, int status, String type, byte[] body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), cb);
+    }
+}

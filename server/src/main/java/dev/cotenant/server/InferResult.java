@@ -1,0 +1,7 @@
+package dev.cotenant.server;
+
+import dev.cotenant.ir.Tensor;
+import java.util.Map;
+
+/** The outputs of one request, keyed by output name in the model's order, and where its time went. */
+record InferResult(Map<String, Tensor> outputs, long queueNanos, long computeNanos) {}

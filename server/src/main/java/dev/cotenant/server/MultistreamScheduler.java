@@ -1,0 +1,172 @@
+package dev.cotenant.server;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The unregulated baseline ({@code --policy multistream}): every tenant has its own stream, a
+ * thread that runs its batches as soon as they are ready with every core for intra-operator
+ * parallelism, as if it had the device to itself. Tenants overlap however the operating system
+ * interleaves their threads: the behaviour of one CUDA stream per model without coordination.
+ */
+final class MultistreamScheduler implements Scheduler {
+
+    private static final long MAX_SLEEP_NANOS = 20_000_000L;
+
+    private final Timeline timeline;
+    private final Map<Tenant, Stream> streams = new ConcurrentHashMap<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final AtomicLong busyCoreNanos = new AtomicLong();
+    private final AtomicInteger lanes = new AtomicInteger();
+    private volatile boolean stopping;
+
+    MultistreamScheduler(Timeline timeline) {
+        this.timeline = timeline;
+    }
+
+    /** One tenant's thread and the lock it sleeps on. */
+    private final class Stream implements Runnable {
+        final Tenant tenant;
+        final int lane;
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition changed = lock.newCondition();
+        final Thread thread;
+        volatile boolean stopped;
+
+        Stream(Tenant tenant, int lane) {
+            this.tenant = tenant;
+            this.lane = lane;
+            this.thread = new Thread(this, "cotenant-stream-" + tenant.name);
+            thread.setDaemon(true);
+        }
+
+        void signal() {
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void run() {
+            while (!stopped) {
+                long now = System.nanoTime();
+                tenant.queue.expire(now);
+                long at = tenant.queue.readyAt(now);
+                if (at > now) {
+                    lock.lock();
+                    try {
+                        if (!stopped && tenant.queue.readyAt(System.nanoTime()) > System.nanoTime()) {
+                            changed.awaitNanos(Math.min(MAX_SLEEP_NANOS, at - now));
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    } finally {
+                        lock.unlock();
+                    }
+                    continue;
+                }
+                List<InferRequest> batch = tenant.queue.take(now);
+                if (batch.isEmpty()) {
+                    continue;
+                }
+                int threads = tenant.maxThreads();
+                tenant.stats.inFlight.addAndGet(batch.size());
+                long s = System.nanoTime();
+                try {
+                    tenant.execute(batch, threads);
+                } finally {
+                    long e = System.nanoTime();
+                    tenant.stats.inFlight.addAndGet(-batch.size());
+                    timeline.add(new Timeline.Execution(tenant.name, tenant.version, batch.stream().mapToInt(r -> r.batch).sum(),
+                            threads, lane, s, e));
+                    busyCoreNanos.addAndGet(threads * (e - s));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void add(Tenant t) {
+        Stream s = new Stream(t, lanes.getAndIncrement());
+        streams.put(t, s);
+        s.thread.start();
+    }
+
+    @Override
+    public void remove(Tenant t) {
+        Stream s = streams.remove(t);
+        t.queue.close(new InferError(InferError.Kind.UNAVAILABLE, "model '" + t.name + "' version " + t.version + " was unloaded"));
+        if (s != null) {
+            s.stopped = true;
+            s.signal();
+            try {
+                s.thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void enqueue(InferRequest r) {
+        if (stopping) {
+            throw new InferError(InferError.Kind.UNAVAILABLE, "the server is shutting down");
+        }
+        Stream s = streams.get(r.tenant);
+        if (s == null) {
+            throw new InferError(InferError.Kind.UNAVAILABLE, "model '" + r.tenant.name + "' is not being served");
+        }
+        r.tenant.lastArrivalNanos = r.arrivedNanos;
+        if (!r.tenant.queue.offer(r)) {
+            throw new InferError(InferError.Kind.OVERLOADED, "the queue of model '" + r.tenant.name + "' is full ("
+                    + r.tenant.settings.maxQueueSize() + " requests waiting); retry later");
+        }
+        pending.incrementAndGet();
+        r.result.whenComplete((x, e) -> pending.decrementAndGet());
+        s.signal();
+    }
+
+    @Override
+    public int pending() {
+        return pending.get();
+    }
+
+    @Override
+    public long busyCoreNanos() {
+        return busyCoreNanos.get();
+    }
+
+    @Override
+    public void stop(Duration drain) {
+        stopping = true;
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (pending.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Tenant t : List.copyOf(streams.keySet())) {
+            Stream s = streams.remove(t);
+            t.queue.close(new InferError(InferError.Kind.UNAVAILABLE, "the server shut down before the request could run"));
+            s.stopped = true;
+            s.signal();
+            try {
+                s.thread.join(drain.toMillis() + 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

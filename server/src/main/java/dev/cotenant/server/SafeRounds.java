@@ -1,0 +1,54 @@
+package dev.cotenant.server;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The regulator's default round: no more batches at once than there are cores, most urgent first.
+ *
+ * <p>Urgency is, in order: the tenant's configured priority (Triton's model priority), the most
+ * urgent request priority level waiting, then the least slack against the tenant's SLO (the oldest
+ * request's arrival plus the SLO, minus the expected compute time of a batch), which is earliest-
+ * deadline-first across tenants and turns into plain oldest-first among tenants without an SLO.
+ * Because every ready tenant's oldest request ages, every tenant gets its turn: rounds rotate.
+ *
+ * <p>Threads: a batch of the only active tenant gets every core (intra-operator parallelism);
+ * while several tenants are active each batch gets one core, since on a CPU two models side by
+ * side on one core each waste less than one model on two cores (no synchronisation, no idle
+ * threads in the serial parts of the graph), and a batch holding every core would make a short
+ * request of another tenant wait for all of it.
+ */
+final class SafeRounds implements RoundPolicy {
+
+    /** Deadline horizon of a tenant without an SLO: old requests still rise to the front. */
+    private static final long NO_SLO_NANOS = 1_000_000_000L;
+
+    static final SafeRounds INSTANCE = new SafeRounds();
+
+    @Override
+    public List<Dispatch> pick(List<Candidate> ready, int freeCores, int cores, int activeTenants, long nowNanos) {
+        List<Candidate> order = new ArrayList<>(ready);
+        order.sort(Comparator.comparingInt((Candidate c) -> c.tenant().settings.tenantPriority())
+                .thenComparingInt(Candidate::level)
+                .thenComparingLong(SafeRounds::latestStart));
+        List<Dispatch> out = new ArrayList<>();
+        if (order.size() == 1 && freeCores == cores && activeTenants <= 1) {
+            Tenant t = order.getFirst().tenant();
+            out.add(new Dispatch(t, Math.min(cores, t.maxThreads())));
+            return out;
+        }
+        for (int i = 0; i < order.size() && i < freeCores; i++) {
+            out.add(new Dispatch(order.get(i).tenant(), 1));
+        }
+        return out;
+    }
+
+    /** The latest moment the oldest request's batch can start and still meet its SLO. */
+    private static long latestStart(Candidate c) {
+        ModelSettings s = c.tenant().settings;
+        long slo = s.sloMs() > 0 ? (long) (s.sloMs() * 1e6) : NO_SLO_NANOS;
+        int samples = Math.max(1, Math.min(c.waiting(), Math.max(1, s.maxBatchSize())));
+        return c.oldestArrivalNanos() + slo - (long) c.tenant().estimateNanos(samples);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.cotenant.server;
+
+import java.time.Duration;
+
+/**
+ * How queued requests become work on the device. Deliberately small (the shape of Triton's
+ * scheduler interface): tenants come and go, requests are enqueued, the scheduler reports what it
+ * holds and stops by draining. Which batches run beside which is the implementation's business:
+ * {@link RegulatedScheduler} decides it round by round through a {@link RoundPolicy};
+ * {@link MultistreamScheduler} is the unregulated baseline.
+ */
+sealed interface Scheduler permits RegulatedScheduler, MultistreamScheduler {
+
+    /** Starts serving {@code t}'s queue. */
+    void add(Tenant t);
+
+    /** Stops serving {@code t}: its waiting requests are refused, a running batch finishes. */
+    void remove(Tenant t);
+
+    /**
+     * Queues {@code r} on its tenant, or throws {@link InferError.Kind#OVERLOADED} at once when
+     * the tenant's queue is full, {@link InferError.Kind#UNAVAILABLE} when stopping.
+     */
+    void enqueue(InferRequest r);
+
+    /** Requests queued or running, over all tenants. */
+    int pending();
+
+    /** Core-nanoseconds of compute handed out so far (threads times wall time of each batch). */
+    long busyCoreNanos();
+
+    /**
+     * Refuses new requests, lets queued and running ones finish for up to {@code drain}, fails
+     * what is left, and stops the scheduler's threads.
+     */
+    void stop(Duration drain);
+}

@@ -1,0 +1,311 @@
+package dev.cotenant.server;
+
+import dev.cotenant.ir.Model;
+import dev.cotenant.ir.ModelException;
+import dev.cotenant.ir.Shape;
+import dev.cotenant.ir.Tensor;
+import dev.cotenant.ir.TensorType;
+import dev.cotenant.ir.ValueInfo;
+import dev.cotenant.kernels.Workers;
+import dev.cotenant.onnx.OnnxImport;
+import dev.cotenant.passes.Passes;
+import dev.cotenant.runtime.Plan;
+import dev.cotenant.runtime.Planner;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One served model version: its graph, serving settings, protocol metadata, request queue and
+ * statistics, and a small cache of plans, one per concrete input shapes and thread count (a plan
+ * is made for fixed shapes, so each batch size gets its own). The scheduler runs at most one batch
+ * of a tenant at a time, which is what makes the cached plans safe to reuse: a plan is used by one
+ * thread at a time.
+ */
+final class Tenant implements AutoCloseable {
+
+    private static final int PLAN_CACHE = 16;
+
+    final String name;
+    final String version;
+    final Path file;
+    final ModelSettings settings;
+    final List<TensorSpec> inputs;
+    /** Set once by {@link #load}, before the tenant is published. */
+    List<TensorSpec> outputs;
+    final RequestQueue queue;
+    final TenantStats stats = new TenantStats();
+    private final Model model;
+    private final Workers pool;
+    private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
+    /** Smoothed compute time of one sample at one thread, for the regulator's slack estimate. */
+    private volatile double nanosPerSample;
+    /**
+     * Smoothed time from one batch start to the next while requests were waiting: the tenant's
+     * service cycle under the current contention, waiting for cores included.
+     */
+    private volatile double cycleNanos;
+    private volatile double samplesPerBatch = 1;
+    private long lastStart;
+    private boolean backlogAtLastStart;
+    /** When the last request arrived, so the regulator knows which tenants are active. */
+    volatile long lastArrivalNanos = Long.MIN_VALUE / 2;
+
+    private Tenant(String name, String version, Path file, Model model, ModelSettings settings, List<TensorSpec> inputs,
+                   List<TensorSpec> outputs, int cores) {
+        this.name = name;
+        this.version = version;
+        this.file = file;
+        this.model = model;
+        this.settings = settings;
+        this.inputs = inputs;
+        this.outputs = outputs;
+        this.queue = new RequestQueue(settings);
+        this.pool = Workers.create(Math.max(1, cores));
+    }
+
+    /**
+     * Loads {@code modelDir/version/model.onnx} with the settings of {@code modelDir/config.pbtxt},
+     * plans it once for a single sample (which checks that every operator is supported and gives
+     * the outputs' types) and returns the tenant ready to serve.
+     */
+    static Tenant load(String name, String version, Path modelDir, int cores) {
+        Path file = modelDir.resolve(version).resolve("model.onnx");
+        Model m = OnnxImport.load(file);
+        List<ValueInfo> feeds = m.graph().feeds();
+        if (feeds.isEmpty()) {
+            throw new ModelException(file + ": the model has no inputs to feed");
+        }
+        boolean batchable = true;
+        boolean concrete = true;
+        List<TensorSpec> ins = new ArrayList<>();
+        for (ValueInfo v : feeds) {
+            if (v.type() == null) {
+                throw new ModelException(file + ": input '" + v.name() + "' has no declared type");
+            }
+            Datatype dt;
+            try {
+                dt = Datatype.of(v.type().dataType());
+            } catch (InferError e) {
+                throw new ModelException(file + ": input '" + v.name() + "' has type " + v.type().dataType().onnxName() + ", which the server cannot carry");
+            }
+            int[] d = v.type().dims();
+            batchable &= d.length > 0 && d[0] < 0;
+            for (int i = 1; i < d.length; i++) {
+                concrete &= d[i] >= 0;
+            }
+            ins.add(new TensorSpec(v.name(), dt, Arrays.stream(d).mapToLong(x -> x < 0 ? -1 : x).toArray()));
+        }
+        ModelSettings settings = ModelSettings.read(modelDir, batchable);
+        Tenant t = new Tenant(name, version, file, m, settings, List.copyOf(ins), List.of(), cores);
+        try {
+            t.outputs = List.copyOf(describeOutputs(t, m, ins, settings, concrete));
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        return t;
+    }
+
+    /**
+     * The outputs' metadata, learnt by planning the model: free input dimensions are set to 1 and
+     * then to 2, and an output dimension that changes between the two is free (-1). The first
+     * plan also proves that every operator of the model can run, so a model that cannot fails
+     * at load, not on its first request.
+     */
+    private static List<TensorSpec> describeOutputs(Tenant t, Model m, List<TensorSpec> ins, ModelSettings settings, boolean concrete) {
+        Map<String, TensorType> ones = freeDimsAt(ins, 1);
+        Plan p1 = t.plan(ones, 1);
+        boolean free = ins.stream().anyMatch(s -> Arrays.stream(s.shape()).anyMatch(x -> x < 0));
+        Plan p2 = free ? t.plan(freeDimsAt(ins, 2), 1) : p1;
+        if (settings.maxBatchSize() > 0 && concrete) {
+            warm(t, ones, settings);
+        }
+        List<TensorSpec> outs = new ArrayList<>();
+        for (ValueInfo o : m.graph().outputs()) {
+            TensorType a = p1.valueTypes().get(o.name());
+            TensorType b = p2.valueTypes().get(o.name());
+            if (a == null || b == null) {
+                throw new ModelException(t.file + ": cannot tell the type of output '" + o.name() + "'");
+            }
+            int[] da = a.dims();
+            int[] db = b.dims();
+            long[] shape = new long[da.length];
+            for (int i = 0; i < da.length; i++) {
+                shape[i] = da.length == db.length && da[i] == db[i] ? da[i] : -1;
+            }
+            if (settings.maxBatchSize() > 0 && shape.length > 0) {
+                shape[0] = -1;
+            }
+            outs.add(new TensorSpec(o.name(), Datatype.of(a.dataType()), shape));
+        }
+        return outs;
+    }
+
+    private static Map<String, TensorType> freeDimsAt(List<TensorSpec> ins, int value) {
+        Map<String, TensorType> types = new LinkedHashMap<>();
+        for (TensorSpec s : ins) {
+            int[] d = Arrays.stream(s.shape()).mapToInt(x -> x < 0 ? value : (int) x).toArray();
+            types.put(s.name(), new TensorType(s.datatype().engine(), Shape.of(d)));
+        }
+        return types;
+    }
+
+    /**
+     * Makes the plans of every planned batch size at one thread and at the full pool up front, so
+     * no request pays for planning (the regulator uses both thread counts).
+     */
+    private static void warm(Tenant t, Map<String, TensorType> one, ModelSettings settings) {
+        int[] sizes = settings.maxBatchSize() > 0 ? settings.batchSizes() : new int[] {0};
+        for (int b : sizes) {
+            Map<String, TensorType> types = new LinkedHashMap<>();
+            one.forEach((k, v) -> {
+                int[] d = v.dims();
+                if (b > 0) {
+                    d[0] = b;
+                }
+                types.put(k, new TensorType(v.dataType(), Shape.of(d)));
+            });
+            t.plan(types, 1);
+            if (t.pool.threads() > 1) {
+                t.plan(types, t.pool.threads());
+            }
+        }
+    }
+
+    /** The plan for these input types at {@code threads} threads, made on first use. */
+    Plan plan(Map<String, TensorType> types, int threads) {
+        String key = types.values() + "@" + threads;
+        synchronized (plans) {
+            Plan p = plans.get(key);
+            if (p != null) {
+                return p;
+            }
+        }
+        Model optimized = Passes.optimize(model, types);
+        Workers w = threads <= 1 ? Workers.single() : pool;
+        Plan p = Planner.plan(optimized, types, w);
+        synchronized (plans) {
+            plans.put(key, p);
+            if (plans.size() > PLAN_CACHE) {
+                plans.remove(plans.keySet().iterator().next());
+            }
+        }
+        return p;
+    }
+
+    /** The thread count a batch may use at most on this tenant's pool. */
+    int maxThreads() {
+        return pool.threads();
+    }
+
+    /**
+     * How long a request arriving now would wait before its batch starts, from the samples ahead
+     * of it and the measured service cycle (0 until a cycle under backlog has been seen).
+     */
+    double predictedWaitNanos() {
+        double ahead = queue.samples() + stats.inFlight.get();
+        return cycleNanos * Math.ceil((ahead + 1) / Math.max(1, samplesPerBatch));
+    }
+
+    /** Expected compute nanoseconds of {@code samples} at one thread (0 until measured). */
+    double estimateNanos(int samples) {
+        return nanosPerSample * samples;
+    }
+
+    /**
+     * Runs {@code batch} (requests that {@link RequestQueue#take} grouped) on {@code threads}
+     * threads and completes each request with its slice of the outputs. Never throws: a failure
+     * fails the batch's requests and leaves the tenant serving.
+     */
+    void execute(List<InferRequest> batch, int threads) {
+        long start = System.nanoTime();
+        int samples = 0;
+        for (InferRequest r : batch) {
+            samples += r.batch;
+        }
+        if (backlogAtLastStart && lastStart != 0) {
+            double c = start - lastStart;
+            cycleNanos = cycleNanos == 0 ? c : 0.8 * cycleNanos + 0.2 * c;
+        }
+        samplesPerBatch = 0.8 * samplesPerBatch + 0.2 * samples;
+        lastStart = start;
+        backlogAtLastStart = queue.size() > 0;
+        try {
+            Map<String, Tensor> feeds = concatenate(batch, samples);
+            int rows = settings.maxBatchSize() > 0 ? feeds.values().iterator().next().dim(0) : samples;
+            Map<String, TensorType> types = new LinkedHashMap<>();
+            feeds.forEach((k, v) -> types.put(k, v.type()));
+            Plan plan = plan(types, Math.min(threads, pool.threads()));
+            long t1 = System.nanoTime();
+            Map<String, Tensor> out = plan.run(feeds);
+            long t2 = System.nanoTime();
+            double perSample = (t2 - t1) * (double) Math.min(threads, pool.threads()) / samples;
+            nanosPerSample = nanosPerSample == 0 ? perSample : 0.8 * nanosPerSample + 0.2 * perSample;
+            stats.execution(rows, samples, t2 - t1);
+            int row = 0;
+            for (InferRequest r : batch) {
+                Map<String, Tensor> mine = new LinkedHashMap<>();
+                for (Map.Entry<String, Tensor> e : out.entrySet()) {
+                    if (r.outputs == null || r.outputs.contains(e.getKey())) {
+                        mine.put(e.getKey(), slice(e.getValue(), row, r.batch, rows));
+                    }
+                }
+                row += r.batch;
+                long end = System.nanoTime();
+                long queue = start - r.arrivedNanos;
+                if (r.result.complete(new InferResult(mine, queue, end - start))) {
+                    stats.success(end - r.arrivedNanos, queue, t1 - start, t2 - t1, end - t2);
+                }
+            }
+        } catch (ModelException e) {
+            InferError err = InferError.badRequest("model '" + name + "' could not run the request: " + e.getMessage());
+            batch.forEach(r -> r.fail(err));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            InferError err = new InferError(InferError.Kind.INTERNAL, "model '" + name + "' failed: " + e);
+            batch.forEach(r -> r.fail(err));
+        }
+    }
+
+    /** The batch's inputs end to end along dimension 0, zero-padded to the next planned batch size. */
+    private Map<String, Tensor> concatenate(List<InferRequest> batch, int samples) {
+        int rows = settings.maxBatchSize() > 0 ? settings.paddedSize(samples) : samples;
+        if (batch.size() == 1 && rows == samples) {
+            return batch.getFirst().inputs;
+        }
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        for (TensorSpec s : inputs) {
+            Tensor first = batch.getFirst().inputs.get(s.name());
+            int[] shape = first.shape();
+            shape[0] = rows;
+            Tensor all = Tensor.allocate(first.dataType(), shape);
+            int pos = 0;
+            for (InferRequest r : batch) {
+                Tensor t = r.inputs.get(s.name());
+                System.arraycopy(t.array(), t.offset(), all.array(), pos, t.size());
+                pos += t.size();
+            }
+            feeds.put(s.name(), all);
+        }
+        return feeds;
+    }
+
+    /** Rows {@code [row, row + n)} of a batched output, sharing its storage (outputs are fresh per run). */
+    private static Tensor slice(Tensor t, int row, int n, int rows) {
+        if (t.rank() == 0 || t.dim(0) != rows || n == rows) {
+            return t;
+        }
+        int[] shape = t.shape();
+        int perRow = t.size() / rows;
+        shape[0] = n;
+        return Tensor.view(t.dataType(), shape, t.array(), t.offset() + row * perRow);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.cotenant.server;
+
+import dev.cotenant.ir.DataType;
+import dev.cotenant.ir.GraphBuilder;
+import dev.cotenant.ir.Model;
+import dev.cotenant.onnx.OnnxExport;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Model repositories built in a temporary folder, and a plain HTTP client for the tests. */
+final class Fixtures {
+
+    private Fixtures() {}
+
+    /** y = Relu(x + b) over [batch, 16]. */
+    static Model tiny() {
+        GraphBuilder g = new GraphBuilder("tiny", 7);
+        String x = g.input("x", DataType.FLOAT, new int[] {-1, 16}, "batch");
+        String b = g.floats("b", new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, 16);
+        g.nodeNamed("relu", "Relu", List.of(g.node("Add", x, b)), java.util.Map.of());
+        g.output("relu.out");
+        return g.model(17);
+    }
+
+    /** y = x * 2 over INT64 [batch, 3]: integer tensors through both protocols. */
+    static Model doubler() {
+        GraphBuilder g = new GraphBuilder("doubler", 7);
+        String x = g.input("x", DataType.INT64, new int[] {-1, 3}, "batch");
+        String two = g.longs("two", 2);
+        g.nodeNamed("mul", "Mul", List.of(x, two), java.util.Map.of());
+        g.output("mul.out");
+        return g.model(17);
+    }
+
+    /**
+     * A deliberately slow model: {@code depth} chained 512x512 matrix products on [batch, 128, 512],
+     * so a batch keeps a lane busy long enough for queues to fill in a test.
+     */
+    static Model slow(int depth) {
+        GraphBuilder g = new GraphBuilder("slow", 7);
+        String h = g.input("x", DataType.FLOAT, new int[] {-1, 128, 512}, "batch");
+        for (int i = 0; i < depth; i++) {
+            h = g.node("MatMul", h, g.normal("w" + i, 0.01f, 512, 512));
+        }
+        g.nodeNamed("out", "Relu", List.of(h), java.util.Map.of());
+        g.output("out.out");
+        return g.model(17);
+    }
+
+    static void put(Path repo, String name, Model m, String config) throws IOException {
+        Path f = repo.resolve(name).resolve("1").resolve("model.onnx");
+        Files.createDirectories(f.getParent());
+        OnnxExport.write(m, f);
+        if (config != null) {
+            Files.writeString(repo.resolve(name).resolve("config.pbtxt"), config);
+        }
+    }
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    record Reply(int status, String body, HttpResponse<byte[]> raw) {}
+
+    static Reply get(Server s, String path) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        return new Reply(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8), r);
+    }
+
+    static Reply post(Server s, String path, String body) throws IOException, InterruptedException {
+        return post(s, path, body.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    static Reply post(Server s, String path, byte[] body, Integer headerLength) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headerLength != null) {
+            b.header(HttpFront.HEADER_LENGTH, headerLength.toString());
+        }
+        HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Reply(r.statusCode(), new String(r.body(), StandardCharsets.ISO_8859_1), r);
+    }
+
+    static URI uri(Server s, String path) {
+        return URI.create("http://127.0.0.1:" + s.httpPort() + path);
+    }
+
+    static ServerOptions options(Path repo) {
+        return ServerOptions.defaults(repo).withPorts(0, 0).withCores(2);
+    }
+
+    /** A binary-extension infer body for slow with one sample of ones; {body, header length}. */
+    static Object[] slowBody(String parameters) {
+        String header = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,128,512],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":"
+                + (128 * 512 * 4) + "}}]" + (parameters == null ? "" : ",\"parameters\":" + parameters) + "}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(h.length + 128 * 512 * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(h);
+        for (int i = 0; i < 128 * 512; i++) {
+            b.putFloat(1f);
+        }
+        return new Object[] {b.array(), h.length};
+    }
+
+    static java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> postAsync(Server s, String path, byte[] body, int headerLength) {
+        return HTTP.sendAsync(HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(60))
+                .header(HttpFront.HEADER_LENGTH, Integer.toString(headerLength))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A JSON infer body for tiny with one sample of values 0..15 (the last negated). */
+    static String tinyBody() {
+        StringBuilder b = new StringBuilder("{\"id\":\"r1\",\"inputs\":[{\"name\":\"x\",\"shape\":[1,16],\"datatype\":\"FP32\",\"data\":[");
+        for (int i = 0; i < 16; i++) {
+            b.append(i > 0 ? "," : "").append(i == 15 ? -100 : i);
+        }
+        return b.append("]}]}").toString();
+    }
+}

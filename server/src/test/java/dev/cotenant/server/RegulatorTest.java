@@ -1,0 +1,84 @@
+package dev.cotenant.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cotenant.ir.Tensor;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The regulator's pieces without the network: queue order, admission bounds, round decisions. */
+class RegulatorTest {
+
+    private static Tenant tenant(Path repo, String name, String config) throws Exception {
+        Fixtures.put(repo, name, Fixtures.tiny(), config);
+        return Tenant.load(name, "1", repo.resolve(name), 2);
+    }
+
+    private static InferRequest request(Tenant t, int priority, long arrived) {
+        return Admission.admit(t, "", Map.of("x", Tensor.allocate(dev.cotenant.ir.DataType.FLOAT, 1, 16)), null, priority, 0, arrived);
+    }
+
+    @Test
+    void queuesServeUrgentLevelsFirstAndRefuseWhenFull(@TempDir Path repo) throws Exception {
+        try (Tenant t = tenant(repo, "q", "max_batch_size: 1 dynamic_batching { priority_levels: 2 default_queue_policy { max_queue_size: 3 } }")) {
+            InferRequest low1 = request(t, 2, 1);
+            InferRequest low2 = request(t, 0, 2);
+            InferRequest high = request(t, 1, 3);
+            assertTrue(t.queue.offer(low1));
+            assertTrue(t.queue.offer(low2));
+            assertTrue(t.queue.offer(high));
+            assertFalse(t.queue.offer(request(t, 1, 4)), "the fourth request exceeds max_queue_size 3");
+            assertEquals(1, t.queue.mostUrgentLevel());
+            assertEquals(List.of(high), t.queue.take(10));
+            assertEquals(List.of(low1), t.queue.take(10));
+            assertEquals(List.of(low2), t.queue.take(10));
+            assertEquals(Long.MAX_VALUE, t.queue.readyAt(10));
+        }
+    }
+
+    @Test
+    void batchesTakeTheLargestPlannedSizeAndWaitForTheDelay(@TempDir Path repo) throws Exception {
+        try (Tenant t = tenant(repo, "b", "max_batch_size: 8 dynamic_batching { max_queue_delay_microseconds: 1000 }")) {
+            for (int i = 0; i < 5; i++) {
+                t.queue.offer(request(t, 0, 100));
+            }
+            assertEquals(100 + 1_000_000, t.queue.readyAt(200), "5 of 8 waiting: wait for the delay");
+            assertEquals(4, t.queue.take(2_000_000).size(), "the largest planned size 5 samples fill is 4");
+            assertEquals(1, t.queue.take(2_000_000).size());
+        }
+    }
+
+    @Test
+    void expiredRequestsFailWithTimeout(@TempDir Path repo) throws Exception {
+        try (Tenant t = tenant(repo, "e", "max_batch_size: 1")) {
+            InferRequest r = Admission.admit(t, "", Map.of("x", Tensor.allocate(dev.cotenant.ir.DataType.FLOAT, 1, 16)), null, 0, 50, 0);
+            t.queue.offer(r);
+            assertEquals(1, t.queue.expire(1_000_000));
+            assertTrue(r.result.isCompletedExceptionally());
+            assertEquals(1, t.stats.failures.get(InferError.Kind.TIMEOUT).sum());
+        }
+    }
+
+    @Test
+    void roundsPutPriorityThenTheLeastSlackFirstWithinTheCoreBudget(@TempDir Path repo) throws Exception {
+        try (Tenant relaxed = tenant(repo, "relaxed", "parameters { key: \"slo_ms\" value { string_value: \"500\" } }");
+             Tenant tight = tenant(repo, "tight", "parameters { key: \"slo_ms\" value { string_value: \"5\" } }");
+             Tenant vip = tenant(repo, "vip", "optimization { priority: PRIORITY_MAX }")) {
+            SafeRounds p = SafeRounds.INSTANCE;
+            RoundPolicy.Candidate a = new RoundPolicy.Candidate(relaxed, 0, 1, 1);
+            RoundPolicy.Candidate b = new RoundPolicy.Candidate(tight, 1_000_000, 1, 1);
+            RoundPolicy.Candidate c = new RoundPolicy.Candidate(vip, 2_000_000, 1, 1);
+            assertEquals(List.of(new RoundPolicy.Dispatch(tight, 1), new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a, b), 2, 2, 2, 0),
+                    "the tight SLO goes first even though it arrived later");
+            assertEquals(List.of(new RoundPolicy.Dispatch(vip, 1)), p.pick(List.of(a, b, c), 1, 2, 3, 0), "model priority outranks slack");
+            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 2)), p.pick(List.of(a), 2, 2, 1, 0), "the only active tenant: every core");
+            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a), 2, 2, 2, 0), "another tenant active: one core");
+            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a), 1, 2, 1, 0), "one core free: one thread");
+        }
+    }
+}
