@@ -4,6 +4,7 @@ import dev.cotenant.bench.Report;
 import dev.cotenant.bench.Row;
 import dev.cotenant.bench.Settings;
 import dev.cotenant.bench.SideBySide;
+import dev.cotenant.bench.kernels.KernelReport;
 import dev.cotenant.ir.ModelException;
 import dev.cotenant.zoo.Zoo;
 import java.io.PrintWriter;
@@ -47,6 +48,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-memory", description = "Skip the peak-memory measurement (a child JVM per engine and row).")
     boolean noMemory;
 
+    @Option(names = "--kernels", description = "Run the JMH kernel benchmarks (SGEMM, convolutions) instead, in GFLOP/s and percent of peak.")
+    boolean kernels;
+
+    @Option(names = "--filter", paramLabel = "REGEX", description = "With --kernels: only benchmarks matching REGEX, e.g. Sgemm.")
+    String filter;
+
     @Mixin
     Common common;
 
@@ -54,8 +61,12 @@ final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        if (kernels) {
+            KernelReport.run(filter, threads, o, common.verbose ? System.err : null);
+            return 0;
+        }
         if (models.isEmpty()) {
             throw new ModelException("bench: name at least one MODEL (a zoo name or an .onnx file)");
         }
