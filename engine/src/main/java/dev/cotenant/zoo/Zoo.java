@@ -25,19 +25,39 @@ public final class Zoo {
             new Entry("yolov4-tiny", "detection", "Bochkovskiy et al. 2020", 6.1, 3.5),
             new Entry("unet", "segmentation", "Ronneberger et al. 2015 (base 64: 31.0 M)", 7.8, 0));
 
+    /** The sequence length BERT models get unless told otherwise. */
+    public static final int DEFAULT_SEQUENCE = 128;
+
     private Zoo() {}
 
     public static List<Entry> entries() {
         return ENTRIES;
     }
 
+    /** Builds {@code name}; BERT models get sequence length {@value #DEFAULT_SEQUENCE}. */
     public static Model build(String name, int batch, long seed) {
+        return build(name, batch, DEFAULT_SEQUENCE, seed);
+    }
+
+    /** Whether {@code name}'s inputs have a sequence length (the BERT encoders). */
+    public static boolean takesSequence(String name) {
+        return name.startsWith("bert-");
+    }
+
+    /**
+     * Builds {@code name} at the given batch size; {@code seq} is the sequence length of the BERT
+     * encoders and is ignored by the image models.
+     */
+    public static Model build(String name, int batch, int seq, long seed) {
+        if (seq < 1 || seq > 512) {
+            throw new ModelException("sequence length " + seq + " is out of range: BERT takes 1 to 512 positions");
+        }
         return switch (name) {
             case "resnet18" -> ResNet.build(name, new int[] {2, 2, 2, 2}, false, batch, seed);
             case "resnet50" -> ResNet.build(name, new int[] {3, 4, 6, 3}, true, batch, seed);
             case "mobilenetv2" -> MobileNetV2.build(name, batch, seed);
-            case "bert-base" -> Bert.build(name, Bert.BASE, batch, 128, seed);
-            case "bert-tiny" -> Bert.build(name, Bert.TINY, batch, 128, seed);
+            case "bert-base" -> Bert.build(name, Bert.BASE, batch, seq, seed);
+            case "bert-tiny" -> Bert.build(name, Bert.TINY, batch, seq, seed);
             case "vgg16" -> Vgg.build(name, batch, seed);
             case "efficientnet-b0" -> EfficientNet.build(name, batch, seed);
             case "yolov4-tiny", "yolo" -> YoloTiny.build("yolov4-tiny", batch, seed);

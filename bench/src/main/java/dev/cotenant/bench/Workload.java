@@ -1,0 +1,110 @@
+package dev.cotenant.bench;
+
+import dev.cotenant.ir.DataType;
+import dev.cotenant.ir.Model;
+import dev.cotenant.ir.ModelException;
+import dev.cotenant.ir.Shape;
+import dev.cotenant.ir.Tensor;
+import dev.cotenant.ir.TensorType;
+import dev.cotenant.ir.ValueInfo;
+import dev.cotenant.onnx.OnnxExport;
+import dev.cotenant.onnx.OnnxImport;
+import dev.cotenant.zoo.Zoo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * One model at one batch size as both engines see it: the ONNX file they both load, and the input
+ * tensors they are both given. A zoo model is exported once to a temporary file; an .onnx path is
+ * used as it is, its symbolic leading dimension set to the batch size.
+ *
+ * @param label the name rows are reported under
+ * @param file the ONNX file both sides load
+ * @param batch the batch size the inputs have
+ * @param feeds the inputs, generated from a fixed seed so every run of the benchmark sees the same
+ */
+public record Workload(String label, Path file, int batch, Map<String, Tensor> feeds) {
+
+    /** Seed of the zoo weights and of the inputs. */
+    static final long SEED = 1;
+
+    /** Prepares {@code model} (a zoo name or an .onnx path) at {@code batch}; a zoo model goes to {@code tmp}. */
+    public static Workload prepare(String model, int batch, int seq, Path tmp) {
+        if (batch < 1) {
+            throw new ModelException("batch " + batch + ": expected a positive size");
+        }
+        Path file;
+        String label;
+        if (model.endsWith(".onnx") || Files.isRegularFile(Path.of(model))) {
+            file = Path.of(model);
+            if (!Files.isRegularFile(file)) {
+                throw new ModelException(model + ": no such file");
+            }
+            label = file.getFileName().toString().replaceFirst("\\.onnx$", "");
+        } else {
+            Model m = Zoo.build(model, batch, seq, SEED);
+            label = model;
+            file = tmp.resolve(String.format(Locale.ROOT, "%s-b%d%s.onnx", model, batch, Zoo.takesSequence(model) ? "-s" + seq : ""));
+            OnnxExport.write(m, file);
+        }
+        return new Workload(label, file, batch, inputs(OnnxImport.load(file), batch, file));
+    }
+
+    /** The input types, as Cotenant plans for them. */
+    public Map<String, TensorType> types() {
+        Map<String, TensorType> m = new LinkedHashMap<>();
+        feeds.forEach((k, v) -> m.put(k, new TensorType(v.dataType(), Shape.of(v.shape()))));
+        return m;
+    }
+
+    /**
+     * Inputs of {@code m}: a symbolic leading dimension takes the batch size, any other symbolic one
+     * is an error. Float inputs are uniform in [0, 1); integer ones are token ids below 100, except
+     * attention masks (all ones) and token types (all zeros), as a BERT caller would give them.
+     */
+    static Map<String, Tensor> inputs(Model m, int batch, Path file) {
+        SplittableRandom rnd = new SplittableRandom(SEED);
+        Map<String, Tensor> feeds = new LinkedHashMap<>();
+        for (ValueInfo in : m.graph().feeds()) {
+            TensorType type = in.type();
+            if (type == null) {
+                throw new ModelException(file + ": input '" + in.name() + "' has no declared type");
+            }
+            int[] d = type.dims();
+            for (int i = 0; i < d.length; i++) {
+                if (d[i] < 0 && i == 0) {
+                    d[i] = batch;
+                } else if (d[i] < 0) {
+                    throw new ModelException(file + ": input '" + in.name() + "' has a symbolic dimension " + i
+                            + " besides the batch; export the model with fixed sizes");
+                } else if (i == 0 && d[i] != batch) {
+                    throw new ModelException(file + ": input '" + in.name() + "' has a fixed batch of " + d[i]
+                            + ", not " + batch + "; export it with a symbolic batch or bench it at --batch " + d[i]);
+                }
+            }
+            DataType t = type.dataType();
+            if (t != DataType.FLOAT && t != DataType.INT64) {
+                throw new ModelException(file + ": input '" + in.name() + "' is " + t + "; the benchmark feeds float32 and int64 inputs");
+            }
+            Tensor x = Tensor.allocate(t, d);
+            String lower = in.name().toLowerCase(Locale.ROOT);
+            for (int i = 0; i < x.size(); i++) {
+                if (t == DataType.FLOAT) {
+                    x.setDouble(i, rnd.nextDouble());
+                } else if (lower.contains("mask")) {
+                    x.setLong(i, 1);
+                } else if (lower.contains("type")) {
+                    x.setLong(i, 0);
+                } else {
+                    x.setLong(i, rnd.nextInt(100));
+                }
+            }
+            feeds.put(in.name(), x);
+        }
+        return feeds;
+    }
+}

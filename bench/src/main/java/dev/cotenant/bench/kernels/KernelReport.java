@@ -1,0 +1,72 @@
+package dev.cotenant.bench.kernels;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs the JMH kernel benchmarks and turns their times into GFLOP/s and percent of the detected
+ * peak of the cores they used. Never part of the tests: {@code ./cotenant bench --kernels}, or
+ * {@code java --add-modules=jdk.incubator.vector -cp ... dev.cotenant.bench.kernels.KernelReport [REGEX] [THREADS,...]}.
+ */
+public final class KernelReport {
+
+    private KernelReport() {}
+
+    /**
+     * Runs the benchmarks whose {@code Class.method} matches {@code filter} (every one when
+     * {@code null}) at each thread count; JMH's own log goes to {@code log} ({@code null}: silent).
+     */
+    public static void run(String filter, List<Integer> threads, PrintWriter out, PrintStream log) throws RunnerException {
+        Machine machine = Machine.detect();
+        out.println(machine.describe());
+        out.flush();
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .include(filter == null ? KernelReport.class.getPackageName() + ".*Benchmark.*" : filter)
+                .param("threads", threads.stream().map(String::valueOf).toArray(String[]::new))
+                .shouldFailOnError(true)
+                .verbosity(log == null ? VerboseMode.SILENT : VerboseMode.NORMAL);
+        Runner runner = log == null ? new Runner(b.build()) : new Runner(b.build(), OutputFormatFactory.createFormatInstance(log, VerboseMode.NORMAL));
+        Collection<RunResult> results = runner.run();
+        List<RunResult> sorted = new ArrayList<>(results);
+        out.printf(Locale.ROOT, "%-52s %7s %12s %10s %10s%n", "benchmark", "threads", "us/op", "GFLOP/s", "% of peak");
+        for (RunResult r : sorted) {
+            String bench = r.getParams().getBenchmark();
+            String cls = bench.substring(0, bench.lastIndexOf('.'));
+            cls = cls.substring(cls.lastIndexOf('.') + 1);
+            String key;
+            double flops;
+            if (cls.equals("SgemmBenchmark")) {
+                key = r.getParams().getParam("shape");
+                flops = SgemmBenchmark.flops(key);
+            } else {
+                key = r.getParams().getParam("conv");
+                flops = ConvBenchmark.flops(key);
+            }
+            int t = Integer.parseInt(r.getParams().getParam("threads"));
+            double us = r.getPrimaryResult().getScore();
+            double gflops = flops / (us * 1e3);
+            out.printf(Locale.ROOT, "%-52s %7d %12.1f %10.1f %9.1f%%%n", cls.replace("Benchmark", "") + " " + key, t, us, gflops,
+                    100 * gflops / machine.peakGflops(t));
+        }
+        out.println("% of peak: of the peak of as many cores as threads; JMH average time, "
+                + "1 fork, 3 warm-up and 5 measured iterations of 1 s each");
+        out.flush();
+    }
+
+    public static void main(String[] args) throws RunnerException {
+        String filter = args.length > 0 ? args[0] : null;
+        List<Integer> threads = args.length > 1 ? java.util.Arrays.stream(args[1].split(",")).map(Integer::valueOf).toList() : List.of(1);
+        run(filter, threads, new PrintWriter(System.out, true), System.err);
+    }
+}

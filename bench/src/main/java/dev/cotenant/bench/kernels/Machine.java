@@ -1,0 +1,116 @@
+package dev.cotenant.bench.kernels;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The machine's single-precision peak, {@code cores x FMA lanes x 2 x clock}, from what can be
+ * detected: cores from the JVM, vector lanes from the Vector API's preferred species, the clock from
+ * {@code /proc/cpuinfo}. How many FMA units a core has (one or two 512-bit ones on Intel server
+ * parts) is not written anywhere a program can read, so it is measured: independent FMA chains,
+ * enough to cover the FMA latency, run for a while, and the FLOP rate over (lanes x 2 x clock)
+ * rounded gives the units. "FMA lanes" in the formula is lanes x units.
+ *
+ * @param cpu model name
+ * @param cores cores the JVM may use
+ * @param lanes floats per preferred vector
+ * @param clockGhz nominal clock
+ * @param clockSource where the clock came from
+ * @param measuredCoreGflops FLOP rate of the FMA loop on one core
+ * @param fmaUnits vector FMA units per core, from the measurement
+ */
+public record Machine(String cpu, int cores, int lanes, double clockGhz, String clockSource, double measuredCoreGflops, int fmaUnits) {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    /** Peak GFLOP/s of one core. */
+    public double corePeakGflops() {
+        return (double) lanes * fmaUnits * 2 * clockGhz;
+    }
+
+    /** Peak GFLOP/s of {@code threads} cores. */
+    public double peakGflops(int threads) {
+        return Math.min(threads, cores) * corePeakGflops();
+    }
+
+    public String describe() {
+        return String.format(Locale.ROOT,
+                "cpu: %s, %d cores, %d float lanes (%d-bit preferred vectors), clock %.2f GHz (%s); an FMA loop on one core runs at %.1f GFLOP/s, "
+                        + "so %d FMA unit(s) per core; peak = %d cores x %d FMA lanes x 2 x %.2f GHz = %.1f GFLOP/s (%.1f per core)",
+                cpu, cores, lanes, lanes * 32, clockGhz, clockSource, measuredCoreGflops, fmaUnits, cores, lanes * fmaUnits, clockGhz,
+                peakGflops(cores), corePeakGflops());
+    }
+
+    /** Detects the machine; takes about a second for the FMA measurement. */
+    public static Machine detect() {
+        String cpu = "unknown";
+        double mhz = 0;
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+            for (String l : lines) {
+                if (l.startsWith("model name") && cpu.equals("unknown")) {
+                    cpu = l.substring(l.indexOf(':') + 1).strip();
+                } else if (l.startsWith("cpu MHz") && mhz == 0) {
+                    mhz = Double.parseDouble(l.substring(l.indexOf(':') + 1).strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: the clock is estimated below.
+        }
+        double gflops = fmaGflops();
+        int lanes = S.length();
+        String source = "/proc/cpuinfo";
+        if (mhz <= 0) {
+            // No nominal clock: assume two units and read the clock off the measurement.
+            mhz = gflops / (lanes * 2 * 2) * 1000;
+            source = "estimated from the FMA loop, assuming 2 FMA units";
+        }
+        double clock = mhz / 1000;
+        int units = (int) Math.max(1, Math.min(2, Math.round(gflops / (lanes * 2 * clock))));
+        return new Machine(cpu, Runtime.getRuntime().availableProcessors(), lanes, clock, source, gflops, units);
+    }
+
+    /** The best of several timed rounds of 12 independent FMA chains. */
+    static double fmaGflops() {
+        float[] seed = new float[S.length()];
+        java.util.Arrays.fill(seed, 1.0000001f);
+        double best = 0;
+        for (int round = 0; round < 12; round++) {
+            long iters = 2_000_000;
+            long t0 = System.nanoTime();
+            float sink = chains(seed, iters);
+            long dt = System.nanoTime() - t0;
+            if (sink == 42) {
+                System.out.print("");
+            }
+            best = Math.max(best, 12.0 * iters * S.length() * 2 / dt);
+        }
+        return best;
+    }
+
+    private static float chains(float[] seed, long iters) {
+        FloatVector m = FloatVector.fromArray(S, seed, 0);
+        FloatVector a = FloatVector.broadcast(S, 1e-7f);
+        FloatVector c0 = m, c1 = m, c2 = m, c3 = m, c4 = m, c5 = m, c6 = m, c7 = m, c8 = m, c9 = m, c10 = m, c11 = m;
+        for (long i = 0; i < iters; i++) {
+            c0 = c0.fma(m, a);
+            c1 = c1.fma(m, a);
+            c2 = c2.fma(m, a);
+            c3 = c3.fma(m, a);
+            c4 = c4.fma(m, a);
+            c5 = c5.fma(m, a);
+            c6 = c6.fma(m, a);
+            c7 = c7.fma(m, a);
+            c8 = c8.fma(m, a);
+            c9 = c9.fma(m, a);
+            c10 = c10.fma(m, a);
+            c11 = c11.fma(m, a);
+        }
+        return c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+    }
+}

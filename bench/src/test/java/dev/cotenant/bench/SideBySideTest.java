@@ -1,0 +1,103 @@
+package dev.cotenant.bench;
+
+import static dev.cotenant.ir.GraphBuilder.i;
+import static dev.cotenant.ir.GraphBuilder.ints;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cotenant.ir.DataType;
+import dev.cotenant.ir.GraphBuilder;
+import dev.cotenant.ir.ModelException;
+import dev.cotenant.onnx.OnnxExport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End-to-end rows on tiny models; no speed is asserted, only that both sides ran and reported. */
+class SideBySideTest {
+
+    @Test
+    void aZooRowRunsBothEnginesAndItsJsonParses() {
+        List<String> steps = new ArrayList<>();
+        Settings s = new Settings(1, 3, true, true, 8);
+        List<Row> rows = SideBySide.run(List.of("bert-tiny"), List.of(1), List.of(1), s, steps::add);
+        assertEquals(1, rows.size());
+        assertEquals(SideBySide.steps(1, s), steps.size(), steps.toString());
+
+        Object parsed = Json.parse(Report.json(rows));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> list = (List<Map<String, Object>>) ((Map<String, Object>) parsed).get("rows");
+        assertEquals(1, list.size());
+        Map<String, Object> r = list.get(0);
+        assertEquals("bert-tiny", r.get("model"));
+        assertEquals(1.0, r.get("batch"));
+        assertEquals(1.0, r.get("threads"));
+        double c = (Double) r.get("cotenant_ms");
+        double o = (Double) r.get("onnxruntime_ms");
+        assertTrue(c > 0 && o > 0, r.toString());
+        assertEquals(o / c, (Double) r.get("ratio"), 1e-3 * (o / c) + 1e-4);
+        assertEquals(3.0, r.get("runs"));
+        // Each side's child JVM holds at least the JVM itself and the model's 17 MiB of weights.
+        assertTrue((Double) r.get("cotenant_peak_bytes") > 17 << 20, r.toString());
+        assertTrue((Double) r.get("onnxruntime_peak_bytes") > 17 << 20, r.toString());
+    }
+
+    @Test
+    void anOnnxFileWithASymbolicBatchRunsAtEveryAskedBatchAndThreadCount(@TempDir Path dir) {
+        Path f = dir.resolve("conv.onnx");
+        OnnxExport.write(convModel(-1), f);
+        Settings s = new Settings(1, 2, true, false, 128);
+        List<Row> rows = SideBySide.run(List.of(f.toString()), List.of(1, 3), List.of(1, 2), s, w -> { });
+        assertEquals(4, rows.size());
+        assertEquals(List.of("1x1", "1x2", "3x1", "3x2"), rows.stream().map(r -> r.batch() + "x" + r.threads()).toList());
+        for (Row r : rows) {
+            assertEquals("conv", r.model());
+            assertEquals(2, r.onnxruntime().count());
+            assertEquals(-1, r.cotenantPeakBytes());
+        }
+        String table = tableOf(rows, s);
+        assertTrue(table.contains("ratio"), table);
+        assertEquals(1 + 8 + 2, table.lines().count(), table); // header, two lines per row, how it was measured
+    }
+
+    @Test
+    void withoutAPeerOnlyCotenantRuns(@TempDir Path dir) {
+        Path f = dir.resolve("conv.onnx");
+        OnnxExport.write(convModel(-1), f);
+        List<Row> rows = SideBySide.run(List.of(f.toString()), List.of(2), List.of(1), new Settings(0, 1, false, false, 128), w -> { });
+        assertEquals(null, rows.get(0).onnxruntime());
+        assertTrue(Report.json(rows).contains("\"onnxruntime_ms\":null"));
+    }
+
+    @Test
+    void aFixedBatchThatDiffersFromTheAskedOneIsAnError(@TempDir Path dir) {
+        Path f = dir.resolve("fixed.onnx");
+        OnnxExport.write(convModel(2), f);
+        ModelException e = assertThrows(ModelException.class,
+                () -> SideBySide.run(List.of(f.toString()), List.of(4), List.of(1), new Settings(0, 1, false, false, 128), w -> { }));
+        assertTrue(e.getMessage().contains("fixed batch of 2, not 4"), e.getMessage());
+        e = assertThrows(ModelException.class,
+                () -> SideBySide.run(List.of(dir.resolve("missing.onnx").toString()), List.of(1), List.of(1), new Settings(0, 1, false, false, 128), w -> { }));
+        assertTrue(e.getMessage().endsWith("missing.onnx: no such file"), e.getMessage());
+    }
+
+    private static String tableOf(List<Row> rows, Settings s) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        Report.table(rows, s, new java.io.PrintWriter(w, true));
+        return w.toString();
+    }
+
+    /** Conv 3x3 (4 to 8 channels) and Relu on 16x16 images. */
+    private static dev.cotenant.ir.Model convModel(int batch) {
+        GraphBuilder b = new GraphBuilder("conv", 3);
+        String x = b.input("x", DataType.FLOAT, new int[] {batch, 4, 16, 16}, "batch");
+        String w = b.normal("w", 0.2f, 8, 4, 3, 3);
+        String y = b.node("Conv", List.of(x, w), Map.of("kernel_shape", ints(3, 3), "pads", ints(1, 1, 1, 1), "group", i(1)));
+        b.output(b.node("Relu", y));
+        return b.model(17);
+    }
+}
