@@ -62,10 +62,11 @@ public record Gpu(String name, String computeCapability, int sms, double clockMh
     /** The same part with {@code n} SMs: peak rates scale with the SM count, bandwidth does not. */
     public Gpu withSms(int n) {
         double f = (double) n / sms;
+        // The most one SM can draw is a property of the SM: keep it in bytes, not in shares.
         return new Gpu(name, computeCapability, n, clockMhz, fp32Tflops * f, fp16TensorTflops * f, tf32TensorTflops * f,
                 dramGbps, l2Mb, sharedMemoryPerSmKb, threadsPerSm, blocksPerSm, registersPerSm, registersPerThreadMax,
                 threadsPerBlockMax, registerAllocationUnit, residentKernelsMax, launchUs, kernelGapUs, eventRecordUs,
-                streamWaitUs, contextSwitchUs, timesliceUs, warpsToSaturate, smBandwidthSharesMax, dramEfficiency,
+                streamWaitUs, contextSwitchUs, timesliceUs, warpsToSaturate, smBandwidthSharesMax * f, dramEfficiency,
                 blockLatencyUs, migSlices, migSmsPerSlice);
     }
 

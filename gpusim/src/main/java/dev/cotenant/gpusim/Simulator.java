@@ -87,6 +87,9 @@ public final class Simulator {
     private double[] seg = new double[5 * 256];
     private int segN;
     private Cohort[] order = new Cohort[16];
+    private final double[] poolDemand;
+    private double bytesRate;
+    private static final java.util.Comparator<Cohort> BY_DEMAND = (a, b) -> Double.compare(a.demand, b.demand);
 
     /** Blocks of one kernel dispatched together, progressing as one. */
     private static final class Cohort {
@@ -154,6 +157,7 @@ public final class Simulator {
         for (Unit u : Unit.values()) {
             smFlops[u.ordinal()] = gpu.smFlopsPerUs(u);
         }
+        poolDemand = new double[shares.length];
         smBytesMax = gpu.dramBytesPerUs() / gpu.sms() * gpu.smBandwidthSharesMax();
         activeByCtx = new int[contexts];
         queuedByCtx = new int[contexts];
@@ -354,7 +358,10 @@ public final class Simulator {
     private void dispatch() {
         boolean sliced = w.sharing().timeSliced();
         if (sliced) {
-            if (owner < 0 || activeByCtx[owner] == 0) {
+            // The owner keeps the device while it has work in its channels (a kernel running, queued,
+            // or enqueued by its host and waiting out the gap after its predecessor), until its
+            // slice is over and another context waits; then it drains and the device switches.
+            if (owner < 0 || activeByCtx[owner] == 0 && (sliceOver() || !ownerHasWork())) {
                 int want = chooseContext();
                 if (want >= 0 && want != owner) {
                     if (owner >= 0) {
@@ -419,6 +426,19 @@ public final class Simulator {
         return false;
     }
 
+    private boolean ownerHasWork() {
+        if (queuedByCtx[owner] > 0) {
+            return true;
+        }
+        for (int s = 0; s < n; s++) {
+            Stream st = streams.get(s);
+            if (st.context() == owner && nextItem[s] < st.items().size() && hostT[s] <= now + EPS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean othersQueued() {
         for (int c = 0; c < queuedByCtx.length; c++) {
             if (c != owner && queuedByCtx[c] > 0) {
@@ -471,8 +491,23 @@ public final class Simulator {
             c.demand = b <= 0 ? 0 : busy > 0 ? Math.min(cap, b / busy) : cap;
             order[i] = c;
         }
-        Arrays.sort(order, 0, m, (a, b) -> Double.compare(a.demand, b.demand));
+        // Water filling needs the cohorts by demand only when some pool is oversubscribed.
+        double[] asked = poolDemand;
+        Arrays.fill(asked, 0);
+        for (int i = 0; i < m; i++) {
+            asked[order[i].k.pool] += order[i].demand * order[i].blocks;
+        }
+        boolean over = false;
+        for (int p = 0; p < asked.length; p++) {
+            over |= asked[p] > poolBytesPerUs[p];
+        }
+        if (over) {
+            Arrays.sort(order, 0, m, BY_DEMAND);
+        }
         for (int p = 0; p < poolBytesPerUs.length; p++) {
+            if (!over) {
+                break;
+            }
             double left = poolBytesPerUs[p];
             long blocksLeft = 0;
             for (int i = 0; i < m; i++) {
@@ -491,12 +526,17 @@ public final class Simulator {
                 blocksLeft -= c.blocks;
             }
         }
+        bytesRate = 0;
         for (int i = 0; i < m; i++) {
             Cohort c = order[i];
             double b = c.k.kernel.bytesPerBlock();
+            if (!over) {
+                c.bytesPerUs = c.demand;
+            }
             double memUs = b > 0 ? b / c.bytesPerUs : 0;
             double t = Math.max(c.computeUs, memUs) + latency;
             c.rate = 1 / Math.max(t, 1e-6);
+            bytesRate += c.blocks * b * c.rate;
         }
     }
 
@@ -504,11 +544,7 @@ public final class Simulator {
         if ((segN + 1) * 5 > seg.length) {
             seg = Arrays.copyOf(seg, seg.length * 2);
         }
-        double bytes = 0;
-        for (int i = 0, m = cohorts.size(); i < m; i++) {
-            Cohort c = cohorts.get(i);
-            bytes += c.blocks * c.k.kernel.bytesPerBlock() * c.rate;
-        }
+        double bytes = cohorts.isEmpty() ? 0 : bytesRate;
         int b = segN * 5;
         seg[b] = now;
         seg[b + 1] = t;

@@ -17,6 +17,7 @@ final class Sms {
     int occupied;
     long totalWarps;
     private final int[] fit;
+    private final int[] at;
     private int rotate;
 
     Sms(Gpu gpu) {
@@ -28,6 +29,7 @@ final class Sms {
         blocks = new int[count];
         warps = new int[count];
         fit = new int[count];
+        at = new int[count];
     }
 
     private int[] filled(int v) {
@@ -46,17 +48,22 @@ final class Sms {
         int threads = k.warpsPerBlock * 32;
         long sum = 0;
         int maxFit = 0;
+        int z = 0; // SMs with room, compacted into at[] and fit[]
         for (int i = 0; i < n; i++) {
             int s = first + i;
             if (s >= count) {
                 s -= count;
+            }
+            if (freeSlots[s] == 0 || freeThreads[s] < threads || freeRegs[s] < k.regsPerBlock || freeSmem[s] < k.smemPerBlock) {
+                continue; // the common case once the device is full: no division
             }
             int f = Math.min(freeSlots[s], freeThreads[s] / threads);
             f = Math.min(f, freeRegs[s] / k.regsPerBlock);
             if (k.smemPerBlock > 0) {
                 f = Math.min(f, freeSmem[s] / k.smemPerBlock);
             }
-            fit[i] = f;
+            at[z] = s;
+            fit[z++] = f;
             sum += f;
             maxFit = Math.max(maxFit, f);
         }
@@ -69,24 +76,24 @@ final class Sms {
             // Largest level L with sum(min(fit, L)) <= want; the rest go one each to SMs that can
             // take more, starting from a rotating SM so repeated small grids spread out.
             int lo = 0;
-            int hi = maxFit;
+            int hi = Math.min(maxFit, want);
             while (lo < hi) {
                 int mid = (lo + hi + 1) >>> 1;
-                if (capped(n, mid) <= want) {
+                if (capped(z, mid) <= want) {
                     lo = mid;
                 } else {
                     hi = mid - 1;
                 }
             }
             level = lo;
-            extra = (int) (want - capped(n, lo));
+            extra = (int) (want - capped(z, lo));
         }
         int placed = 0;
-        int start = rotate % n;
-        for (int j = 0; j < n; j++) {
+        int start = rotate % z;
+        for (int j = 0; j < z; j++) {
             int i = start + j;
-            if (i >= n) {
-                i -= n;
+            if (i >= z) {
+                i -= z;
             }
             int f = fit[i];
             int take = Math.min(f, level);
@@ -97,10 +104,7 @@ final class Sms {
             if (take == 0) {
                 continue;
             }
-            int s = first + i;
-            if (s >= count) {
-                s -= count;
-            }
+            int s = at[i];
             freeSlots[s] -= take;
             freeThreads[s] -= take * threads;
             freeRegs[s] -= take * k.regsPerBlock;
@@ -118,9 +122,9 @@ final class Sms {
         return placed;
     }
 
-    private long capped(int n, int level) {
+    private long capped(int z, int level) {
         long t = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < z; i++) {
             t += Math.min(fit[i], level);
         }
         return t;
