@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "cotenant", mixinStandardHelpOptions = true, version = "cotenant 0.1.0",
         description = "Runs several deep-learning models at once on one device, scheduled together.",
-        subcommands = {DemoCommand.class, CorunCommand.class, PlanCommand.class, RunCommand.class, InspectCommand.class, ConformanceCommand.class, ServeCommand.class, LoadCommand.class, RepoCommand.class, ZooCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, CorunCommand.class, PlanCommand.class, RunCommand.class, InspectCommand.class, ConformanceCommand.class, ServeCommand.class, LoadCommand.class, RepoCommand.class, ZooCommand.class, BenchCommand.class, SimulateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

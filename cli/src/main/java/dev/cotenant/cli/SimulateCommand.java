@@ -1,0 +1,92 @@
+package dev.cotenant.cli;
+
+import dev.cotenant.gpusim.Comparison;
+import dev.cotenant.gpusim.Gpu;
+import dev.cotenant.gpusim.LoweredModel;
+import dev.cotenant.gpusim.Mechanism;
+import dev.cotenant.gpusim.Precision;
+import dev.cotenant.gpusim.Tenants;
+import dev.cotenant.gpusim.Validation;
+import dev.cotenant.ir.ModelException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "simulate", description = "Runs zoo models together on a simulated GPU under sharing mechanisms; "
+        + "prints makespan, throughput and speedups against sequential.")
+final class SimulateCommand implements Callable<Integer> {
+
+    @Option(names = "--gpu", paramLabel = "NAME|FILE", defaultValue = "h200",
+            description = "v100, a100, h100, h200, l4, t4, or a device sheet file (default ${DEFAULT-VALUE}).")
+    String gpu;
+
+    @Option(names = "--tenants", paramLabel = "MODEL:BATCH,...", description = "Zoo models and batch sizes, e.g. resnet50:8,bert-base:1.")
+    String tenants;
+
+    @Option(names = "--policies", paramLabel = "LIST", defaultValue = "sequential,multistream,timeslice",
+            description = "sequential, multistream, timeslice, mps:P1,P2,..., mig:3g,2g,..., or all (default ${DEFAULT-VALUE}).")
+    String policies;
+
+    @Option(names = "--precision", paramLabel = "fp32|tf32|fp16", defaultValue = "fp16", description = "Default ${DEFAULT-VALUE}.")
+    String precision;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1", description = "Inferences each tenant runs (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Option(names = "--validate", description = "Print the simulator against the published single-model figures, and exit.")
+    boolean validate;
+
+    @Mixin
+    Common common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        if (validate) {
+            List<Validation.Figure> all = new ArrayList<>(Validation.BERT);
+            all.addAll(Validation.RESNET);
+            o.print(Validation.table(Validation.simulate(all)));
+            o.flush();
+            return 0;
+        }
+        if (tenants == null) {
+            throw new ModelException("--tenants is required, e.g. --tenants resnet50:8,bert-base:1");
+        }
+        if (rounds < 1) {
+            throw new ModelException("--rounds must be at least 1");
+        }
+        Gpu device = Gpu.load(gpu);
+        Precision p = Precision.parse(precision);
+        List<Tenants.Tenant> list = Tenants.parse(tenants);
+        var mechanisms = Mechanism.parse(policies, list.size(), device);
+        List<LoweredModel> lowered = new ArrayList<>();
+        for (Tenants.Tenant t : list) {
+            lowered.add(Tenants.lower(t, p, device));
+        }
+        Comparison c = Comparison.run(device, lowered, list.stream().map(Tenants.Tenant::batch).toList(), mechanisms, rounds);
+        if (json) {
+            o.println(c.json());
+        } else {
+            int kernels = lowered.stream().mapToInt(m -> m.kernels().size()).sum();
+            o.printf(Locale.ROOT, "%s (%d SMs, %.0f GB/s), %s, %s, %d round%s%n", device.name(), device.sms(), device.dramGbps(),
+                    p, String.join(" ", list.stream().map(Tenants.Tenant::label).toList()), rounds, rounds == 1 ? "" : "s");
+            o.print(c.table());
+            o.printf(Locale.ROOT, "%d kernels a round; simulated in %.0f ms%n", kernels, c.wallMs());
+        }
+        o.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.cotenant.gpusim;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Sharing mechanisms side by side on one simulated GPU, with a lower bound, in the columns and the
+ * JSON shape of {@code corun}.
+ *
+ * <p>The lower bound is the larger of (a) every kernel's work at the whole device's capacity: the
+ * sum over kernels of max(FLOPs / (peak x the kernel's efficiency), bytes / achievable bandwidth),
+ * and (b) the longest tenant's critical path: its solo time, once per round.
+ *
+ * @param lowerBoundMs the bound above
+ * @param policies one result per mechanism, in the order asked
+ * @param wallMs host time spent simulating (all mechanisms and solo runs)
+ */
+public record Comparison(double lowerBoundMs, List<Result> policies, double wallMs) {
+
+    /** One mechanism's outcome. */
+    public record Result(String name, double makespanMs, double throughput, double speedupVsSequential,
+                         double speedupVsBestBaseline, double efficiency, double smBusy, double wallMs) {}
+
+    /**
+     * Simulates {@code mechanisms} for {@code tenants} (with their batch sizes), {@code rounds}
+     * inferences each.
+     */
+    public static Comparison run(Gpu gpu, List<LoweredModel> tenants, List<Integer> batches, List<Mechanism> mechanisms,
+                                 int rounds) {
+        long t0 = System.nanoTime();
+        double critical = 0;
+        for (LoweredModel t : tenants) {
+            critical = Math.max(critical, rounds * Simulator.solo(gpu, Stream.of(t.name(), 0, t.launches())).makespanUs());
+        }
+        double work = 0;
+        for (LoweredModel t : tenants) {
+            for (Kernel k : t.kernels()) {
+                double peak = gpu.smFlopsPerUs(k.unit()) * gpu.sms() * k.efficiency();
+                work += Math.max(k.flops() / peak, k.bytes() / gpu.dramBytesPerUs());
+            }
+        }
+        double bound = Math.max(critical, rounds * work);
+        double sequential = Simulator.run(gpu, new Mechanism.Sequential().workload(tenants, rounds, gpu)).makespanUs();
+        double multistream = Simulator.run(gpu, new Mechanism.Multistream().workload(tenants, rounds, gpu)).makespanUs();
+        double best = Math.min(sequential, multistream);
+        double inferences = rounds * batches.stream().mapToInt(Integer::intValue).sum();
+        List<Result> results = new ArrayList<>();
+        for (Mechanism m : mechanisms) {
+            Workload w = m.workload(tenants, rounds, gpu);
+            long s0 = System.nanoTime();
+            Timeline t = Simulator.run(gpu, w);
+            double wall = (System.nanoTime() - s0) / 1e6;
+            double us = t.makespanUs();
+            results.add(new Result(m.name(), us / 1e3, inferences / (us / 1e6), sequential / us, best / us, bound / us,
+                    t.meanSmBusy(), wall));
+        }
+        return new Comparison(bound / 1e3, results, (System.nanoTime() - t0) / 1e6);
+    }
+
+    /** The {@code corun} JSON shape. */
+    public String json() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "{\"lower_bound_ms\":%.4f,\"policies\":[", lowerBoundMs));
+        for (int i = 0; i < policies.size(); i++) {
+            Result r = policies.get(i);
+            b.append(i == 0 ? "" : ",");
+            b.append(String.format(Locale.ROOT, "{\"name\":\"%s\",\"makespan_ms\":%.4f,\"throughput\":%.2f,"
+                            + "\"speedup_vs_sequential\":%.4f,\"speedup_vs_best_baseline\":%.4f,\"efficiency\":%.4f}",
+                    r.name(), r.makespanMs(), r.throughput(), r.speedupVsSequential(), r.speedupVsBestBaseline(), r.efficiency()));
+        }
+        return b.append("]}").toString();
+    }
+
+    /** A plain table, one line per mechanism. */
+    public String table() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-22s %12s %14s %10s %10s %10s %8s %12s%n", "policy", "makespan ms", "inferences/s",
+                "vs seq", "vs best", "efficiency", "SM busy", "simulated in"));
+        for (Result r : policies) {
+            b.append(String.format(Locale.ROOT, "%-22s %12.3f %14.1f %9.2fx %9.2fx %9.0f%% %7.0f%% %9.0f ms%n", r.name(),
+                    r.makespanMs(), r.throughput(), r.speedupVsSequential(), r.speedupVsBestBaseline(), 100 * r.efficiency(),
+                    100 * r.smBusy(), r.wallMs()));
+        }
+        b.append(String.format(Locale.ROOT, "lower bound %.3f ms (work at device capacity, longest tenant's critical path)%n",
+                lowerBoundMs));
+        return b.toString();
+    }
+}

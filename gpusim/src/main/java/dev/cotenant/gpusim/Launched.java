@@ -1,0 +1,41 @@
+package dev.cotenant.gpusim;
+
+/** A kernel launch in flight on the simulated device: which blocks are out, which are done. */
+final class Launched {
+
+    final Kernel kernel;
+    final int stream;
+    final int item;
+    final long seq;
+    final int priority;
+    final int context;
+    final int smFirst;
+    final int smCount;
+    final int pool;
+    final int warpsPerBlock;
+    final int regsPerBlock;
+    final int smemPerBlock;
+    int dispatched;
+    int finished;
+    double start = -1;
+
+    Launched(Kernel kernel, int stream, int item, long seq, Stream s, Gpu gpu) {
+        this.kernel = kernel;
+        this.stream = stream;
+        this.item = item;
+        this.seq = seq;
+        this.priority = s.priority();
+        this.context = s.context();
+        this.smFirst = s.smCount() == 0 ? 0 : s.smFirst() % gpu.sms();
+        this.smCount = s.smCount() == 0 ? gpu.sms() : Math.min(s.smCount(), gpu.sms());
+        this.pool = s.bandwidthPool();
+        this.warpsPerBlock = kernel.warps();
+        this.regsPerBlock = kernel.registersPerBlock(gpu);
+        this.smemPerBlock = kernel.sharedMemoryPerBlock();
+    }
+
+    /** Whether the two launches' SM ranges (on the ring of {@code ring} SMs) share an SM. */
+    boolean overlaps(Launched o, int ring) {
+        return Math.floorMod(o.smFirst - smFirst, ring) < smCount || Math.floorMod(smFirst - o.smFirst, ring) < o.smCount;
+    }
+}

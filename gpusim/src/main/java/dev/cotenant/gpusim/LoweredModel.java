@@ -1,0 +1,50 @@
+package dev.cotenant.gpusim;
+
+import dev.cotenant.runtime.Step;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A tenant lowered to GPU kernels: for every step of its plan, the kernels that step launches (an
+ * empty list where the step costs nothing on a GPU or was fused into an earlier step's kernel).
+ *
+ * @param name the tenant
+ * @param precision its arithmetic
+ * @param steps the plan's steps, in order
+ * @param kernelsPerStep for each step, its kernels
+ */
+public record LoweredModel(String name, Precision precision, List<Step> steps, List<List<Kernel>> kernelsPerStep) {
+
+    public LoweredModel {
+        steps = List.copyOf(steps);
+        kernelsPerStep = kernelsPerStep.stream().map(List::copyOf).toList();
+    }
+
+    /** Every kernel, in launch order. */
+    public List<Kernel> kernels() {
+        List<Kernel> out = new ArrayList<>();
+        kernelsPerStep.forEach(out::addAll);
+        return out;
+    }
+
+    /** Launch items of every kernel, tagged {@code name:step}, for a stream of this tenant alone. */
+    public List<Item> launches() {
+        List<Item> out = new ArrayList<>();
+        for (int i = 0; i < kernelsPerStep.size(); i++) {
+            for (Kernel k : kernelsPerStep.get(i)) {
+                out.add(new Item.Launch(k, name + ":" + i));
+            }
+        }
+        return out;
+    }
+
+    /** Total FLOPs of all kernels (tile padding included). */
+    public double flops() {
+        return kernels().stream().mapToDouble(Kernel::flops).sum();
+    }
+
+    /** Total DRAM bytes of all kernels. */
+    public double bytes() {
+        return kernels().stream().mapToDouble(Kernel::bytes).sum();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.cotenant.gpusim;
+
+import dev.cotenant.ir.Model;
+import dev.cotenant.ir.ModelException;
+import dev.cotenant.ir.TensorType;
+import dev.cotenant.ir.ValueInfo;
+import dev.cotenant.kernels.Workers;
+import dev.cotenant.passes.Passes;
+import dev.cotenant.runtime.Plan;
+import dev.cotenant.runtime.Planner;
+import dev.cotenant.zoo.Zoo;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tenants of a simulated mix, from {@code zoo-name:batch} entries separated by commas
+ * ({@code resnet50:8,bert-base:1}). A stand-in until the scheduler's workload form is merged.
+ */
+public final class Tenants {
+
+    /** One tenant: a zoo model at a batch size. */
+    public record Tenant(String model, int batch) {
+        public String label() {
+            return model + ":" + batch;
+        }
+    }
+
+    private Tenants() {}
+
+    public static List<Tenant> parse(String spec) {
+        List<Tenant> out = new ArrayList<>();
+        for (String entry : spec.split(",")) {
+            String e = entry.strip();
+            int colon = e.lastIndexOf(':');
+            if (e.isEmpty() || colon <= 0 || colon == e.length() - 1) {
+                throw new ModelException("--tenants: expected entries like resnet50:8 (zoo model:batch), got '" + e + "'");
+            }
+            String model = e.substring(0, colon);
+            int batch;
+            try {
+                batch = Integer.parseInt(e.substring(colon + 1));
+            } catch (NumberFormatException x) {
+                throw new ModelException("--tenants: batch of '" + e + "' must be a whole number");
+            }
+            if (batch < 1) {
+                throw new ModelException("--tenants: batch of '" + e + "' must be at least 1");
+            }
+            if (Zoo.entries().stream().noneMatch(z -> z.name().equals(model))) {
+                throw new ModelException("--tenants: unknown zoo model '" + model + "' (known: "
+                        + String.join(", ", Zoo.entries().stream().map(Zoo.Entry::name).toList()) + ")");
+            }
+            out.add(new Tenant(model, batch));
+        }
+        return out;
+    }
+
+    /** Builds, optimises and plans the tenant's model (seeded weights; only shapes and costs matter here). */
+    public static Plan plan(Tenant t) {
+        Model m = Zoo.build(t.model(), t.batch(), 1);
+        Map<String, TensorType> types = new LinkedHashMap<>();
+        for (ValueInfo v : m.graph().feeds()) {
+            types.put(v.name(), v.type());
+        }
+        return Planner.plan(Passes.optimize(m, types), types, Workers.single());
+    }
+
+    /** Plans and lowers the tenant in the engine style of fusion. */
+    public static LoweredModel lower(Tenant t, Precision p, Gpu gpu) {
+        return Lowering.lower(t.label(), plan(t), p, gpu, Lowering.Fusion.ENGINE);
+    }
+}
