@@ -72,10 +72,7 @@ final class SimulateCommand implements Callable<Integer> {
         Precision p = Precision.parse(precision);
         List<Tenants.Tenant> list = Tenants.parse(tenants);
         var mechanisms = Mechanism.parse(policies, list.size(), device);
-        List<LoweredModel> lowered = new ArrayList<>();
-        for (Tenants.Tenant t : list) {
-            lowered.add(Tenants.lower(t, p, device));
-        }
+        List<LoweredModel> lowered = Tenants.lower(list, p, device);
         Comparison c = Comparison.run(device, lowered, list.stream().map(Tenants.Tenant::batch).toList(), mechanisms, rounds);
         if (json) {
             o.println(c.json());

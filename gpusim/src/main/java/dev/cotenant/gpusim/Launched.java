@@ -15,6 +15,10 @@ final class Launched {
     final int warpsPerBlock;
     final int regsPerBlock;
     final int smemPerBlock;
+    /** Resident blocks of this kernel per SM (a pooled row, held while the kernel runs). */
+    int[] onSm;
+    int smsHeld;
+    long residentWarps;
     int dispatched;
     int finished;
     double start = -1;

@@ -269,6 +269,8 @@ public final class Simulator {
         rows.push(c.row);
         k.finished += c.blocks;
         if (k.finished == k.kernel.blocks()) {
+            rows.push(k.onSm);
+            k.onSm = null;
             activeKernels--;
             activeByCtx[k.context]--;
             end[k.stream][k.item] = now;
@@ -388,6 +390,9 @@ public final class Simulator {
             if (k.dispatched == 0 && activeKernels >= gpu.residentKernelsMax()) {
                 break;
             }
+            if (k.onSm == null) {
+                k.onSm = rows.isEmpty() ? new int[sms.count] : rows.pop();
+            }
             int[] row = rows.isEmpty() ? new int[sms.count] : rows.pop();
             int placed = sms.place(k, k.kernel.blocks() - k.dispatched, row);
             if (placed > 0) {
@@ -482,7 +487,10 @@ public final class Simulator {
         for (int i = 0; i < m; i++) {
             Cohort c = cohorts.get(i);
             Kernel kk = c.k.kernel;
-            c.share = c.k.warpsPerBlock / denom;
+            // A kernel's blocks compete at least with each other on the SMs they hold, so sparse
+            // neighbours elsewhere never make it faster than it runs alone.
+            double own = (double) c.k.residentWarps / c.k.smsHeld;
+            c.share = c.k.warpsPerBlock / Math.max(denom, own);
             double f = kk.flopsPerBlock();
             c.computeUs = f > 0 ? f / (smFlops[kk.unit().ordinal()] * kk.efficiency() * c.share) : 0;
             double b = kk.bytesPerBlock();

@@ -116,6 +116,11 @@ final class Sms {
             warps[s] += take * k.warpsPerBlock;
             totalWarps += (long) take * k.warpsPerBlock;
             row[s] += take;
+            if (k.onSm[s] == 0) {
+                k.smsHeld++;
+            }
+            k.onSm[s] += take;
+            k.residentWarps += (long) take * k.warpsPerBlock;
             placed += take;
         }
         rotate += Math.max(1, placed);
@@ -143,6 +148,11 @@ final class Sms {
                 continue;
             }
             row[s] = 0;
+            k.onSm[s] -= take;
+            if (k.onSm[s] == 0) {
+                k.smsHeld--;
+            }
+            k.residentWarps -= (long) take * k.warpsPerBlock;
             freeSlots[s] += take;
             freeThreads[s] += take * threads;
             freeRegs[s] += take * k.regsPerBlock;

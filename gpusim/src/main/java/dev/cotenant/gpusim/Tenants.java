@@ -58,16 +58,50 @@ public final class Tenants {
 
     /** Builds, optimises and plans the tenant's model (seeded weights; only shapes and costs matter here). */
     public static Plan plan(Tenant t) {
-        Model m = Zoo.build(t.model(), t.batch(), 1);
-        Map<String, TensorType> types = new LinkedHashMap<>();
-        for (ValueInfo v : m.graph().feeds()) {
-            types.put(v.name(), v.type());
+        return plans(List.of(t)).getFirst();
+    }
+
+    /**
+     * Plans every tenant, building each distinct model once with a symbolic batch (building the
+     * weights is the slow part) and planning it at each tenant's batch size.
+     */
+    public static List<Plan> plans(List<Tenant> tenants) {
+        Map<String, Model> built = new LinkedHashMap<>();
+        List<Plan> out = new ArrayList<>();
+        for (int i = 0; i < tenants.size(); i++) {
+            Tenant t = tenants.get(i);
+            Model m = built.computeIfAbsent(t.model(), name -> Zoo.build(name, -1, 1));
+            Map<String, TensorType> types = new LinkedHashMap<>();
+            for (ValueInfo v : m.graph().feeds()) {
+                int[] dims = v.type().dims().clone();
+                for (int d = 0; d < dims.length; d++) {
+                    if (dims[d] < 0) {
+                        dims[d] = t.batch();
+                    }
+                }
+                types.put(v.name(), TensorType.of(v.type().dataType(), dims));
+            }
+            out.add(Planner.plan(Passes.optimize(m, types), types, Workers.single()));
+            final int at = i;
+            if (tenants.subList(at + 1, tenants.size()).stream().noneMatch(x -> x.model().equals(t.model()))) {
+                built.remove(t.model()); // let its weights go once no later tenant needs them
+            }
         }
-        return Planner.plan(Passes.optimize(m, types), types, Workers.single());
+        return out;
     }
 
     /** Plans and lowers the tenant in the engine style of fusion. */
     public static LoweredModel lower(Tenant t, Precision p, Gpu gpu) {
         return Lowering.lower(t.label(), plan(t), p, gpu, Lowering.Fusion.ENGINE);
+    }
+
+    /** Plans and lowers every tenant in the engine style of fusion. */
+    public static List<LoweredModel> lower(List<Tenant> tenants, Precision p, Gpu gpu) {
+        List<Plan> plans = plans(tenants);
+        List<LoweredModel> out = new ArrayList<>();
+        for (int i = 0; i < tenants.size(); i++) {
+            out.add(Lowering.lower(tenants.get(i).label(), plans.get(i), p, gpu, Lowering.Fusion.ENGINE));
+        }
+        return out;
     }
 }
