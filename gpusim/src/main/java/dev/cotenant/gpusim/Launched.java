@@ -19,6 +19,8 @@ final class Launched {
     int[] onSm;
     int smsHeld;
     long residentWarps;
+    /** Release-log position when it was last left with blocks it could not place; -1 if none. */
+    long seenLog = -1;
     int dispatched;
     int finished;
     double start = -1;

@@ -18,6 +18,11 @@ final class Sms {
     long totalWarps;
     private final int[] fit;
     private final int[] at;
+    // Ring of SMs in the order their blocks were released, for rescans of blocked kernels.
+    private final int[] log;
+    private long logged;
+    private final int[] mark;
+    private int stamp;
     private int rotate;
 
     Sms(Gpu gpu) {
@@ -30,6 +35,8 @@ final class Sms {
         warps = new int[count];
         fit = new int[count];
         at = new int[count];
+        log = new int[4 * count];
+        mark = new int[count];
     }
 
     private int[] filled(int v) {
@@ -49,10 +56,24 @@ final class Sms {
         long sum = 0;
         int maxFit = 0;
         int z = 0; // SMs with room, compacted into at[] and fit[]
-        for (int i = 0; i < n; i++) {
-            int s = first + i;
-            if (s >= count) {
-                s -= count;
+        // A kernel that was left with blocks to place found no room anywhere else; only SMs
+        // released since then can have room now. Scan those when the release log still has them.
+        boolean fromLog = k.seenLog >= 0 && logged - k.seenLog <= log.length && logged - k.seenLog < n;
+        int candidates = fromLog ? (int) (logged - k.seenLog) : n;
+        stamp++;
+        for (int i = 0; i < candidates; i++) {
+            int s;
+            if (fromLog) {
+                s = log[(int) ((k.seenLog + i) % log.length)];
+                if (mark[s] == stamp || Math.floorMod(s - first, count) >= n) {
+                    continue;
+                }
+                mark[s] = stamp;
+            } else {
+                s = first + i;
+                if (s >= count) {
+                    s -= count;
+                }
             }
             if (freeSlots[s] == 0 || freeThreads[s] < threads || freeRegs[s] < k.regsPerBlock || freeSmem[s] < k.smemPerBlock) {
                 continue; // the common case once the device is full: no division
@@ -68,6 +89,7 @@ final class Sms {
             maxFit = Math.max(maxFit, f);
         }
         if (sum == 0) {
+            k.seenLog = logged;
             return 0;
         }
         int level = Integer.MAX_VALUE;
@@ -124,6 +146,7 @@ final class Sms {
             placed += take;
         }
         rotate += Math.max(1, placed);
+        k.seenLog = placed < want ? logged : -1;
         return placed;
     }
 
@@ -148,6 +171,7 @@ final class Sms {
                 continue;
             }
             row[s] = 0;
+            log[(int) (logged++ % log.length)] = s;
             k.onSm[s] -= take;
             if (k.onSm[s] == 0) {
                 k.smsHeld--;
