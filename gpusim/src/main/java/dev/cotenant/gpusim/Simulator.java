@@ -62,6 +62,7 @@ public final class Simulator {
     private final double[][] end;
     private final int[] nextItem;
     private final double[] hostT;
+    private final double[][] hostReady;
     private final double[] eventTime;
     private final List<List<Integer>> waiters;
     private final List<Launched> queue = new ArrayList<>();
@@ -142,6 +143,7 @@ public final class Simulator {
                 }
             }
         }
+        hostReady = w.sharing().oneHostThread() ? oneHostThread() : null;
         eventTime = new double[events];
         Arrays.fill(eventTime, -1);
         checkEvents(events);
@@ -161,6 +163,33 @@ public final class Simulator {
         smBytesMax = gpu.dramBytesPerUs() / gpu.sms() * gpu.smBandwidthSharesMax();
         activeByCtx = new int[contexts];
         queuedByCtx = new int[contexts];
+    }
+
+    /**
+     * When one host thread enqueues every stream: it takes one item of each stream in turn (waits
+     * and records are asynchronous calls, so it never blocks), and each item is enqueued when the
+     * thread has paid for it and everything before it.
+     */
+    private double[][] oneHostThread() {
+        double[][] ready = new double[n][];
+        int left = 0;
+        for (int s = 0; s < n; s++) {
+            ready[s] = new double[streams.get(s).items().size()];
+            left += ready[s].length;
+        }
+        int[] at = new int[n];
+        double clock = 0;
+        while (left > 0) {
+            for (int s = 0; s < n; s++) {
+                List<Item> items = streams.get(s).items();
+                if (at[s] < items.size()) {
+                    clock += hostCost(items.get(at[s]));
+                    ready[s][at[s]++] = clock;
+                    left--;
+                }
+            }
+        }
+        return ready;
     }
 
     private void checkEvents(int events) {
@@ -297,8 +326,8 @@ public final class Simulator {
                 return;
             }
             Item it = items.get(i);
-            hostT[s] += hostCost(it);
-            double ready = Math.max(now, hostT[s]);
+            double enqueued = hostReady != null ? hostReady[s][i] : (hostT[s] += hostCost(it));
+            double ready = Math.max(now, enqueued);
             if (it instanceof Item.Launch && i > 0 && items.get(i - 1) instanceof Item.Launch) {
                 ready = Math.max(ready, now + gpu.kernelGapUs());
             }
@@ -437,7 +466,8 @@ public final class Simulator {
         }
         for (int s = 0; s < n; s++) {
             Stream st = streams.get(s);
-            if (st.context() == owner && nextItem[s] < st.items().size() && hostT[s] <= now + EPS) {
+            if (st.context() == owner && nextItem[s] < st.items().size()
+                    && (hostReady != null ? hostReady[s][nextItem[s]] : hostT[s]) <= now + EPS) {
                 return true;
             }
         }
