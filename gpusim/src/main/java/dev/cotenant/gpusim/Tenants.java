@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The tenants of a simulated mix, from {@code zoo-name:batch} entries separated by commas
@@ -58,16 +59,18 @@ public final class Tenants {
 
     /** Builds, optimises and plans the tenant's model (seeded weights; only shapes and costs matter here). */
     public static Plan plan(Tenant t) {
-        return plans(List.of(t)).getFirst();
+        Plan[] out = new Plan[1];
+        forEachPlan(List.of(t), (i, p) -> out[0] = p);
+        return out[0];
     }
 
     /**
-     * Plans every tenant, building each distinct model once with a symbolic batch (building the
-     * weights is the slow part) and planning it at each tenant's batch size.
+     * Plans every tenant in turn and hands each plan to {@code use} with its index, building each
+     * distinct model once with a symbolic batch (building the weights is the slow part). Plans hold
+     * packed weights, so they are not kept: lower them in {@code use}.
      */
-    public static List<Plan> plans(List<Tenant> tenants) {
+    public static void forEachPlan(List<Tenant> tenants, BiConsumer<Integer, Plan> use) {
         Map<String, Model> built = new LinkedHashMap<>();
-        List<Plan> out = new ArrayList<>();
         for (int i = 0; i < tenants.size(); i++) {
             Tenant t = tenants.get(i);
             Model m = built.computeIfAbsent(t.model(), name -> Zoo.build(name, -1, 1));
@@ -81,27 +84,22 @@ public final class Tenants {
                 }
                 types.put(v.name(), TensorType.of(v.type().dataType(), dims));
             }
-            out.add(Planner.plan(Passes.optimize(m, types), types, Workers.single()));
-            final int at = i;
-            if (tenants.subList(at + 1, tenants.size()).stream().noneMatch(x -> x.model().equals(t.model()))) {
+            if (tenants.subList(i + 1, tenants.size()).stream().noneMatch(x -> x.model().equals(t.model()))) {
                 built.remove(t.model()); // let its weights go once no later tenant needs them
             }
+            use.accept(i, Planner.plan(Passes.optimize(m, types), types, Workers.single()));
         }
-        return out;
     }
 
     /** Plans and lowers the tenant in the engine style of fusion. */
     public static LoweredModel lower(Tenant t, Precision p, Gpu gpu) {
-        return Lowering.lower(t.label(), plan(t), p, gpu, Lowering.Fusion.ENGINE);
+        return lower(List.of(t), p, gpu).getFirst();
     }
 
     /** Plans and lowers every tenant in the engine style of fusion. */
     public static List<LoweredModel> lower(List<Tenant> tenants, Precision p, Gpu gpu) {
-        List<Plan> plans = plans(tenants);
         List<LoweredModel> out = new ArrayList<>();
-        for (int i = 0; i < tenants.size(); i++) {
-            out.add(Lowering.lower(tenants.get(i).label(), plans.get(i), p, gpu, Lowering.Fusion.ENGINE));
-        }
+        forEachPlan(tenants, (i, plan) -> out.add(Lowering.lower(tenants.get(i).label(), plan, p, gpu, Lowering.Fusion.ENGINE)));
         return out;
     }
 }

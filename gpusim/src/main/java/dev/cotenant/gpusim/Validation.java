@@ -45,15 +45,14 @@ public final class Validation {
 
     /** Simulates each figure's model alone on its GPU. */
     public static List<Row> simulate(List<Figure> figures) {
-        List<dev.cotenant.runtime.Plan> plans = Tenants.plans(figures.stream().map(f -> new Tenants.Tenant(f.model(), f.batch())).toList());
         List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < figures.size(); i++) {
+        Tenants.forEachPlan(figures.stream().map(f -> new Tenants.Tenant(f.model(), f.batch())).toList(), (i, plan) -> {
             Figure f = figures.get(i);
             Gpu gpu = Gpu.load(f.gpu());
-            LoweredModel m = Lowering.lower(f.model(), plans.get(i), f.precision(), gpu, f.fusion());
+            LoweredModel m = Lowering.lower(f.model(), plan, f.precision(), gpu, f.fusion());
             double us = Simulator.solo(gpu, Stream.of(f.model(), 0, m.launches())).makespanUs();
             rows.add(new Row(f, us / 1e3, m.kernels().size()));
-        }
+        });
         return rows;
     }
 
