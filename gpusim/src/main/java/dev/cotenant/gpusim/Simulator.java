@@ -90,7 +90,6 @@ public final class Simulator {
     private Cohort[] order = new Cohort[16];
     private final double[] poolDemand;
     private double bytesRate;
-    private static final java.util.Comparator<Cohort> BY_DEMAND = (a, b) -> Double.compare(a.demand, b.demand);
 
     /** Blocks of one kernel dispatched together, progressing as one. */
     private static final class Cohort {
@@ -99,6 +98,9 @@ public final class Simulator {
         final int[] row;
         double left = 1;
         double rate;
+        double since;
+        double finishAt = Double.POSITIVE_INFINITY;
+        boolean settled;
         double demand;
         double share;
         double computeUs;
@@ -238,30 +240,28 @@ public final class Simulator {
         rates();
         while (true) {
             double tTimer = heapN == 0 ? Double.POSITIVE_INFINITY : heapT[0];
-            double dtMin = Double.POSITIVE_INFINITY;
+            double tCohort = Double.POSITIVE_INFINITY;
             for (int i = 0, m = cohorts.size(); i < m; i++) {
-                Cohort c = cohorts.get(i);
-                dtMin = Math.min(dtMin, c.left / c.rate);
+                tCohort = Math.min(tCohort, cohorts.get(i).finishAt);
             }
-            double t = Math.min(tTimer, now + dtMin);
+            double t = Math.min(tTimer, tCohort);
             if (t == Double.POSITIVE_INFINITY) {
                 break;
             }
             events++;
-            double dt = t - now;
-            if (dt > 0) {
+            if (t > now) {
                 segment(t);
-                for (int i = 0, m = cohorts.size(); i < m; i++) {
-                    Cohort c = cohorts.get(i);
-                    c.left -= c.rate * dt;
-                }
                 now = t;
             }
             boolean changed = false;
             for (int i = cohorts.size() - 1; i >= 0; i--) {
                 Cohort c = cohorts.get(i);
-                if (c.left <= EPS * Math.max(1, c.rate)) {
-                    cohorts.remove(i);
+                if (c.finishAt <= now + EPS) {
+                    // Order among cohorts does not matter: swap the last one in.
+                    Cohort last = cohorts.removeLast();
+                    if (last != c) {
+                        cohorts.set(i, last);
+                    }
                     finish(c);
                     changed = true;
                 }
@@ -432,7 +432,9 @@ public final class Simulator {
                     activeByCtx[k.context]++;
                 }
                 k.dispatched += placed;
-                cohorts.add(new Cohort(k, placed, row));
+                Cohort c = new Cohort(k, placed, row);
+                c.since = now;
+                cohorts.add(c);
             } else {
                 rows.push(row);
             }
@@ -516,13 +518,17 @@ public final class Simulator {
         }
         for (int i = 0; i < m; i++) {
             Cohort c = cohorts.get(i);
+            // Progress is brought up to date only here, when rates change; between changes each
+            // cohort's finish time stays valid.
+            c.left -= c.rate * (now - c.since);
+            c.since = now;
             Kernel kk = c.k.kernel;
             // A kernel's blocks compete at least with each other on the SMs they hold, so sparse
             // neighbours elsewhere never make it faster than it runs alone.
             double own = (double) c.k.residentWarps / c.k.smsHeld;
             c.share = c.k.warpsPerBlock / Math.max(denom, own);
             double f = kk.flopsPerBlock();
-            c.computeUs = f > 0 ? f / (smFlops[kk.unit().ordinal()] * kk.efficiency() * c.share) : 0;
+            c.computeUs = f > 0 ? c.k.fullSmUs / c.share : 0;
             double b = kk.bytesPerBlock();
             double cap = smBytesMax * Math.min(1, c.share);
             double busy = c.computeUs + latency;
@@ -540,28 +546,8 @@ public final class Simulator {
             over |= asked[p] > poolBytesPerUs[p];
         }
         if (over) {
-            Arrays.sort(order, 0, m, BY_DEMAND);
-        }
-        for (int p = 0; p < poolBytesPerUs.length; p++) {
-            if (!over) {
-                break;
-            }
-            double left = poolBytesPerUs[p];
-            long blocksLeft = 0;
-            for (int i = 0; i < m; i++) {
-                if (order[i].k.pool == p && order[i].demand > 0) {
-                    blocksLeft += order[i].blocks;
-                }
-            }
-            for (int i = 0; i < m; i++) {
-                Cohort c = order[i];
-                if (c.k.pool != p || c.demand <= 0) {
-                    continue;
-                }
-                double fair = left / blocksLeft;
-                c.bytesPerUs = Math.min(c.demand, fair);
-                left -= c.bytesPerUs * c.blocks;
-                blocksLeft -= c.blocks;
+            for (int p = 0; p < poolBytesPerUs.length; p++) {
+                waterFill(p, m);
             }
         }
         bytesRate = 0;
@@ -574,7 +560,47 @@ public final class Simulator {
             double memUs = b > 0 ? b / c.bytesPerUs : 0;
             double t = Math.max(c.computeUs, memUs) + latency;
             c.rate = 1 / Math.max(t, 1e-6);
+            c.finishAt = now + Math.max(0, c.left) / c.rate;
             bytesRate += c.blocks * b * c.rate;
+        }
+    }
+
+    /**
+     * Max-min fair split of pool {@code p}: cohorts asking less than the fair share get what they
+     * ask; the rest share what is left equally per block. Repeats until no cohort drops out (a few
+     * passes over a few dozen cohorts; no sort).
+     */
+    private void waterFill(int p, int m) {
+        double left = poolBytesPerUs[p];
+        long blocksLeft = 0;
+        for (int i = 0; i < m; i++) {
+            Cohort c = order[i];
+            c.settled = c.k.pool != p || c.demand <= 0;
+            if (!c.settled) {
+                blocksLeft += c.blocks;
+            }
+        }
+        boolean dropped = true;
+        while (dropped && blocksLeft > 0) {
+            dropped = false;
+            double fair = left / blocksLeft;
+            for (int i = 0; i < m; i++) {
+                Cohort c = order[i];
+                if (!c.settled && c.demand <= fair) {
+                    c.settled = true;
+                    c.bytesPerUs = c.demand;
+                    left -= c.demand * c.blocks;
+                    blocksLeft -= c.blocks;
+                    dropped = true;
+                }
+            }
+        }
+        double fair = blocksLeft > 0 ? left / blocksLeft : 0;
+        for (int i = 0; i < m; i++) {
+            Cohort c = order[i];
+            if (!c.settled) {
+                c.bytesPerUs = fair;
+            }
         }
     }
 
