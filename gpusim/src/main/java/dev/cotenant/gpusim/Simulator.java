@@ -81,37 +81,13 @@ public final class Simulator {
     private long seq;
     private long events;
     private int streamsDone;
-    // Timer heap: (time, stream), stream -1 wakes the dispatcher.
-    private double[] heapT = new double[16];
-    private int[] heapS = new int[16];
-    private int heapN;
+    // Timers: (time, stream); stream -1 wakes the dispatcher.
+    private final TimerHeap timers = new TimerHeap();
     private double[] seg = new double[5 * 256];
     private int segN;
     private Cohort[] order = new Cohort[16];
     private final double[] poolDemand;
     private double bytesRate;
-
-    /** Blocks of one kernel dispatched together, progressing as one. */
-    private static final class Cohort {
-        final Launched k;
-        final int blocks;
-        final int[] row;
-        double left = 1;
-        double rate;
-        double since;
-        double finishAt = Double.POSITIVE_INFINITY;
-        boolean settled;
-        double demand;
-        double share;
-        double computeUs;
-        double bytesPerUs;
-
-        Cohort(Launched k, int blocks, int[] row) {
-            this.k = k;
-            this.blocks = blocks;
-            this.row = row;
-        }
-    }
 
     private Simulator(Gpu gpu, Workload w) {
         this.gpu = gpu;
@@ -239,7 +215,7 @@ public final class Simulator {
         dispatch();
         rates();
         while (true) {
-            double tTimer = heapN == 0 ? Double.POSITIVE_INFINITY : heapT[0];
+            double tTimer = timers.firstTime();
             double tCohort = Double.POSITIVE_INFINITY;
             for (int i = 0, m = cohorts.size(); i < m; i++) {
                 tCohort = Math.min(tCohort, cohorts.get(i).finishAt);
@@ -266,9 +242,8 @@ public final class Simulator {
                     changed = true;
                 }
             }
-            while (heapN > 0 && heapT[0] <= now + EPS) {
-                int s = heapS[0];
-                pop();
+            while (timers.firstTime() <= now + EPS) {
+                int s = timers.pop();
                 if (s >= 0) {
                     wake(s);
                 }
@@ -332,7 +307,7 @@ public final class Simulator {
                 ready = Math.max(ready, now + gpu.kernelGapUs());
             }
             if (ready > now + EPS) {
-                push(ready, s);
+                timers.push(ready, s);
                 return;
             }
             if (!begin(s, i)) {
@@ -397,7 +372,7 @@ public final class Simulator {
                 if (want >= 0 && want != owner) {
                     if (owner >= 0) {
                         switchReady = now + gpu.contextSwitchUs();
-                        push(switchReady, -1);
+                        timers.push(switchReady, -1);
                     }
                     owner = want;
                     ownerSince = Math.max(now, switchReady);
@@ -547,7 +522,7 @@ public final class Simulator {
         }
         if (over) {
             for (int p = 0; p < poolBytesPerUs.length; p++) {
-                waterFill(p, m);
+                Cohort.waterFill(order, m, p, poolBytesPerUs[p]);
             }
         }
         bytesRate = 0;
@@ -565,45 +540,6 @@ public final class Simulator {
         }
     }
 
-    /**
-     * Max-min fair split of pool {@code p}: cohorts asking less than the fair share get what they
-     * ask; the rest share what is left equally per block. Repeats until no cohort drops out (a few
-     * passes over a few dozen cohorts; no sort).
-     */
-    private void waterFill(int p, int m) {
-        double left = poolBytesPerUs[p];
-        long blocksLeft = 0;
-        for (int i = 0; i < m; i++) {
-            Cohort c = order[i];
-            c.settled = c.k.pool != p || c.demand <= 0;
-            if (!c.settled) {
-                blocksLeft += c.blocks;
-            }
-        }
-        boolean dropped = true;
-        while (dropped && blocksLeft > 0) {
-            dropped = false;
-            double fair = left / blocksLeft;
-            for (int i = 0; i < m; i++) {
-                Cohort c = order[i];
-                if (!c.settled && c.demand <= fair) {
-                    c.settled = true;
-                    c.bytesPerUs = c.demand;
-                    left -= c.demand * c.blocks;
-                    blocksLeft -= c.blocks;
-                    dropped = true;
-                }
-            }
-        }
-        double fair = blocksLeft > 0 ? left / blocksLeft : 0;
-        for (int i = 0; i < m; i++) {
-            Cohort c = order[i];
-            if (!c.settled) {
-                c.bytesPerUs = fair;
-            }
-        }
-    }
-
     private void segment(double t) {
         if ((segN + 1) * 5 > seg.length) {
             seg = Arrays.copyOf(seg, seg.length * 2);
@@ -616,49 +552,5 @@ public final class Simulator {
         seg[b + 3] = (double) sms.totalWarps * 32 / ((double) gpu.threadsPerSm() * sms.count);
         seg[b + 4] = bytes / (gpu.dramGbps() * 1e3);
         segN++;
-    }
-
-    private void push(double t, int s) {
-        if (heapN == heapT.length) {
-            heapT = Arrays.copyOf(heapT, heapN * 2);
-            heapS = Arrays.copyOf(heapS, heapN * 2);
-        }
-        int i = heapN++;
-        while (i > 0) {
-            int p = (i - 1) >>> 1;
-            if (heapT[p] <= t) {
-                break;
-            }
-            heapT[i] = heapT[p];
-            heapS[i] = heapS[p];
-            i = p;
-        }
-        heapT[i] = t;
-        heapS[i] = s;
-    }
-
-    private void pop() {
-        double t = heapT[--heapN];
-        int s = heapS[heapN];
-        int i = 0;
-        while (true) {
-            int c = 2 * i + 1;
-            if (c >= heapN) {
-                break;
-            }
-            if (c + 1 < heapN && heapT[c + 1] < heapT[c]) {
-                c++;
-            }
-            if (heapT[c] >= t) {
-                break;
-            }
-            heapT[i] = heapT[c];
-            heapS[i] = heapS[c];
-            i = c;
-        }
-        if (heapN > 0) {
-            heapT[i] = t;
-            heapS[i] = s;
-        }
     }
 }
