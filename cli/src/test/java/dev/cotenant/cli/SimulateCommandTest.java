@@ -44,6 +44,19 @@ class SimulateCommandTest {
     }
 
     @Test
+    void writesATraceWithAProcessPerPolicy(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path f = dir.resolve("t.json");
+        Outcome o = run("simulate", "--gpu", "h100", "--tenants", "bert-tiny:1,bert-tiny:2", "--policies", "sequential,multistream",
+                "--trace", f.toString());
+        assertEquals(0, o.code(), o.err());
+        String t = java.nio.file.Files.readString(f);
+        assertTrue(t.startsWith("{\"traceEvents\":[{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":1,\"args\":{\"name\":\"sequential\"}}"), t.substring(0, 200));
+        assertTrue(t.contains("\"args\":{\"name\":\"multistream\"}"));
+        assertTrue(t.contains("\"ph\":\"X\",\"name\":\"bert-tiny:2/"));
+        assertTrue(t.endsWith("]}") || t.endsWith("\"ns\"}"));
+    }
+
+    @Test
     void badInputGetsOneLine() {
         Outcome o = run("simulate", "--gpu", "b300", "--tenants", "bert-tiny:1");
         assertEquals(1, o.code());
