@@ -37,11 +37,14 @@ import java.util.List;
  * <i>cohort</i> that progresses as one (a fraction of its blocks' work left, and a rate); a kernel
  * has about one cohort per wave. Every time the set of cohorts changes (a cohort starts or ends)
  * all rates are re-evaluated, which is the "re-evaluate when the running set changes" model at
- * cohort granularity. Two approximations buy this: W above is the device-wide mean of resident
- * warps over occupied SMs rather than each SM's own, and all blocks of a cohort progress at the
- * same rate. Per event the cost is O(cohorts log cohorts) for rates plus O(SMs) per placement;
- * a stream holds at most one kernel in flight, so cohorts stay few. Stream timers sit in a binary
- * heap of primitive arrays.
+ * cohort granularity. Two approximations buy this: W above is the larger of the device-wide mean
+ * of resident warps over occupied SMs and the kernel's own resident warps per SM it holds (so sparse
+ * neighbours elsewhere never speed a kernel up), rather than each SM's own count; and all blocks of
+ * a cohort progress at the same rate. Between rate changes each cohort keeps an absolute finish
+ * time, so an event costs one pass over the cohorts for the next finish, one to re-rate them (water
+ * filling without a sort), and a placement scan that, for a kernel left waiting, visits only the
+ * SMs released since it last tried. A stream holds at most one kernel in flight, so cohorts stay a
+ * few dozen. Stream timers sit in a binary heap of primitive arrays ({@link TimerHeap}).
  *
  * <h2>Time slicing, MPS, MIG</h2>
  * Expressed on the input: {@link Sharing#timeSliced()} lets only one context's kernels run at a
