@@ -43,6 +43,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Option(names = "--trace", paramLabel = "FILE", description = "Write every policy's run as a Chrome/Perfetto trace (JSON).")
+    java.nio.file.Path trace;
+
     @Option(names = "--validate", description = "Print the simulator against the published single-model figures, and exit.")
     boolean validate;
 
@@ -72,11 +75,15 @@ final class SimulateCommand implements Callable<Integer> {
         Precision p = Precision.parse(precision);
         List<Tenants.Tenant> list = Tenants.parse(tenants);
         var mechanisms = Mechanism.parse(policies, list.size(), device);
-        List<LoweredModel> lowered = new ArrayList<>();
-        for (Tenants.Tenant t : list) {
-            lowered.add(Tenants.lower(t, p, device));
-        }
+        List<LoweredModel> lowered = Tenants.lower(list, p, device);
         Comparison c = Comparison.run(device, lowered, list.stream().map(Tenants.Tenant::batch).toList(), mechanisms, rounds);
+        if (trace != null) {
+            try {
+                java.nio.file.Files.writeString(trace, c.chromeTrace());
+            } catch (java.io.IOException e) {
+                throw new ModelException("cannot write trace " + trace + ": " + e.getMessage());
+            }
+        }
         if (json) {
             o.println(c.json());
         } else {

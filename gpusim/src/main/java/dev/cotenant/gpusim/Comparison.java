@@ -20,7 +20,7 @@ public record Comparison(double lowerBoundMs, List<Result> policies, double wall
 
     /** One mechanism's outcome. */
     public record Result(String name, double makespanMs, double throughput, double speedupVsSequential,
-                         double speedupVsBestBaseline, double efficiency, double smBusy, double wallMs) {}
+                         double speedupVsBestBaseline, double efficiency, double smBusy, double wallMs, Timeline timeline) {}
 
     /**
      * Simulates {@code mechanisms} for {@code tenants} (with their batch sizes), {@code rounds}
@@ -53,7 +53,7 @@ public record Comparison(double lowerBoundMs, List<Result> policies, double wall
             double wall = (System.nanoTime() - s0) / 1e6;
             double us = t.makespanUs();
             results.add(new Result(m.name(), us / 1e3, inferences / (us / 1e6), sequential / us, best / us, bound / us,
-                    t.meanSmBusy(), wall));
+                    t.meanSmBusy(), wall, t));
         }
         return new Comparison(bound / 1e3, results, (System.nanoTime() - t0) / 1e6);
     }
@@ -85,5 +85,14 @@ public record Comparison(double lowerBoundMs, List<Result> policies, double wall
         b.append(String.format(Locale.ROOT, "lower bound %.3f ms (work at device capacity, longest tenant's critical path)%n",
                 lowerBoundMs));
         return b.toString();
+    }
+
+    /** Every mechanism's run as one Chrome/Perfetto trace: a process per mechanism, a thread per stream. */
+    public String chromeTrace() {
+        StringBuilder b = new StringBuilder("{\"traceEvents\":[");
+        for (int i = 0; i < policies.size(); i++) {
+            policies.get(i).timeline().appendChromeTrace(b, i + 1, policies.get(i).name(), i == 0);
+        }
+        return b.append("],\"displayTimeUnit\":\"ns\"}").toString();
     }
 }

@@ -53,6 +53,18 @@ public record Kernel(String name, int blocks, int threadsPerBlock, int registers
     }
 
     /**
+     * One of {@code s} slices of this kernel, as a decomposed operator launches it: the grid
+     * divided by {@code s} (rounded up), the same work per block.
+     */
+    public Kernel slice(int s) {
+        if (s < 1) {
+            throw new ModelException("kernel '" + name + "': slice count must be at least 1, got " + s);
+        }
+        return new Kernel(name + " 1/" + s, (blocks + s - 1) / s, threadsPerBlock, registersPerThread, sharedMemoryPerBlock,
+                flopsPerBlock, bytesPerBlock, unit, efficiency);
+    }
+
+    /**
      * Blocks of this kernel one SM of {@code gpu} holds alone: the minimum over the thread,
      * register, shared-memory and block-slot limits (registers go to warps in allocation units).
      */

@@ -15,6 +15,15 @@ final class Launched {
     final int warpsPerBlock;
     final int regsPerBlock;
     final int smemPerBlock;
+    /** One block's compute time with a whole SM to itself, in microseconds. */
+    final double fullSmUs;
+    final int blocksPerEmptySm;
+    /** Resident blocks of this kernel per SM (a pooled row, held while the kernel runs). */
+    int[] onSm;
+    int smsHeld;
+    long residentWarps;
+    /** Release-log position when it was last left with blocks it could not place; -1 if none. */
+    long seenLog = -1;
     int dispatched;
     int finished;
     double start = -1;
@@ -32,6 +41,8 @@ final class Launched {
         this.warpsPerBlock = kernel.warps();
         this.regsPerBlock = kernel.registersPerBlock(gpu);
         this.smemPerBlock = kernel.sharedMemoryPerBlock();
+        this.blocksPerEmptySm = kernel.blocksPerSm(gpu);
+        this.fullSmUs = kernel.flopsPerBlock() / (gpu.smFlopsPerUs(kernel.unit()) * kernel.efficiency());
     }
 
     /** Whether the two launches' SM ranges (on the ring of {@code ring} SMs) share an SM. */

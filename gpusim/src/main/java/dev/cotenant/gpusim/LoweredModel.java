@@ -1,6 +1,5 @@
 package dev.cotenant.gpusim;
 
-import dev.cotenant.runtime.Step;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,13 +9,14 @@ import java.util.List;
  *
  * @param name the tenant
  * @param precision its arithmetic
- * @param steps the plan's steps, in order
+ * @param operators for each step of the plan, in order, its operator type and node label
+ *     ("Conv resnet50/conv1"); the plan itself is not kept, so its weights can be freed
  * @param kernelsPerStep for each step, its kernels
  */
-public record LoweredModel(String name, Precision precision, List<Step> steps, List<List<Kernel>> kernelsPerStep) {
+public record LoweredModel(String name, Precision precision, List<String> operators, List<List<Kernel>> kernelsPerStep) {
 
     public LoweredModel {
-        steps = List.copyOf(steps);
+        operators = List.copyOf(operators);
         kernelsPerStep = kernelsPerStep.stream().map(List::copyOf).toList();
     }
 

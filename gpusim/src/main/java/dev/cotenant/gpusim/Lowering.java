@@ -93,7 +93,8 @@ public final class Lowering {
         for (int i = 0; i < steps.size(); i++) {
             perStep.add(stepWork[i] < 0 ? List.of() : KernelShapes.kernels(works.get(stepWork[i]), precision, gpu));
         }
-        return new LoweredModel(name, precision, steps, perStep);
+        List<String> operators = steps.stream().map(s -> s.node().opType() + " " + s.node().label()).toList();
+        return new LoweredModel(name, precision, operators, perStep);
     }
 
     private static boolean nextToProduct(Step s, List<Step> steps, Map<String, Integer> producer, List<OpWork> works) {

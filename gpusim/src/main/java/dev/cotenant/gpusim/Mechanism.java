@@ -33,10 +33,18 @@ public sealed interface Mechanism {
         }
     }
 
-    /** One stream per tenant in one process: the hardware overlaps them as it can. */
-    record Multistream() implements Mechanism {
+    /**
+     * One stream per tenant in one process: the hardware overlaps them as it can. With
+     * {@code oneHostThread} a single thread enqueues every stream (launch costs add up); without,
+     * each tenant's stream has its own host thread.
+     */
+    record Multistream(boolean oneHostThread) implements Mechanism {
+        public Multistream() {
+            this(false);
+        }
+
         public String name() {
-            return "multistream";
+            return oneHostThread ? "multistream-1host" : "multistream";
         }
 
         public Workload workload(List<LoweredModel> tenants, int rounds, Gpu gpu) {
@@ -44,7 +52,7 @@ public sealed interface Mechanism {
             for (LoweredModel t : tenants) {
                 streams.add(Stream.of(t.name(), 0, repeat(t, rounds)));
             }
-            return Workload.of(streams);
+            return new Workload(streams, oneHostThread ? Sharing.ONE_HOST_THREAD : Sharing.SHARED);
         }
     }
 
@@ -141,7 +149,7 @@ public sealed interface Mechanism {
                 streams.add(new Stream(tenants.get(i).name(), 0, 0, first[j], slices[j] * gpu.migSmsPerSlice(), j,
                         repeat(tenants.get(i), rounds)));
             }
-            return new Workload(streams, new Sharing(false, shares));
+            return new Workload(streams, new Sharing(false, shares, false));
         }
     }
 
@@ -156,14 +164,14 @@ public sealed interface Mechanism {
 
     /**
      * Parses a comma-separated list: sequential, multistream, timeslice, mps:P1,P2,..., mig:3g,2g,...;
-     * {@code all} stands for the first three, MPS with equal shares, and (where the GPU has MIG)
+     * {@code all} stands for the first three, multistream-1host, MPS with equal shares, and (where the GPU has MIG)
      * equal MIG instances.
      */
     public static List<Mechanism> parse(String spec, int tenants, Gpu gpu) {
         if (!spec.strip().equals("all")) {
             return parseList(spec);
         }
-        List<Mechanism> out = new ArrayList<>(List.of(new Sequential(), new Multistream(), new Timeslice()));
+        List<Mechanism> out = new ArrayList<>(List.of(new Sequential(), new Multistream(), new Multistream(true), new Timeslice()));
         int[] pct = new int[tenants];
         Arrays.fill(pct, Math.max(1, 100 / tenants));
         out.add(new Mps(pct));
@@ -202,9 +210,10 @@ public sealed interface Mechanism {
             out.add(switch (p) {
                 case "sequential" -> new Sequential();
                 case "multistream" -> new Multistream();
+                case "multistream-1host" -> new Multistream(true);
                 case "timeslice" -> new Timeslice();
                 default -> throw new ModelException("unknown policy '" + p
-                        + "' (known: sequential, multistream, timeslice, mps:P1,P2,..., mig:3g,2g,...)");
+                        + "' (known: sequential, multistream, multistream-1host, timeslice, mps:P1,P2,..., mig:3g,2g,...)");
             });
         }
         return out;

@@ -37,11 +37,14 @@ import java.util.List;
  * <i>cohort</i> that progresses as one (a fraction of its blocks' work left, and a rate); a kernel
  * has about one cohort per wave. Every time the set of cohorts changes (a cohort starts or ends)
  * all rates are re-evaluated, which is the "re-evaluate when the running set changes" model at
- * cohort granularity. Two approximations buy this: W above is the device-wide mean of resident
- * warps over occupied SMs rather than each SM's own, and all blocks of a cohort progress at the
- * same rate. Per event the cost is O(cohorts log cohorts) for rates plus O(SMs) per placement;
- * a stream holds at most one kernel in flight, so cohorts stay few. Stream timers sit in a binary
- * heap of primitive arrays.
+ * cohort granularity. Two approximations buy this: W above is the larger of the device-wide mean
+ * of resident warps over occupied SMs and the kernel's own resident warps per SM it holds (so sparse
+ * neighbours elsewhere never speed a kernel up), rather than each SM's own count; and all blocks of
+ * a cohort progress at the same rate. Between rate changes each cohort keeps an absolute finish
+ * time, so an event costs one pass over the cohorts for the next finish, one to re-rate them (water
+ * filling without a sort), and a placement scan that, for a kernel left waiting, visits only the
+ * SMs released since it last tried. A stream holds at most one kernel in flight, so cohorts stay a
+ * few dozen. Stream timers sit in a binary heap of primitive arrays ({@link TimerHeap}).
  *
  * <h2>Time slicing, MPS, MIG</h2>
  * Expressed on the input: {@link Sharing#timeSliced()} lets only one context's kernels run at a
@@ -62,6 +65,7 @@ public final class Simulator {
     private final double[][] end;
     private final int[] nextItem;
     private final double[] hostT;
+    private final double[][] hostReady;
     private final double[] eventTime;
     private final List<List<Integer>> waiters;
     private final List<Launched> queue = new ArrayList<>();
@@ -80,35 +84,13 @@ public final class Simulator {
     private long seq;
     private long events;
     private int streamsDone;
-    // Timer heap: (time, stream), stream -1 wakes the dispatcher.
-    private double[] heapT = new double[16];
-    private int[] heapS = new int[16];
-    private int heapN;
+    // Timers: (time, stream); stream -1 wakes the dispatcher.
+    private final TimerHeap timers = new TimerHeap();
     private double[] seg = new double[5 * 256];
     private int segN;
     private Cohort[] order = new Cohort[16];
     private final double[] poolDemand;
     private double bytesRate;
-    private static final java.util.Comparator<Cohort> BY_DEMAND = (a, b) -> Double.compare(a.demand, b.demand);
-
-    /** Blocks of one kernel dispatched together, progressing as one. */
-    private static final class Cohort {
-        final Launched k;
-        final int blocks;
-        final int[] row;
-        double left = 1;
-        double rate;
-        double demand;
-        double share;
-        double computeUs;
-        double bytesPerUs;
-
-        Cohort(Launched k, int blocks, int[] row) {
-            this.k = k;
-            this.blocks = blocks;
-            this.row = row;
-        }
-    }
 
     private Simulator(Gpu gpu, Workload w) {
         this.gpu = gpu;
@@ -142,6 +124,7 @@ public final class Simulator {
                 }
             }
         }
+        hostReady = w.sharing().oneHostThread() ? oneHostThread() : null;
         eventTime = new double[events];
         Arrays.fill(eventTime, -1);
         checkEvents(events);
@@ -161,6 +144,33 @@ public final class Simulator {
         smBytesMax = gpu.dramBytesPerUs() / gpu.sms() * gpu.smBandwidthSharesMax();
         activeByCtx = new int[contexts];
         queuedByCtx = new int[contexts];
+    }
+
+    /**
+     * When one host thread enqueues every stream: it takes one item of each stream in turn (waits
+     * and records are asynchronous calls, so it never blocks), and each item is enqueued when the
+     * thread has paid for it and everything before it.
+     */
+    private double[][] oneHostThread() {
+        double[][] ready = new double[n][];
+        int left = 0;
+        for (int s = 0; s < n; s++) {
+            ready[s] = new double[streams.get(s).items().size()];
+            left += ready[s].length;
+        }
+        int[] at = new int[n];
+        double clock = 0;
+        while (left > 0) {
+            for (int s = 0; s < n; s++) {
+                List<Item> items = streams.get(s).items();
+                if (at[s] < items.size()) {
+                    clock += hostCost(items.get(at[s]));
+                    ready[s][at[s]++] = clock;
+                    left--;
+                }
+            }
+        }
+        return ready;
     }
 
     private void checkEvents(int events) {
@@ -208,38 +218,35 @@ public final class Simulator {
         dispatch();
         rates();
         while (true) {
-            double tTimer = heapN == 0 ? Double.POSITIVE_INFINITY : heapT[0];
-            double dtMin = Double.POSITIVE_INFINITY;
+            double tTimer = timers.firstTime();
+            double tCohort = Double.POSITIVE_INFINITY;
             for (int i = 0, m = cohorts.size(); i < m; i++) {
-                Cohort c = cohorts.get(i);
-                dtMin = Math.min(dtMin, c.left / c.rate);
+                tCohort = Math.min(tCohort, cohorts.get(i).finishAt);
             }
-            double t = Math.min(tTimer, now + dtMin);
+            double t = Math.min(tTimer, tCohort);
             if (t == Double.POSITIVE_INFINITY) {
                 break;
             }
             events++;
-            double dt = t - now;
-            if (dt > 0) {
+            if (t > now) {
                 segment(t);
-                for (int i = 0, m = cohorts.size(); i < m; i++) {
-                    Cohort c = cohorts.get(i);
-                    c.left -= c.rate * dt;
-                }
                 now = t;
             }
             boolean changed = false;
             for (int i = cohorts.size() - 1; i >= 0; i--) {
                 Cohort c = cohorts.get(i);
-                if (c.left <= EPS * Math.max(1, c.rate)) {
-                    cohorts.remove(i);
+                if (c.finishAt <= now + EPS) {
+                    // Order among cohorts does not matter: swap the last one in.
+                    Cohort last = cohorts.removeLast();
+                    if (last != c) {
+                        cohorts.set(i, last);
+                    }
                     finish(c);
                     changed = true;
                 }
             }
-            while (heapN > 0 && heapT[0] <= now + EPS) {
-                int s = heapS[0];
-                pop();
+            while (timers.firstTime() <= now + EPS) {
+                int s = timers.pop();
                 if (s >= 0) {
                     wake(s);
                 }
@@ -269,6 +276,8 @@ public final class Simulator {
         rows.push(c.row);
         k.finished += c.blocks;
         if (k.finished == k.kernel.blocks()) {
+            rows.push(k.onSm);
+            k.onSm = null;
             activeKernels--;
             activeByCtx[k.context]--;
             end[k.stream][k.item] = now;
@@ -295,13 +304,13 @@ public final class Simulator {
                 return;
             }
             Item it = items.get(i);
-            hostT[s] += hostCost(it);
-            double ready = Math.max(now, hostT[s]);
+            double enqueued = hostReady != null ? hostReady[s][i] : (hostT[s] += hostCost(it));
+            double ready = Math.max(now, enqueued);
             if (it instanceof Item.Launch && i > 0 && items.get(i - 1) instanceof Item.Launch) {
                 ready = Math.max(ready, now + gpu.kernelGapUs());
             }
             if (ready > now + EPS) {
-                push(ready, s);
+                timers.push(ready, s);
                 return;
             }
             if (!begin(s, i)) {
@@ -366,7 +375,7 @@ public final class Simulator {
                 if (want >= 0 && want != owner) {
                     if (owner >= 0) {
                         switchReady = now + gpu.contextSwitchUs();
-                        push(switchReady, -1);
+                        timers.push(switchReady, -1);
                     }
                     owner = want;
                     ownerSince = Math.max(now, switchReady);
@@ -388,6 +397,9 @@ public final class Simulator {
             if (k.dispatched == 0 && activeKernels >= gpu.residentKernelsMax()) {
                 break;
             }
+            if (k.onSm == null) {
+                k.onSm = rows.isEmpty() ? new int[sms.count] : rows.pop();
+            }
             int[] row = rows.isEmpty() ? new int[sms.count] : rows.pop();
             int placed = sms.place(k, k.kernel.blocks() - k.dispatched, row);
             if (placed > 0) {
@@ -398,7 +410,9 @@ public final class Simulator {
                     activeByCtx[k.context]++;
                 }
                 k.dispatched += placed;
-                cohorts.add(new Cohort(k, placed, row));
+                Cohort c = new Cohort(k, placed, row);
+                c.since = now;
+                cohorts.add(c);
             } else {
                 rows.push(row);
             }
@@ -432,7 +446,8 @@ public final class Simulator {
         }
         for (int s = 0; s < n; s++) {
             Stream st = streams.get(s);
-            if (st.context() == owner && nextItem[s] < st.items().size() && hostT[s] <= now + EPS) {
+            if (st.context() == owner && nextItem[s] < st.items().size()
+                    && (hostReady != null ? hostReady[s][nextItem[s]] : hostT[s]) <= now + EPS) {
                 return true;
             }
         }
@@ -481,10 +496,17 @@ public final class Simulator {
         }
         for (int i = 0; i < m; i++) {
             Cohort c = cohorts.get(i);
+            // Progress is brought up to date only here, when rates change; between changes each
+            // cohort's finish time stays valid.
+            c.left -= c.rate * (now - c.since);
+            c.since = now;
             Kernel kk = c.k.kernel;
-            c.share = c.k.warpsPerBlock / denom;
+            // A kernel's blocks compete at least with each other on the SMs they hold, so sparse
+            // neighbours elsewhere never make it faster than it runs alone.
+            double own = (double) c.k.residentWarps / c.k.smsHeld;
+            c.share = c.k.warpsPerBlock / Math.max(denom, own);
             double f = kk.flopsPerBlock();
-            c.computeUs = f > 0 ? f / (smFlops[kk.unit().ordinal()] * kk.efficiency() * c.share) : 0;
+            c.computeUs = f > 0 ? c.k.fullSmUs / c.share : 0;
             double b = kk.bytesPerBlock();
             double cap = smBytesMax * Math.min(1, c.share);
             double busy = c.computeUs + latency;
@@ -502,28 +524,8 @@ public final class Simulator {
             over |= asked[p] > poolBytesPerUs[p];
         }
         if (over) {
-            Arrays.sort(order, 0, m, BY_DEMAND);
-        }
-        for (int p = 0; p < poolBytesPerUs.length; p++) {
-            if (!over) {
-                break;
-            }
-            double left = poolBytesPerUs[p];
-            long blocksLeft = 0;
-            for (int i = 0; i < m; i++) {
-                if (order[i].k.pool == p && order[i].demand > 0) {
-                    blocksLeft += order[i].blocks;
-                }
-            }
-            for (int i = 0; i < m; i++) {
-                Cohort c = order[i];
-                if (c.k.pool != p || c.demand <= 0) {
-                    continue;
-                }
-                double fair = left / blocksLeft;
-                c.bytesPerUs = Math.min(c.demand, fair);
-                left -= c.bytesPerUs * c.blocks;
-                blocksLeft -= c.blocks;
+            for (int p = 0; p < poolBytesPerUs.length; p++) {
+                Cohort.waterFill(order, m, p, poolBytesPerUs[p]);
             }
         }
         bytesRate = 0;
@@ -536,6 +538,7 @@ public final class Simulator {
             double memUs = b > 0 ? b / c.bytesPerUs : 0;
             double t = Math.max(c.computeUs, memUs) + latency;
             c.rate = 1 / Math.max(t, 1e-6);
+            c.finishAt = now + Math.max(0, c.left) / c.rate;
             bytesRate += c.blocks * b * c.rate;
         }
     }
@@ -552,49 +555,5 @@ public final class Simulator {
         seg[b + 3] = (double) sms.totalWarps * 32 / ((double) gpu.threadsPerSm() * sms.count);
         seg[b + 4] = bytes / (gpu.dramGbps() * 1e3);
         segN++;
-    }
-
-    private void push(double t, int s) {
-        if (heapN == heapT.length) {
-            heapT = Arrays.copyOf(heapT, heapN * 2);
-            heapS = Arrays.copyOf(heapS, heapN * 2);
-        }
-        int i = heapN++;
-        while (i > 0) {
-            int p = (i - 1) >>> 1;
-            if (heapT[p] <= t) {
-                break;
-            }
-            heapT[i] = heapT[p];
-            heapS[i] = heapS[p];
-            i = p;
-        }
-        heapT[i] = t;
-        heapS[i] = s;
-    }
-
-    private void pop() {
-        double t = heapT[--heapN];
-        int s = heapS[heapN];
-        int i = 0;
-        while (true) {
-            int c = 2 * i + 1;
-            if (c >= heapN) {
-                break;
-            }
-            if (c + 1 < heapN && heapT[c + 1] < heapT[c]) {
-                c++;
-            }
-            if (heapT[c] >= t) {
-                break;
-            }
-            heapT[i] = heapT[c];
-            heapS[i] = heapS[c];
-            i = c;
-        }
-        if (heapN > 0) {
-            heapT[i] = t;
-            heapS[i] = s;
-        }
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The tenants of a simulated mix, from {@code zoo-name:batch} entries separated by commas
@@ -58,16 +59,47 @@ public final class Tenants {
 
     /** Builds, optimises and plans the tenant's model (seeded weights; only shapes and costs matter here). */
     public static Plan plan(Tenant t) {
-        Model m = Zoo.build(t.model(), t.batch(), 1);
-        Map<String, TensorType> types = new LinkedHashMap<>();
-        for (ValueInfo v : m.graph().feeds()) {
-            types.put(v.name(), v.type());
+        Plan[] out = new Plan[1];
+        forEachPlan(List.of(t), (i, p) -> out[0] = p);
+        return out[0];
+    }
+
+    /**
+     * Plans every tenant in turn and hands each plan to {@code use} with its index, building each
+     * distinct model once with a symbolic batch (building the weights is the slow part). Plans hold
+     * packed weights, so they are not kept: lower them in {@code use}.
+     */
+    public static void forEachPlan(List<Tenant> tenants, BiConsumer<Integer, Plan> use) {
+        Map<String, Model> built = new LinkedHashMap<>();
+        for (int i = 0; i < tenants.size(); i++) {
+            Tenant t = tenants.get(i);
+            Model m = built.computeIfAbsent(t.model(), name -> Zoo.build(name, -1, 1));
+            Map<String, TensorType> types = new LinkedHashMap<>();
+            for (ValueInfo v : m.graph().feeds()) {
+                int[] dims = v.type().dims().clone();
+                for (int d = 0; d < dims.length; d++) {
+                    if (dims[d] < 0) {
+                        dims[d] = t.batch();
+                    }
+                }
+                types.put(v.name(), TensorType.of(v.type().dataType(), dims));
+            }
+            if (tenants.subList(i + 1, tenants.size()).stream().noneMatch(x -> x.model().equals(t.model()))) {
+                built.remove(t.model()); // let its weights go once no later tenant needs them
+            }
+            use.accept(i, Planner.plan(Passes.optimize(m, types), types, Workers.single()));
         }
-        return Planner.plan(Passes.optimize(m, types), types, Workers.single());
     }
 
     /** Plans and lowers the tenant in the engine style of fusion. */
     public static LoweredModel lower(Tenant t, Precision p, Gpu gpu) {
-        return Lowering.lower(t.label(), plan(t), p, gpu, Lowering.Fusion.ENGINE);
+        return lower(List.of(t), p, gpu).getFirst();
+    }
+
+    /** Plans and lowers every tenant in the engine style of fusion. */
+    public static List<LoweredModel> lower(List<Tenant> tenants, Precision p, Gpu gpu) {
+        List<LoweredModel> out = new ArrayList<>();
+        forEachPlan(tenants, (i, plan) -> out.add(Lowering.lower(tenants.get(i).label(), plan, p, gpu, Lowering.Fusion.ENGINE)));
+        return out;
     }
 }

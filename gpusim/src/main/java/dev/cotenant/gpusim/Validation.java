@@ -43,20 +43,16 @@ public final class Validation {
 
     private Validation() {}
 
-    /** Simulates one figure's model alone on its GPU. */
-    public static Row simulate(Figure f) {
-        Gpu gpu = Gpu.load(f.gpu());
-        var plan = Tenants.plan(new Tenants.Tenant(f.model(), f.batch()));
-        LoweredModel m = Lowering.lower(f.model(), plan, f.precision(), gpu, f.fusion());
-        double us = Simulator.solo(gpu, Stream.of(f.model(), 0, m.launches())).makespanUs();
-        return new Row(f, us / 1e3, m.kernels().size());
-    }
-
+    /** Simulates each figure's model alone on its GPU. */
     public static List<Row> simulate(List<Figure> figures) {
         List<Row> rows = new ArrayList<>();
-        for (Figure f : figures) {
-            rows.add(simulate(f));
-        }
+        Tenants.forEachPlan(figures.stream().map(f -> new Tenants.Tenant(f.model(), f.batch())).toList(), (i, plan) -> {
+            Figure f = figures.get(i);
+            Gpu gpu = Gpu.load(f.gpu());
+            LoweredModel m = Lowering.lower(f.model(), plan, f.precision(), gpu, f.fusion());
+            double us = Simulator.solo(gpu, Stream.of(f.model(), 0, m.launches())).makespanUs();
+            rows.add(new Row(f, us / 1e3, m.kernels().size()));
+        });
         return rows;
     }
 

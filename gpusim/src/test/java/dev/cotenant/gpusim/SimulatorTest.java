@@ -144,4 +144,29 @@ class SimulatorTest {
         Timeline t = Simulator.solo(A100, Stream.of("s", 0, List.of(Item.launch(compute("k", 54, 100, A100)))));
         assertEquals(0.5 * 101 / t.makespanUs(), t.meanSmBusy(), 1e-6);
     }
+
+    @Test
+    void oneHostThreadAddsUpLaunchCostsAcrossStreams() {
+        // Kernels far shorter than a launch: the host is the bottleneck.
+        Kernel tiny = compute("t", 1, 0.1, A100);
+        List<Item> items = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            items.add(Item.launch(tiny));
+        }
+        List<Stream> two = List.of(Stream.of("a", 0, items), Stream.of("b", 0, items));
+        double perStream = Simulator.run(A100, new Workload(two, Sharing.SHARED)).makespanUs();
+        double oneHost = Simulator.run(A100, new Workload(two, Sharing.ONE_HOST_THREAD)).makespanUs();
+        assertEquals(100 * A100.launchUs(), perStream, 5);
+        assertEquals(200 * A100.launchUs(), oneHost, 5);
+    }
+
+    @Test
+    void aSliceRunsAPartOfTheGridWithTheSameBlocks() {
+        Kernel k = compute("k", 100, 10, A100);
+        Kernel third = k.slice(3);
+        assertEquals(34, third.blocks());
+        assertEquals(k.flopsPerBlock(), third.flopsPerBlock());
+        assertEquals(k.sharedMemoryPerBlock(), third.sharedMemoryPerBlock());
+        assertThrows(ModelException.class, () -> k.slice(0));
+    }
 }
