@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * ConvTranspose, every version: the gradient of a convolution, each input pixel scattering a
  * weighted kernel into the output. Output size and padding follow the ONNX rules for
- * {@code output_shape}, {@code output_padding} and {@code auto_pad}. The arithmetic is the direct
- * reference kernel: no model this engine measures spends time here yet.
+ * {@code output_shape}, {@code output_padding} and {@code auto_pad}. Two-dimensional FP32
+ * transposed convolutions (U-Net and FCN decoders) run as SGEMM plus col2im
+ * ({@link ConvTransposeGemm}); other ranks run the direct reference kernel.
  */
 final class ConvTransposeOp {
 
@@ -93,7 +94,11 @@ final class ConvTransposeOp {
         TensorType yt = TensorType.of(DataType.FLOAT, y);
         ConvReference.Window win = new ConvReference.Window(kernel, strides, dil, pb, out);
         long flops = 2L * xt.shape().size() * w[1] * dev.cotenant.ir.Shape.size(kernel);
-        return new Bound(List.of(yt), win, group, m, new Cost(flops, 4L * (xt.shape().size() + wt.shape().size() + yt.shape().size())));
+        Cost cost = new Cost(flops, 4L * (xt.shape().size() + wt.shape().size() + yt.shape().size()));
+        if (ConvTransposeGemm.covers(x)) {
+            return new ConvTransposeGemm(List.of(yt), win, group, m, cost, x, ctx.constant(1));
+        }
+        return new Bound(List.of(yt), win, group, m, cost);
     }
 
     private record Bound(List<TensorType> outputTypes, ConvReference.Window win, int group, int m, Cost cost) implements BoundOp {
