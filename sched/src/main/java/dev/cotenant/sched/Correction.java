@@ -6,11 +6,11 @@ import java.util.SplittableRandom;
 
 /**
  * The learned part of the cost model: a linear correction from the analytical model's features
- * (its predicted makespan, task and wait counts, contention and idle core-time) to the measured
+ * (its predicted makespan, the core-time it lost to contention, and idle core-time) to the measured
  * makespan, fitted by ridge-regularised least squares on measured runs of sampled schedules. Its
  * error is reported on schedules held out from the fit, as a mean absolute percentage.
  *
- * <p>A linear fit over five features from a few dozen samples needs no ML library; with too few
+ * <p>A linear fit over three features from a few dozen samples needs no ML library; with too few
  * samples to fit and hold out, the correction stays the identity on the prediction.
  */
 final class Correction {

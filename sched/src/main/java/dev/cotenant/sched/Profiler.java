@@ -12,7 +12,7 @@ import java.util.function.DoubleConsumer;
  * Measures each operator of each tenant alone on the CPU device: at every thread count from 1 to
  * the device's cores, and split into each factor of {@link SearchSpace#SPLITS} it allows. The plan
  * is stepped in order so every operator sees real inputs; each variant runs once to warm up and
- * then {@code repeats} times; the median is kept for the cost model and the fastest for the lower bound. Operators shorter than {@link #SPLIT_FLOOR_NANOS}
+ * then {@code repeats} times, and the fastest is kept. Operators shorter than {@link #SPLIT_FLOOR_NANOS}
  * are not worth splitting and are not profiled split.
  */
 public final class Profiler {
@@ -91,7 +91,8 @@ public final class Profiler {
                             samples[r] = dt;
                         }
                     }
-                    nanos[op][t][k] = (long) Timeline.median(samples);
+                    // The fastest sample: other processes on the machine only ever add time.
+                    nanos[op][t][k] = Arrays.stream(samples).min().orElse(0);
                     fastest[op][t][k] = Arrays.stream(samples).min().orElse(0);
                 }
             }
