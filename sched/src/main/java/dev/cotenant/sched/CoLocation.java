@@ -105,9 +105,12 @@ public final class CoLocation {
         List<TenantPlan> plans = TenantPlan.load(workload, o.seed());
         List<TenantShape> shapes = plans.stream().map(TenantShape::of).toList();
         List<Schedule.Member> members = shapes.stream().map(s -> new Schedule.Member(s.name(), s.ops())).toList();
+        long p0 = System.nanoTime();
         List<Profile> profiles = new Profiler(device, o.profileRepeats()).profile(plans, f -> o.listener().accept("profile", f));
         LowerBound bound = LowerBound.of(profiles, device.cores());
         List<String> notes = new ArrayList<>();
+        notes.add(String.format(Locale.ROOT, "profiled %d operators in %.1f s", profiles.stream().mapToInt(Profile::ops).sum(),
+                (System.nanoTime() - p0) / 1e9));
         Map<String, Schedule> schedules = new LinkedHashMap<>();
         Optional<Gacer.Outcome> outcome = Optional.empty();
         List<String> peers = new ArrayList<>();

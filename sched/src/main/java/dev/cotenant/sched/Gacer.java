@@ -50,6 +50,7 @@ public final class Gacer {
         List<CompactSchedule> s = new ArrayList<>();
         s.add(Baselines.sequential(shapes, cores));
         s.add(Baselines.multistream(shapes, cores));
+        s.add(Baselines.interleave(shapes, cores));
         s.add(partition());
         s.add(waterfill());
         return s;
