@@ -159,11 +159,12 @@ public final class Gacer {
         SearchSpace space = new SearchSpace(shapes, cores);
         SplittableRandom rnd = new SplittableRandom(seed);
         // 1. Measured samples for the learned correction: seeds, their neighbours and random points,
-        // until about half the budget is spent (at least the seeds and a few more).
+        // until about half the budget is spent.
         List<CompactSchedule> sampled = new ArrayList<>(seeds());
         List<Correction.Sample> samples = new ArrayList<>();
         double sampleBudget = budgetSeconds * 0.5;
-        int minSamples = sampled.size() + 4;
+        // The fit needs a few samples; past the budget, four are enough (rounds of heavy mixes take seconds).
+        int minSamples = 4;
         int maxSamples = 40;
         CompactSchedule bestSampled = null;
         double bestSampledMs = Double.MAX_VALUE;
@@ -210,8 +211,8 @@ public final class Gacer {
         double predicted = corr.predictMs(model.predict(bestSampled.compile(members)).features());
         for (int i = 0; i < best.size(); i++) {
             Search.Scored sc = best.get(i);
-            if (i > 0 && (System.nanoTime() - t0) / 1e9 > budgetSeconds) {
-                log.add("finalists: budget spent after " + i);
+            if ((System.nanoTime() - t0) / 1e9 > budgetSeconds) {
+                log.add("finalists: budget spent after " + i + "; keeping the best measured so far");
                 break;
             }
             double ms = measured.contains(sc.point()) ? Double.NaN : measure.applyAsDouble(sc.point().compile(members));
