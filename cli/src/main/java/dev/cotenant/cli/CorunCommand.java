@@ -83,7 +83,7 @@ final class CorunCommand implements Callable<Integer> {
         CoLocation.Report r;
         try (PhaseProgress progress = new PhaseProgress()) {
             r = CoLocation.compare(w, dev, names, replay,
-                    new CoLocation.Options(rounds, budget, 2_000_000, seed, 2, progress));
+                    new CoLocation.Options(rounds, budget, 2_000_000, seed, 3, progress));
         }
         if (json) {
             o.println(Comparison.json(r));
