@@ -15,7 +15,8 @@ final class Comparison {
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-17s %11s %9s %6s %7s %8s %10s",
                 "policy", "makespan ms", "infer/s", "util", "vs seq", "vs best", "efficiency"));
         for (var p : r.plans()) {
-            head.append(String.format(Locale.ROOT, " %14s", p.tenant().label() + " ms"));
+            String slo = p.tenant().sloMs().isPresent() ? String.format(Locale.ROOT, " (slo %.0f)", p.tenant().sloMs().getAsDouble()) : "";
+            head.append(String.format(Locale.ROOT, " %14s", p.tenant().label() + " ms" + slo));
         }
         o.println(head);
         for (CoLocation.PolicyResult p : r.policies()) {
@@ -23,8 +24,11 @@ final class Comparison {
             StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-17s %11.1f %9.2f %6s %6.2fx %7.2fx %9.0f%%",
                     p.name(), p.makespanMs(), p.throughput(), util, r.speedupVsSequential(p),
                     r.speedupVsBestBaseline(p), 100 * r.efficiency(p)));
-            for (double l : p.latencyMs()) {
-                b.append(String.format(Locale.ROOT, " %14.1f", l));
+            for (int t = 0; t < p.latencyMs().length; t++) {
+                double l = p.latencyMs()[t];
+                var slo = r.plans().get(t).tenant().sloMs();
+                // A latency over the tenant's objective is marked with '!'.
+                b.append(String.format(Locale.ROOT, " %14s", String.format(Locale.ROOT, "%.1f", l) + (slo.isPresent() && l > slo.getAsDouble() ? "!" : "")));
             }
             o.println(b);
         }

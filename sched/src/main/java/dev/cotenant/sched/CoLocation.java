@@ -12,7 +12,7 @@ import java.util.function.BiConsumer;
 /**
  * Co-location of a workload on the CPU device, end to end: load and profile the tenants, make each
  * policy's schedule, run them all on the same executor with rounds alternating between policies
- * (after a warm-up round each), and report makespans, throughput, latencies and utilisation beside
+ * (each recorded round right after an unrecorded one), and report makespans, throughput, latencies and utilisation beside
  * the lower bound.
  */
 public final class CoLocation {
@@ -239,7 +239,11 @@ public final class CoLocation {
             }
             for (int r = 0; r < o.rounds(); r++) {
                 for (int i = 0; i < names.size(); i++) {
+                    // Each turn: a pause, an unrecorded round that wakes the runner's threads, then the
+                    // recorded round, so every policy is measured running round after round, as the
+                    // search measured it, and none pays for the previous runner's threads.
                     settle();
+                    runners.get(i).round();
                     rounds.get(i).add(runners.get(i).round());
                     o.listener().accept("measure", (r * names.size() + i + 1.0) / (o.rounds() * names.size()));
                 }

@@ -63,7 +63,8 @@ public final class Gacer {
         for (int t = 0; t < n; t++) {
             streamOf[t] = t;
         }
-        return new CompactSchedule(streamOf, new int[n], new int[n][0], Baselines.whole(shapes), Baselines.threads(n, 1, Math.max(1, cores / n)));
+        return new CompactSchedule(streamOf, SearchSpace.streamPriorities(shapes, streamOf, n), new int[n][0], Baselines.whole(shapes),
+                Baselines.threads(n, 1, Math.max(1, cores / n)));
     }
 
     /**
@@ -144,7 +145,7 @@ public final class Gacer {
         for (int t = 0; t < n; t++) {
             streamOf[t] = t;
         }
-        return new CompactSchedule(streamOf, new int[n], cuts, Baselines.whole(shapes), threads);
+        return new CompactSchedule(streamOf, SearchSpace.streamPriorities(shapes, streamOf, n), cuts, Baselines.whole(shapes), threads);
     }
 
     /**
