@@ -12,18 +12,23 @@ final class Comparison {
     static void table(CoLocation.Report r, PrintWriter o) {
         o.printf(Locale.ROOT, "workload %s on cpu (%d cores); lower bound %.1f ms (work %.1f ms over the cores, critical path %.1f ms)%n",
                 r.workload(), r.device().cores(), r.bound().ms(), r.bound().workMs(), r.bound().criticalPathMs());
-        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-12s %11s %9s %6s %7s %8s %10s",
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-17s %11s %9s %6s %7s %8s %10s",
                 "policy", "makespan ms", "infer/s", "util", "vs seq", "vs best", "efficiency"));
         for (var p : r.plans()) {
-            head.append(String.format(Locale.ROOT, " %14s", p.tenant().label() + " ms"));
+            String slo = p.tenant().sloMs().isPresent() ? String.format(Locale.ROOT, " (slo %.0f)", p.tenant().sloMs().getAsDouble()) : "";
+            head.append(String.format(Locale.ROOT, " %14s", p.tenant().label() + " ms" + slo));
         }
         o.println(head);
         for (CoLocation.PolicyResult p : r.policies()) {
-            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-12s %11.1f %9.2f %5.0f%% %6.2fx %7.2fx %9.0f%%",
-                    p.name(), p.makespanMs(), p.throughput(), 100 * p.utilisation(), r.speedupVsSequential(p),
+            String util = Double.isNaN(p.utilisation()) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * p.utilisation());
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-17s %11.1f %9.2f %6s %6.2fx %7.2fx %9.0f%%",
+                    p.name(), p.makespanMs(), p.throughput(), util, r.speedupVsSequential(p),
                     r.speedupVsBestBaseline(p), 100 * r.efficiency(p)));
-            for (double l : p.latencyMs()) {
-                b.append(String.format(Locale.ROOT, " %14.1f", l));
+            for (int t = 0; t < p.latencyMs().length; t++) {
+                double l = p.latencyMs()[t];
+                var slo = r.plans().get(t).tenant().sloMs();
+                // A latency over the tenant's objective is marked with '!'.
+                b.append(String.format(Locale.ROOT, " %14s", String.format(Locale.ROOT, "%.1f", l) + (slo.isPresent() && l > slo.getAsDouble() ? "!" : "")));
             }
             o.println(b);
         }

@@ -3,6 +3,7 @@ package dev.cotenant.cli;
 import dev.cotenant.ir.ModelException;
 import dev.cotenant.sched.CoLocation;
 import dev.cotenant.sched.CpuDevice;
+import dev.cotenant.sched.HtmlReport;
 import dev.cotenant.sched.Schedule;
 import dev.cotenant.sched.Trace;
 import dev.cotenant.sched.Workload;
@@ -51,6 +52,9 @@ final class CorunCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "FILE.json", description = "Write a Chrome/Perfetto trace of the median round of each policy.")
     Path trace;
 
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Write a self-contained HTML report.")
+    Path report;
+
     @Mixin
     Common common;
 
@@ -79,7 +83,7 @@ final class CorunCommand implements Callable<Integer> {
         CoLocation.Report r;
         try (PhaseProgress progress = new PhaseProgress()) {
             r = CoLocation.compare(w, dev, names, replay,
-                    new CoLocation.Options(rounds, budget, 2_000_000, seed, 2, progress));
+                    new CoLocation.Options(rounds, budget, 2_000_000, seed, 3, progress));
         }
         if (json) {
             o.println(Comparison.json(r));
@@ -90,6 +94,12 @@ final class CorunCommand implements Callable<Integer> {
             Trace.write(r, trace);
             if (!json) {
                 o.println("trace: " + trace);
+            }
+        }
+        if (report != null) {
+            HtmlReport.write(r, report);
+            if (!json) {
+                o.println("report: " + report);
             }
         }
         return 0;

@@ -1,17 +1,15 @@
 package dev.cotenant.cli;
 
-import dev.cotenant.ir.Tensor;
-import dev.cotenant.kernels.Workers;
-import dev.cotenant.onnx.OnnxExport;
-import dev.cotenant.onnx.OnnxImport;
-import dev.cotenant.runtime.Plan;
-import dev.cotenant.zoo.Zoo;
+import dev.cotenant.ir.ModelException;
+import dev.cotenant.sched.CoLocation;
+import dev.cotenant.sched.CpuDevice;
+import dev.cotenant.sched.HtmlReport;
+import dev.cotenant.sched.Trace;
+import dev.cotenant.sched.Workload;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,16 +17,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "demo", description = "Exports a zoo model to ONNX, loads it back, runs it and reports what it did and how fast.")
+@Command(name = "demo", description = "Co-locates a default mix of models on this machine's CPU under every policy, "
+        + "prints the comparison and writes an HTML report and a trace.")
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--model", defaultValue = "resnet18", description = "Zoo model (default ${DEFAULT-VALUE}).")
-    String modelName;
+    @Option(names = "--tenants", defaultValue = "resnet18:1,mobilenetv2:1,bert-tiny:1", paramLabel = "LIST",
+            description = "The mix (default ${DEFAULT-VALUE}).")
+    String tenants;
 
-    @Option(names = "--repeat", defaultValue = "10", description = "Timed runs per thread count (default ${DEFAULT-VALUE}).")
-    int repeat;
+    @Option(names = "--budget", defaultValue = "10", description = "Seconds for the gacer search (default ${DEFAULT-VALUE}).")
+    double budget;
 
-    @Option(names = "--out", defaultValue = "out/demo", description = "Folder for the exported model (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds per policy (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--out", defaultValue = "out/demo", description = "Folder for the report and the trace (default ${DEFAULT-VALUE}).")
     Path out;
 
     @Mixin
@@ -40,36 +43,27 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        if (rounds < 1 || !(budget > 0)) {
+            throw new ModelException("--rounds must be at least 1 and --budget positive");
+        }
+        Workload w = Workload.parse(tenants);
+        CpuDevice device = CpuDevice.host();
+        o.printf("co-locating %s on this machine's CPU (%d cores): profiling, searching for %.0f s, then %d rounds of each policy%n",
+                w, device.cores(), budget, rounds);
+        o.flush();
+        CoLocation.Report r;
+        try (PhaseProgress progress = new PhaseProgress()) {
+            r = CoLocation.compare(w, device, CoLocation.policies("all"), Optional.empty(),
+                    new CoLocation.Options(rounds, budget, 2_000_000, 1, 2, progress));
+        }
+        Comparison.table(r, o);
         Files.createDirectories(out);
-        Path file = out.resolve(modelName + ".onnx");
-        long t0 = System.nanoTime();
-        OnnxExport.write(Zoo.build(modelName, 1, 42), file);
-        Prepared p = Prepared.of(OnnxImport.load(file), List.of(), List.of(), true, 7);
-        long t1 = System.nanoTime();
-        o.printf(Locale.ROOT, "%s: exported to %s and loaded back in %.0f ms; %d nodes, %d after passes (BN folded, activations fused)%n",
-                modelName, file, (t1 - t0) / 1e6, p.model().graph().nodes().size(), p.optimized().graph().nodes().size());
-        o.printf(Locale.ROOT, "%-8s %12s %12s %14s%n", "threads", "median ms", "p90 ms", "images/s");
-        Map<String, Tensor> result = null;
-        int cores = Runtime.getRuntime().availableProcessors();
-        for (int threads = 1; threads <= Math.max(1, Math.min(cores, 2)); threads++) {
-            try (Workers w = Workers.create(threads)) {
-                Plan plan = p.plan(w);
-                result = plan.run(p.feeds());
-                Latencies lat = Latencies.measure(plan, p.feeds(), repeat);
-                o.printf(Locale.ROOT, "%-8d %12.2f %12.2f %14.1f%n", threads, lat.medianMs(), lat.percentileMs(90), 1000 / lat.medianMs());
-            }
-        }
-        for (Map.Entry<String, Tensor> e : result.entrySet()) {
-            Tensor t = e.getValue();
-            int best = 0;
-            for (int i = 1; i < t.size(); i++) {
-                if (t.getDouble(i) > t.getDouble(best)) {
-                    best = i;
-                }
-            }
-            o.println("output " + e.getKey() + ": " + Inputs.describe(t) + "  argmax " + best);
-        }
-        o.println("next: ./cotenant inspect " + file + "   |   ./cotenant run " + file + " --random --repeat 20 --threads 2");
+        Path report = out.resolve("report.html");
+        Path trace = out.resolve("trace.json");
+        HtmlReport.write(r, report);
+        Trace.write(r, trace);
+        o.println("report: " + report + " (open in a browser)");
+        o.println("trace: " + trace + " (open in ui.perfetto.dev or chrome://tracing)");
         return 0;
     }
 }

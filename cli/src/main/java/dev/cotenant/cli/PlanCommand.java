@@ -51,7 +51,7 @@ final class PlanCommand implements Callable<Integer> {
         Gacer.Outcome g;
         try (PhaseProgress progress = new PhaseProgress()) {
             g = CoLocation.plan(w, CorunCommand.device(device),
-                    new CoLocation.Options(1, budget, 2_000_000, seed, 2, progress));
+                    new CoLocation.Options(1, budget, 2_000_000, seed, 3, progress));
         }
         String text = "# gacer schedule for " + w + "\n" + g.schedule().text();
         if (out != null) {

@@ -25,8 +25,9 @@ class CorunCommandTest {
     @Test
     void jsonHasTheDocumentedShape(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("trace.json");
+        Path report = dir.resolve("report.html");
         Result r = run("corun", "--tenants", "bert-tiny:1,bert-tiny:2", "--device", "cpu", "--policies", "sequential,multistream,interleave,gacer",
-                "--rounds", "1", "--budget", "2", "--json", "--trace", trace.toString());
+                "--rounds", "1", "--budget", "2", "--json", "--trace", trace.toString(), "--report", report.toString());
         assertEquals(0, r.code(), r.err());
         String num = "-?[0-9]+(\\.[0-9]+)?";
         String policy = "\\{\"name\":\"[a-z]+\",\"makespan_ms\":" + num + ",\"throughput\":" + num + ",\"speedup_vs_sequential\":" + num
@@ -38,6 +39,10 @@ class CorunCommandTest {
         }
         String t = Files.readString(trace);
         assertTrue(t.contains("\"traceEvents\"") && t.contains("\"ph\":\"X\"") && t.contains("\"busy cores\""), "trace has slices and the counter");
+        String html = Files.readString(report);
+        assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("Makespan by policy") && html.contains("busy cores")
+                && html.contains("<h2>gacer: "), "report has the chart, timelines and utilisation");
+        assertTrue(!html.contains("<script") && !html.contains("http"), "the report is self-contained");
     }
 
     @Test

@@ -114,6 +114,7 @@ final class GemmOp {
             }
             if (bias == Bias.FULL) {
                 BoundOp.super.runPart(in, out, part, parts, workers);
+                return;
             }
             int panels = maxParts();
             int r0 = BoundOp.partStart(panels, part, parts) * Sgemm.MR;

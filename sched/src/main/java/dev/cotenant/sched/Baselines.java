@@ -5,6 +5,7 @@ import java.util.List;
 /**
  * The unregulated policies, as points of the compact form so that they run on the same executor
  * as the searched one. Every task asks for all the device's cores, as a model run alone would.
+ * Where tenants have streams of their own, a stream has its tenant's priority.
  *
  * <ul>
  *   <li>{@code sequential}: one stream, model after model (what single-model runtimes do);
@@ -29,7 +30,8 @@ final class Baselines {
         for (int t = 0; t < n; t++) {
             streamOf[t] = t;
         }
-        return new CompactSchedule(streamOf, new int[n], cuts(n, 0), whole(shapes), threads(n, 1, cores));
+        return new CompactSchedule(streamOf, SearchSpace.streamPriorities(shapes, streamOf, n), cuts(n, 0), whole(shapes),
+                threads(n, 1, cores));
     }
 
     static CompactSchedule interleave(List<TenantShape> shapes, int cores) {

@@ -6,12 +6,12 @@ import java.util.SplittableRandom;
 
 /**
  * The learned part of the cost model: a linear correction from the analytical model's features
- * (its predicted makespan, task and wait counts, contention and idle core-time) to the measured
+ * (its predicted makespan, the core-time it lost to contention, and idle core-time) to the measured
  * makespan, fitted by ridge-regularised least squares on measured runs of sampled schedules. Its
  * error is reported on schedules held out from the fit, as a mean absolute percentage.
  *
- * <p>A linear fit over five features from a few dozen samples needs no ML library; with too few
- * samples to fit and hold out, the correction stays the identity on the prediction.
+ * <p>A linear fit over three features from a few dozen samples needs no ML library. The form is
+ * chosen by leave-one-out error among the identity, a scale and the full fit (see {@link #fit}).
  */
 final class Correction {
 
@@ -33,7 +33,54 @@ final class Correction {
         return new Correction(w);
     }
 
+    /**
+     * Fits the correction: of three forms (the prediction as is, the prediction times a fitted
+     * scale, and the full linear fit) the one with the least leave-one-out error on
+     * {@code samples}; with few samples the full fit overfits, and this choice notices.
+     */
     static Correction fit(List<Sample> samples) {
+        int f = samples.get(0).features().length;
+        List<java.util.function.Function<List<Sample>, Correction>> forms = new ArrayList<>();
+        forms.add(s -> identity(f));
+        forms.add(Correction::scale);
+        if (samples.size() >= f + 3) {
+            forms.add(Correction::linear);
+        }
+        java.util.function.Function<List<Sample>, Correction> best = forms.get(0);
+        double bestErr = Double.MAX_VALUE;
+        for (var form : forms) {
+            double err = 0;
+            for (int i = 0; i < samples.size(); i++) {
+                List<Sample> rest = new ArrayList<>(samples);
+                Sample out = rest.remove(i);
+                Correction c = rest.isEmpty() ? identity(f) : form.apply(rest);
+                err += Math.abs(c.predictMs(out.features()) - out.measuredMs()) / out.measuredMs();
+            }
+            if (err < bestErr - 1e-12) {
+                bestErr = err;
+                best = form;
+            }
+        }
+        return best.apply(samples);
+    }
+
+    /** The prediction times one factor, fitted for least relative error. */
+    static Correction scale(List<Sample> samples) {
+        int f = samples.get(0).features().length;
+        double num = 0;
+        double den = 0;
+        for (Sample s : samples) {
+            double x = s.features()[0] / s.measuredMs();
+            num += x;
+            den += x * x;
+        }
+        double[] w = new double[f + 1];
+        w[0] = den == 0 ? 1 : num / den;
+        return new Correction(w);
+    }
+
+    /** Every feature and an intercept, ridge-regularised least squares on relative error. */
+    static Correction linear(List<Sample> samples) {
         int f = samples.get(0).features().length;
         if (samples.size() < f + 2) {
             return identity(f);
@@ -107,8 +154,8 @@ final class Correction {
         for (int i = 0; i < x.length; i++) {
             y += weights[i] * x[i];
         }
-        // Never trust the fit beyond a factor of two of the analytical prediction.
-        return Math.max(features[0] * 0.5, Math.min(features[0] * 2, y));
+        // Never trust the fit beyond a factor of three of the analytical prediction.
+        return Math.max(features[0] / 3, Math.min(features[0] * 3, y));
     }
 
     /** Mean absolute percentage error of {@code model} on {@code samples}. */

@@ -41,7 +41,7 @@ final class CostModel {
 
         /** Features for the learned correction: the prediction and what it may get wrong. */
         double[] features() {
-            return new double[] {makespanNanos / 1e6, tasks * 0.01, crossWaits * 0.01, contentionNanos / 1e6, idleCoreNanos / 1e6};
+            return new double[] {makespanNanos / 1e6, contentionNanos / 1e6, idleCoreNanos / 1e6};
         }
     }
 

@@ -31,6 +31,8 @@ public final class Gacer {
                           double heldOutMape, double analyticalMape, int samples, int heldOut, int evaluations, double seconds,
                           List<String> log) {}
 
+    static final int FINALISTS = 3;
+
     private final List<TenantShape> shapes;
     private final List<Profile> profiles;
     private final int cores;
@@ -48,6 +50,7 @@ public final class Gacer {
         List<CompactSchedule> s = new ArrayList<>();
         s.add(Baselines.sequential(shapes, cores));
         s.add(Baselines.multistream(shapes, cores));
+        s.add(Baselines.interleave(shapes, cores));
         s.add(partition());
         s.add(waterfill());
         return s;
@@ -60,7 +63,8 @@ public final class Gacer {
         for (int t = 0; t < n; t++) {
             streamOf[t] = t;
         }
-        return new CompactSchedule(streamOf, new int[n], new int[n][0], Baselines.whole(shapes), Baselines.threads(n, 1, Math.max(1, cores / n)));
+        return new CompactSchedule(streamOf, SearchSpace.streamPriorities(shapes, streamOf, n), new int[n][0], Baselines.whole(shapes),
+                Baselines.threads(n, 1, Math.max(1, cores / n)));
     }
 
     /**
@@ -141,7 +145,7 @@ public final class Gacer {
         for (int t = 0; t < n; t++) {
             streamOf[t] = t;
         }
-        return new CompactSchedule(streamOf, new int[n], cuts, Baselines.whole(shapes), threads);
+        return new CompactSchedule(streamOf, SearchSpace.streamPriorities(shapes, streamOf, n), cuts, Baselines.whole(shapes), threads);
     }
 
     /**
@@ -155,13 +159,17 @@ public final class Gacer {
         CostModel model = new CostModel(profiles, cores);
         SearchSpace space = new SearchSpace(shapes, cores);
         SplittableRandom rnd = new SplittableRandom(seed);
-        // 1. Measured samples for the learned correction: seeds, their neighbours and random points.
+        // 1. Measured samples for the learned correction: seeds, their neighbours and random points,
+        // until about half the budget is spent.
         List<CompactSchedule> sampled = new ArrayList<>(seeds());
         List<Correction.Sample> samples = new ArrayList<>();
-        double sampleBudget = budgetSeconds * 0.45;
-        int maxSamples = 30;
+        double sampleBudget = budgetSeconds * 0.5;
+        // The fit needs a few samples; past the budget, four are enough (rounds of heavy mixes take seconds).
+        int minSamples = 4;
+        int maxSamples = 40;
         CompactSchedule bestSampled = null;
         double bestSampledMs = Double.MAX_VALUE;
+        java.util.Set<CompactSchedule> measured = new java.util.HashSet<>();
         for (int i = 0; i < maxSamples; i++) {
             CompactSchedule c;
             if (i < sampled.size()) {
@@ -171,6 +179,9 @@ public final class Gacer {
             } else {
                 c = space.mutate(space.mutate(sampled.get(rnd.nextInt(sampled.size())), rnd), rnd);
             }
+            if (!measured.add(c)) {
+                continue;
+            }
             Schedule s = c.compile(members);
             double ms = measure.applyAsDouble(s);
             samples.add(new Correction.Sample(model.predict(s).features(), ms));
@@ -179,36 +190,40 @@ public final class Gacer {
                 bestSampled = c;
             }
             double spent = (System.nanoTime() - t0) / 1e9;
-            progress.accept(0.45 * Math.min(1, spent / sampleBudget));
-            if (spent > sampleBudget && i >= 8) {
+            progress.accept(0.5 * Math.min(1, spent / sampleBudget));
+            if (spent > sampleBudget && samples.size() >= minSamples) {
                 break;
             }
         }
         Correction.Evaluation eval = Correction.evaluate(samples, seed);
-        log.add(String.format(Locale.ROOT, "cost model: %d measured schedules, fitted on %d; held-out error %.1f%% (analytical alone %.1f%%)",
-                samples.size(), eval.fittedOn(), eval.heldOutMape(), eval.analyticalMape()));
+        log.add(String.format(Locale.ROOT, "cost model: %d measured schedules, fitted on %d; held-out error %.1f%% on %d (analytical alone %.1f%%)",
+                samples.size(), eval.fittedOn(), eval.heldOutMape(), eval.heldOut(), eval.analyticalMape()));
         Correction corr = eval.fitted();
-        // 2. Search with the corrected model.
-        double searchBudget = Math.max(0.5, budgetSeconds * 0.35);
+        // 2. Search with the corrected model, for a quarter of the budget.
+        double searchBudget = Math.max(0.2, budgetSeconds * 0.25);
         List<CompactSchedule> seeds = new ArrayList<>(seeds());
         seeds.add(bestSampled);
         Search search = new Search(space, members, s -> corr.predictMs(model.predict(s).features()));
-        List<Search.Scored> best = search.run(seeds, seed, searchBudget, maxEvaluations, 3,
-                f -> progress.accept(0.45 + 0.35 * f));
-        // 3. Finalists measured for real; the best sampled schedule competes too.
+        List<Search.Scored> best = search.run(seeds, seed, searchBudget, maxEvaluations, FINALISTS,
+                f -> progress.accept(0.5 + 0.25 * f));
+        // 3. Finalists measured for real, while the budget lasts; the best sampled schedule competes too.
         CompactSchedule chosen = bestSampled;
-        double chosenMs = measure.applyAsDouble(bestSampled.compile(members));
+        double chosenMs = bestSampledMs;
         double predicted = corr.predictMs(model.predict(bestSampled.compile(members)).features());
         for (int i = 0; i < best.size(); i++) {
             Search.Scored sc = best.get(i);
-            double ms = measure.applyAsDouble(sc.point().compile(members));
+            if ((System.nanoTime() - t0) / 1e9 > budgetSeconds) {
+                log.add("finalists: budget spent after " + i + "; keeping the best measured so far");
+                break;
+            }
+            double ms = measured.contains(sc.point()) ? Double.NaN : measure.applyAsDouble(sc.point().compile(members));
             log.add(String.format(Locale.ROOT, "finalist %d: predicted %.1f ms, measured %.1f ms", i + 1, sc.predictedMs(), ms));
             if (ms < chosenMs) {
                 chosenMs = ms;
                 chosen = sc.point();
                 predicted = sc.predictedMs();
             }
-            progress.accept(0.8 + 0.2 * (i + 1) / best.size());
+            progress.accept(0.75 + 0.25 * (i + 1) / best.size());
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         log.add(String.format(Locale.ROOT, "search: %d schedules scored by the model", search.evaluations()));

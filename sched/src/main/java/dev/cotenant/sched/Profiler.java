@@ -10,10 +10,11 @@ import java.util.function.DoubleConsumer;
 
 /**
  * Measures each operator of each tenant alone on the CPU device: at every thread count from 1 to
- * the device's cores, and split into each factor of {@link SearchSpace#SPLITS} it allows. The plan
+ * the device's cores, and on one thread split into each factor of {@link SearchSpace#SPLITS} it
+ * allows (a split's relative cost is carried over to the other thread counts). The plan
  * is stepped in order so every operator sees real inputs; each variant runs once to warm up and
- * then {@code repeats} times; the median is kept for the cost model and the fastest for the lower bound. Operators shorter than {@link #SPLIT_FLOOR_NANOS}
- * are not worth splitting and are not profiled split.
+ * then {@code repeats} times, and the fastest is kept (noise from other processes only adds time).
+ * Operators shorter than {@link #SPLIT_FLOOR_NANOS} are not worth splitting and are not profiled split.
  */
 public final class Profiler {
 
@@ -49,6 +50,22 @@ public final class Profiler {
         return result;
     }
 
+    /** The fastest of {@code samples.length} timed runs (after one untimed) of {@code op} in {@code parts} parts. */
+    private static long fastest(Plan plan, int op, int parts, Workers workers, long[] samples) {
+        for (int r = -1; r < samples.length; r++) {
+            long t0 = System.nanoTime();
+            for (int p = 0; p < parts; p++) {
+                plan.runStepPart(op, p, parts, workers);
+            }
+            long dt = System.nanoTime() - t0;
+            if (r >= 0) {
+                samples[r] = dt;
+            }
+        }
+        // Other processes on the machine only ever add time, so the fastest sample is the estimate.
+        return Arrays.stream(samples).min().orElse(0);
+    }
+
     private Profile profile(TenantPlan tp, Workers[] pools, DoubleConsumer progress) {
         Plan plan = tp.plan();
         int ops = tp.ops();
@@ -75,25 +92,24 @@ public final class Profiler {
                 Arrays.fill(nanos[op][t], -1);
                 Arrays.fill(fastest[op][t], -1);
             }
+            // Unsplit at every thread count; split only on one thread, the others estimated below.
             for (int t = 1; t <= cores; t++) {
-                for (int k = 0; k < SearchSpace.SPLITS.length; k++) {
-                    int parts = SearchSpace.SPLITS[k];
-                    if (parts > max || k > 0 && nanos[op][t][0] < SPLIT_FLOOR_NANOS) {
-                        continue;
-                    }
-                    for (int r = -1; r < repeats; r++) {
-                        long t0 = System.nanoTime();
-                        for (int p = 0; p < parts; p++) {
-                            plan.runStepPart(op, p, parts, pools[t]);
-                        }
-                        long dt = System.nanoTime() - t0;
-                        if (r >= 0) {
-                            samples[r] = dt;
-                        }
-                    }
-                    nanos[op][t][k] = (long) Timeline.median(samples);
-                    fastest[op][t][k] = Arrays.stream(samples).min().orElse(0);
+                nanos[op][t][0] = fastest(plan, op, 1, pools[t], samples);
+            }
+            for (int k = 1; k < SearchSpace.SPLITS.length; k++) {
+                int parts = SearchSpace.SPLITS[k];
+                if (parts > max || nanos[op][1][0] < SPLIT_FLOOR_NANOS) {
+                    continue;
                 }
+                nanos[op][1][k] = fastest(plan, op, parts, pools[1], samples);
+                // Splitting costs about the same share of time at any thread count.
+                double overhead = (double) nanos[op][1][k] / Math.max(1, nanos[op][1][0]);
+                for (int t = 2; t <= cores; t++) {
+                    nanos[op][t][k] = (long) (nanos[op][t][0] * overhead);
+                }
+            }
+            for (int t = 0; t <= cores; t++) {
+                fastest[op][t] = nanos[op][t].clone();
             }
             progress.accept((op + 1.0) / ops);
         }

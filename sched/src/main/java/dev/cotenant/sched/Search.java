@@ -51,18 +51,21 @@ final class Search {
             }
         }
         int evaluations = pop.size();
+        int attempts = 0;
         int lastReport = -1;
-        while (evaluations < maxEvaluations && System.nanoTime() < deadline) {
+        // Attempts bound the loop when mutations keep landing on points already scored.
+        while (evaluations < maxEvaluations && attempts < 20 * maxEvaluations && System.nanoTime() < deadline) {
+            attempts++;
             Scored parent = tournament(pop, rnd);
             CompactSchedule child = parent.point();
             int moves = 1 + rnd.nextInt(3);
             for (int m = 0; m < moves; m++) {
                 child = space.mutate(child, rnd);
             }
-            evaluations++;
             if (!seen.add(child)) {
                 continue;
             }
+            evaluations++;
             Scored c = score(child);
             int worst = 0;
             for (int i = 1; i < pop.size(); i++) {
@@ -83,7 +86,17 @@ final class Search {
         }
         this.evaluations = evaluations;
         pop.sort(Comparator.comparingDouble(Scored::predictedMs));
-        return List.copyOf(pop.subList(0, Math.min(keep, pop.size())));
+        // Finalists differ in predicted time by at least 0.5%: near-copies would waste measurements.
+        List<Scored> out = new ArrayList<>();
+        for (Scored sc : pop) {
+            if (out.size() == keep) {
+                break;
+            }
+            if (out.isEmpty() || sc.predictedMs() > out.get(out.size() - 1).predictedMs() * 1.005) {
+                out.add(sc);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Points scored by the last run. */

@@ -18,10 +18,26 @@ final class SearchSpace {
 
     private final List<TenantShape> shapes;
     private final int cores;
+    /** Whether the user gave priorities: then each stream has its tenants' highest, and the search leaves them be. */
+    private final boolean userPriorities;
 
     SearchSpace(List<TenantShape> shapes, int cores) {
         this.shapes = shapes;
         this.cores = cores;
+        this.userPriorities = shapes.stream().anyMatch(s -> s.priority() != 0);
+    }
+
+    /** Stream priorities for a tenant-to-stream mapping: the highest of each stream's tenants. */
+    static int[] streamPriorities(List<TenantShape> shapes, int[] streamOf, int streams) {
+        int[] p = new int[streams];
+        java.util.Arrays.fill(p, Integer.MIN_VALUE);
+        for (int t = 0; t < streamOf.length; t++) {
+            p[streamOf[t]] = Math.max(p[streamOf[t]], shapes.get(t).priority());
+        }
+        for (int s = 0; s < streams; s++) {
+            p[s] = p[s] == Integer.MIN_VALUE ? 0 : p[s];
+        }
+        return p;
     }
 
     int tenants() {
@@ -36,8 +52,8 @@ final class SearchSpace {
         for (int t = 0; t < n; t++) {
             streamOf[t] = t < streams ? t : rnd.nextInt(streams);
         }
-        int[] priority = new int[streams];
-        for (int s = 0; s < streams; s++) {
+        int[] priority = streamPriorities(shapes, streamOf, streams);
+        for (int s = 0; s < streams && !userPriorities; s++) {
             priority[s] = rnd.nextInt(2);
         }
         int stages = 1 + rnd.nextInt(MAX_STAGES);
@@ -109,8 +125,10 @@ final class SearchSpace {
                 return remap(m, t, target);
             }
             default -> {
-                int s = rnd.nextInt(m.streams());
-                m.priority()[s] = rnd.nextInt(2);
+                if (!userPriorities) {
+                    int s = rnd.nextInt(m.streams());
+                    m.priority()[s] = rnd.nextInt(2);
+                }
             }
         }
         return m;
@@ -154,7 +172,7 @@ final class SearchSpace {
     }
 
     /** Moves tenant {@code t} to stream {@code target} and renumbers streams so none is empty. */
-    private static CompactSchedule remap(CompactSchedule c, int t, int target) {
+    private CompactSchedule remap(CompactSchedule c, int t, int target) {
         int[] streamOf = c.streamOf().clone();
         int oldStreams = c.streams();
         streamOf[t] = target;
@@ -174,6 +192,9 @@ final class SearchSpace {
         }
         for (int i = 0; i < streamOf.length; i++) {
             streamOf[i] = renumber[streamOf[i]];
+        }
+        if (userPriorities) {
+            priority = streamPriorities(shapes, streamOf, next);
         }
         return new CompactSchedule(streamOf, priority, c.cuts(), c.parts(), c.threads());
     }

@@ -22,10 +22,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A tenant made ready to run: its model optimised and planned for its batch size, and seeded
- * random inputs bound to the plan. The plan's steps are the tenant's operators in the schedule.
+ * A tenant made ready to run: its model as loaded ({@code source}, what peers run), optimised and
+ * planned for its batch size, and seeded random inputs bound to the plan. The plan's steps are the tenant's operators in the schedule.
  */
-public record TenantPlan(Tenant tenant, Model model, Plan plan, Map<String, Tensor> inputs) {
+public record TenantPlan(Tenant tenant, Model source, Model model, Plan plan, Map<String, Tensor> inputs) {
 
     /** Loads every tenant of {@code workload}; model weights and inputs are seeded. */
     public static List<TenantPlan> load(Workload workload, long seed) {
@@ -60,7 +60,7 @@ public record TenantPlan(Tenant tenant, Model model, Plan plan, Map<String, Tens
             throw new ModelException("tenant " + t.label() + ": the model has no operators left to run after constant folding");
         }
         plan.bind(inputs);
-        return new TenantPlan(t, optimized, plan, inputs);
+        return new TenantPlan(t, m, optimized, plan, inputs);
     }
 
     /** Inputs with the batch dimension set to the tenant's batch and other unknown dimensions 1. */

@@ -2,9 +2,14 @@ package dev.cotenant.sched;
 
 /**
  * What a schedule must cover of one tenant: its name and, per operator, into how many parts it can
- * be split ({@code maxParts.length} is the number of operators).
+ * be split ({@code maxParts.length} is the number of operators); and the priority the user gave it,
+ * which its stream inherits.
  */
-public record TenantShape(String name, int[] maxParts) {
+public record TenantShape(String name, int[] maxParts, int priority) {
+
+    public TenantShape(String name, int[] maxParts) {
+        this(name, maxParts, 0);
+    }
 
     public int ops() {
         return maxParts.length;
@@ -15,12 +20,12 @@ public record TenantShape(String name, int[] maxParts) {
         for (int i = 0; i < m.length; i++) {
             m[i] = Math.max(1, p.plan().steps().get(i).op().maxParts());
         }
-        return new TenantShape(p.tenant().label(), m);
+        return new TenantShape(p.tenant().label(), m, p.tenant().priority());
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TenantShape t && t.name.equals(name) && java.util.Arrays.equals(t.maxParts, maxParts);
+        return o instanceof TenantShape t && t.name.equals(name) && java.util.Arrays.equals(t.maxParts, maxParts) && t.priority == priority;
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.Locale;
 /**
  * A Chrome/Perfetto trace (the JSON trace-event format) of a comparison: one process per policy,
  * one track per stream with a slice per task (its median round), and a counter of busy cores for
- * the device's utilisation over time.
+ * the device's utilisation over time. The peer has a track per tenant (its thread) and no counter.
  */
 public final class Trace {
 
@@ -42,7 +42,7 @@ public final class Trace {
             }
             for (int i = 0; i < tl.tasks().size(); i++) {
                 Task t = tl.tasks().get(i);
-                String op = r.profiles().get(t.tenant()).opNames().get(t.op());
+                String op = p.schedule() == null ? "whole model" : r.profiles().get(t.tenant()).opNames().get(t.op());
                 String tenant = r.plans().get(t.tenant()).tenant().label();
                 first = event(b, first, String.format(Locale.ROOT,
                         "{\"name\":\"%s %s\",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":%d,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f,"
@@ -50,7 +50,7 @@ public final class Trace {
                         tenant, op, tenant, pid, tl.streamOf()[i], tl.start()[round][i] / 1e3,
                         (tl.end()[round][i] - tl.start()[round][i]) / 1e3, tenant, t.op(), t.part(), t.parts(), t.threads()));
             }
-            for (long[] c : busyCores(tl, round)) {
+            for (long[] c : p.schedule() == null ? List.<long[]>of() : busyCores(tl, round)) {
                 first = event(b, first, String.format(Locale.ROOT,
                         "{\"name\":\"busy cores\",\"ph\":\"C\",\"pid\":%d,\"ts\":%.3f,\"args\":{\"cores\":%d}}", pid, c[0] / 1e3, c[1]));
             }

@@ -80,6 +80,28 @@ class CoRunTest {
     }
 
     @Test
+    void profileCoversEveryOperatorAndThreadCount() {
+        List<Profile> profiles = new Profiler(DEVICE, 1).profile(plans, f -> assertTrue(f >= 0 && f <= 1));
+        for (int t = 0; t < plans.size(); t++) {
+            Profile p = profiles.get(t);
+            assertEquals(plans.get(t).ops(), p.ops());
+            for (int op = 0; op < p.ops(); op++) {
+                for (int th = 1; th <= 2; th++) {
+                    assertTrue(p.nanos()[op][th][0] > 0, "op " + op + " on " + th + " threads");
+                }
+                for (int k = 1; k < SearchSpace.SPLITS.length; k++) {
+                    if (SearchSpace.SPLITS[k] > shapes.get(t).maxParts()[op]) {
+                        assertEquals(-1, p.nanos()[op][1][k], "op " + op + " cannot be split " + SearchSpace.SPLITS[k] + " ways");
+                    }
+                }
+                assertTrue(p.demand(op) > 0);
+            }
+        }
+        LowerBound b = LowerBound.of(profiles, 2);
+        assertTrue(b.ms() > 0 && b.ms() >= b.workMs() && b.ms() >= b.criticalPathMs());
+    }
+
+    @Test
     void everySplittableStepSplitsExactly() {
         for (TenantPlan p : plans) {
             p.plan().bind(p.inputs());

@@ -22,13 +22,14 @@ class SchedulePropertiesTest {
 
     static List<TenantShape> randomShapes(SplittableRandom rnd) {
         int n = 1 + rnd.nextInt(4);
+        boolean prioritised = rnd.nextBoolean();
         List<TenantShape> shapes = new ArrayList<>();
         for (int t = 0; t < n; t++) {
             int[] max = new int[1 + rnd.nextInt(25)];
             for (int i = 0; i < max.length; i++) {
                 max[i] = 1 + rnd.nextInt(5);
             }
-            shapes.add(new TenantShape("m" + t + ":1", max));
+            shapes.add(new TenantShape("m" + t + ":1", max, prioritised ? rnd.nextInt(3) - 1 : 0));
         }
         return shapes;
     }
@@ -50,6 +51,11 @@ class SchedulePropertiesTest {
             }
             Schedule s = cs.compile(members(shapes));
             s.validate(shapes, cores);
+            if (shapes.stream().anyMatch(sh -> sh.priority() != 0)) {
+                // Streams keep the priority the user gave their tenants.
+                assertEquals(java.util.Arrays.toString(SearchSpace.streamPriorities(shapes, cs.streamOf(), cs.streams())),
+                        java.util.Arrays.toString(cs.priority()));
+            }
             assertEquals(s, Schedule.parse(s.text()));
             Set<Task> seen = new HashSet<>();
             int expected = 0;
