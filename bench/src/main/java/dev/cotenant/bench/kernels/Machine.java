@@ -28,9 +28,17 @@ public record Machine(String cpu, int cores, int lanes, double clockGhz, String 
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
+    /**
+     * The clock the peak is computed at: the nominal one, or the one the FMA loop implies when that
+     * is higher (turbo), so that percentages of peak are never flattered by a low nominal clock.
+     */
+    public double effectiveClockGhz() {
+        return Math.max(clockGhz, measuredCoreGflops / (lanes * fmaUnits * 2.0));
+    }
+
     /** Peak GFLOP/s of one core. */
     public double corePeakGflops() {
-        return (double) lanes * fmaUnits * 2 * clockGhz;
+        return (double) lanes * fmaUnits * 2 * effectiveClockGhz();
     }
 
     /** Peak GFLOP/s of {@code threads} cores. */
@@ -41,9 +49,9 @@ public record Machine(String cpu, int cores, int lanes, double clockGhz, String 
     public String describe() {
         return String.format(Locale.ROOT,
                 "cpu: %s, %d cores, %d float lanes (%d-bit preferred vectors), clock %.2f GHz (%s); an FMA loop on one core runs at %.1f GFLOP/s, "
-                        + "so %d FMA unit(s) per core; peak = %d cores x %d FMA lanes x 2 x %.2f GHz = %.1f GFLOP/s (%.1f per core)",
-                cpu, cores, lanes, lanes * 32, clockGhz, clockSource, measuredCoreGflops, fmaUnits, cores, lanes * fmaUnits, clockGhz,
-                peakGflops(cores), corePeakGflops());
+                        + "so %d FMA unit(s) per core at an effective %.2f GHz; peak = %d cores x %d FMA lanes x 2 x %.2f GHz = %.1f GFLOP/s (%.1f per core)",
+                cpu, cores, lanes, lanes * 32, clockGhz, clockSource, measuredCoreGflops, fmaUnits, effectiveClockGhz(), cores,
+                lanes * fmaUnits, effectiveClockGhz(), peakGflops(cores), corePeakGflops());
     }
 
     /** Detects the machine; takes about a second for the FMA measurement. */
