@@ -5,6 +5,7 @@ import dev.cotenant.ir.Tensor;
 import dev.cotenant.ir.TensorType;
 import dev.cotenant.kernels.Activation;
 import dev.cotenant.kernels.ConvDepthwise;
+import dev.cotenant.kernels.ConvDepthwiseBlocked;
 import dev.cotenant.kernels.ConvReference;
 import dev.cotenant.kernels.GemmEpilogue;
 import dev.cotenant.kernels.Im2col;
@@ -235,7 +236,10 @@ final class ConvOp {
         }
     }
 
-    /** Depthwise convolution by the direct kernel; per-thread row buffers are made on the first run. */
+    /**
+     * Depthwise convolution by a direct kernel: channel-blocked when there are at least a vector's
+     * worth of channels, row-vectorised otherwise; per-thread buffers are made on the first run.
+     */
     private static final class Depthwise implements BoundOp {
         private final List<TensorType> outputTypes;
         private final Im2col.Geometry g;
@@ -279,8 +283,14 @@ final class ConvOp {
             if (!biasKnown) {
                 copy(in[2], bias);
             }
+            boolean blocked = ConvDepthwiseBlocked.suits(g);
             if (scratch.length < workers.threads()) {
-                scratch = new float[workers.threads()][taps.scratchSize()];
+                scratch = new float[workers.threads()][blocked ? ConvDepthwiseBlocked.scratchSize(g) : taps.scratchSize()];
+            }
+            if (blocked) {
+                ConvDepthwiseBlocked.run(in[0].floats(), in[0].offset(), in[0].dim(0), g, weights, in.length > 2 && in[2] != null ? bias : null,
+                        ep.activation() == null ? null : ep, out[0].floats(), out[0].offset(), scratch, workers);
+                return;
             }
             ConvDepthwise.run(in[0].floats(), in[0].offset(), in[0].dim(0), g, taps, weights, in.length > 2 && in[2] != null ? bias : null,
                     ep.activation() == null ? null : ep, out[0].floats(), out[0].offset(), scratch, workers);
