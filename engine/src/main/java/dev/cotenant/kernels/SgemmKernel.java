@@ -104,16 +104,21 @@ final class SgemmKernel {
             c61.intoArray(scratch, 6 * NR + W);
             c70.intoArray(scratch, 7 * NR);
             c71.intoArray(scratch, 7 * NR + W);
-            flush(scratch, c, co, ldc, mr, nr, load);
-        }
-        if (ep != null) {
-            epilogue(c, co, ldc, mr, nr, ep, row, col);
+            flush(scratch, c, co, ldc, mr, nr, load, ep, row, col);
         }
     }
 
-    private static void flush(float[] t, float[] c, int co, int ldc, int mr, int nr, boolean load) {
+    /**
+     * The tile from scratch into C. A full tile gets its biases and clamp on the way, so that C is
+     * written once (with a small K, as in pointwise convolutions, a second pass over C for the
+     * epilogue cost as much as the multiply); a partial tile is copied, then finished in place.
+     */
+    private static void flush(float[] t, float[] c, int co, int ldc, int mr, int nr, boolean load, GemmEpilogue ep, int row, int col) {
         if (nr != NR) {
             copyPartial(t, c, co, ldc, mr, nr, load);
+            if (ep != null) {
+                epilogue(c, co, ldc, mr, nr, ep, row, col);
+            }
             return;
         }
         for (int r = 0; r < mr; r++) {
@@ -124,7 +129,21 @@ final class SgemmKernel {
                 if (load) {
                     v = v.add(FloatVector.fromArray(S, c, o + j));
                 }
+                if (ep != null) {
+                    if (ep.rowBias != null) {
+                        v = v.add(ep.rowBias[row + r]);
+                    }
+                    if (ep.colBias != null) {
+                        v = v.add(FloatVector.fromArray(S, ep.colBias, col + j));
+                    }
+                    if (ep.clamps) {
+                        v = v.max(ep.lo).min(ep.hi);
+                    }
+                }
                 v.intoArray(c, o + j);
+            }
+            if (ep != null && ep.pointwise) {
+                ep.activate(c, o, NR);
             }
         }
     }
@@ -143,7 +162,7 @@ final class SgemmKernel {
         }
     }
 
-    /** Biases and activation over the tile just stored, which is still in L1. */
+    /** Biases and activation over a partial tile just stored, which is still in L1. */
     private static void epilogue(float[] c, int co, int ldc, int mr, int nr, GemmEpilogue ep, int row, int col) {
         for (int r = 0; r < mr; r++) {
             int o = co + r * ldc;
