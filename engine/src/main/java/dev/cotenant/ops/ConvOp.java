@@ -6,6 +6,7 @@ import dev.cotenant.ir.TensorType;
 import dev.cotenant.kernels.Activation;
 import dev.cotenant.kernels.ConvDepthwise;
 import dev.cotenant.kernels.ConvDepthwiseBlocked;
+import dev.cotenant.kernels.ShiftedWindows;
 import dev.cotenant.kernels.ConvReference;
 import dev.cotenant.kernels.GemmEpilogue;
 import dev.cotenant.kernels.Im2col;
@@ -106,6 +107,9 @@ final class ConvOp {
         }
         boolean pointwise = g2.kh() == 1 && g2.kw() == 1 && g2.sh() == 1 && g2.sw() == 1 && g2.ph() == 0 && g2.pw() == 0
                 && g.padsEnd()[r - 1] == 0 && (r == 1 || g.padsEnd()[0] == 0);
+        if (group == 1 && !pointwise && ShiftedWindows.suits(g2)) {
+            return new ConvShifted(List.of(yt), g2, mg, packed, wk != null, bias, biasKnown, ep, cost);
+        }
         return new Gemm(List.of(yt), g2, group, mg, kg, packed, aSize, wk != null, bias, biasKnown, ep, pointwise, cost);
     }
 
