@@ -107,7 +107,7 @@ final class ConvOp {
         }
         boolean pointwise = g2.kh() == 1 && g2.kw() == 1 && g2.sh() == 1 && g2.sw() == 1 && g2.ph() == 0 && g2.pw() == 0
                 && g.padsEnd()[r - 1] == 0 && (r == 1 || g.padsEnd()[0] == 0);
-        if (group == 1 && !pointwise && ShiftedWindows.suits(g2)) {
+        if (group == 1 && !pointwise && r == 2 && ShiftedWindows.suits(g2)) {
             return new ConvShifted(List.of(yt), g2, mg, packed, wk != null, bias, biasKnown, ep, cost);
         }
         return new Gemm(List.of(yt), g2, group, mg, kg, packed, aSize, wk != null, bias, biasKnown, ep, pointwise, cost);

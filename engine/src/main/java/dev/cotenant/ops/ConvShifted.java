@@ -10,7 +10,7 @@ import dev.cotenant.kernels.Workers;
 import java.util.List;
 
 /**
- * A stride-1 convolution (one group) as a GEMM over shifted windows of the zero-bordered input
+ * A stride-1 or stride-2 convolution (one group) as a GEMM over shifted windows of the zero-bordered input
  * ({@link ShiftedWindows}): the input is padded once per image, then threads take blocks of
  * virtual columns, each packed straight from the padded planes into a cache-resident buffer,
  * multiplied by all the weights into a block of output rows, and copied out without the padding
@@ -34,6 +34,7 @@ final class ConvShifted implements BoundOp {
     private final float[] padded;
     private float[][] columns = new float[0][];
     private float[][] outputs = new float[0][];
+    private final boolean whole;
 
     ConvShifted(List<TensorType> outputTypes, Im2col.Geometry g, int m, float[] packed, boolean weightsKnown, float[] bias,
                 boolean biasKnown, GemmEpilogue ep, Cost cost) {
@@ -48,7 +49,10 @@ final class ConvShifted implements BoundOp {
         this.cost = cost;
         int nr = Sgemm.NR;
         this.block = Math.max(nr, Math.min(16 * nr, BLOCK_BYTES / (4 * grid.rows()) / nr * nr));
-        this.padded = new float[Math.multiplyExact(grid.c(), grid.plane())];
+        this.padded = new float[ShiftedWindows.paddedSize(grid)];
+        // Few columns (deep layers): one block of all of them, multiplied by all threads together,
+        // so the large weight matrix streams once instead of once per block.
+        this.whole = grid.cols() < 4 * block;
     }
 
     @Override
@@ -69,15 +73,30 @@ final class ConvShifted implements BoundOp {
         if (!biasKnown) {
             ConvOp.copy(in[2], bias);
         }
-        if (columns.length < workers.threads()) {
-            columns = new float[workers.threads()][Sgemm.packedBSize(grid.rows(), block)];
-            outputs = new float[workers.threads()][m * block];
-        }
         Tensor x = in[0];
         Tensor y = out[0];
         int inPlane = grid.c() * grid.h() * grid.w();
         int outPlane = m * grid.oh() * grid.ow();
         int cols = grid.cols();
+        if (whole) {
+            if (columns.length == 0) {
+                columns = new float[][] {new float[Sgemm.packedBSize(grid.rows(), cols)]};
+                outputs = new float[][] {new float[m * cols]};
+            }
+            int panels = (cols + Sgemm.NR - 1) / Sgemm.NR;
+            for (int n = 0; n < x.dim(0); n++) {
+                ShiftedWindows.pad(x.floats(), x.offset() + n * inPlane, grid, padded, workers);
+                workers.parallelFor(panels, 1, (s, e) -> ShiftedWindows.packColumns(padded, grid, s * Sgemm.NR,
+                        Math.min(cols, e * Sgemm.NR), columns[0], s * Sgemm.NR * grid.rows()));
+                Sgemm.multiply(m, cols, grid.rows(), packed, 0, columns[0], 0, outputs[0], 0, cols, false, ep, 0, workers);
+                ShiftedWindows.unpad(outputs[0], cols, m, grid, 0, cols, y.floats(), y.offset() + n * outPlane);
+            }
+            return;
+        }
+        if (columns.length < workers.threads()) {
+            columns = new float[workers.threads()][Sgemm.packedBSize(grid.rows(), block)];
+            outputs = new float[workers.threads()][m * block];
+        }
         int count = (cols + block - 1) / block;
         int slots = Math.min(workers.threads(), count);
         for (int n = 0; n < x.dim(0); n++) {
@@ -88,7 +107,7 @@ final class ConvShifted implements BoundOp {
                     for (int b = slot; b < count; b += slots) {
                         int n0 = b * block;
                         int n1 = Math.min(cols, n0 + block);
-                        ShiftedWindows.packColumns(padded, grid, n0, n1, columns[slot]);
+                        ShiftedWindows.packColumns(padded, grid, n0, n1, columns[slot], 0);
                         Sgemm.multiply(m, n1 - n0, grid.rows(), packed, 0, columns[slot], 0, outputs[slot], 0, block, false, ep, 0,
                                 Workers.single());
                         ShiftedWindows.unpad(outputs[slot], block, m, grid, n0, n1, y.floats(), yOff);
