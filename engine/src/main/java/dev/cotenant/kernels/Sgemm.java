@@ -15,7 +15,7 @@ import jdk.incubator.vector.FloatVector;
  * <p>The multiply follows the classic GotoBLAS blocking. The output is cut into macro tiles of
  * {@code MC x NC}; a tile walks K in blocks of {@code KC}, and within a block runs the micro-kernel
  * over every (row panel, column panel) pair with column panels outer. A {@code KC x NR} B panel
- * (16 KiB) then stays in L1 while the row panels stream past it, and the {@code MC x KC} slice of A
+ * (32 KiB with 512-bit vectors) then stays in L1 while the row panels stream past it, and the {@code MC x KC} slice of A
  * stays in L2 across the column panels. Macro tiles are independent, so threads share them out;
  * their size shrinks for small problems so both cores get work. Accumulation over K blocks goes
  * through C; the epilogue (bias, activation) runs on the last K block while the tile is in
@@ -29,7 +29,7 @@ public final class Sgemm {
     public static final int NR = SgemmKernel.NR;
 
     static final int KC = 256;
-    static final int MC = 32 * MR;
+    static final int MC = 16 * MR;
     static final int NC = 24 * NR;
 
     private Sgemm() {}

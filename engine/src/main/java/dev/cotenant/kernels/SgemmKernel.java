@@ -7,19 +7,26 @@ import jdk.incubator.vector.VectorSpecies;
  * The register-blocked inner kernel of {@link Sgemm}: one {@code MR x NR} tile of C from a packed
  * A panel ({@code MR} values per k) and a packed B panel ({@code NR} values per k).
  *
- * <p>With 8-float vectors (AVX2) the tile is 4 rows by 2 vectors: 8 accumulators, 2 B vectors and
- * the broadcast A value. The textbook 6x16 tile (12 accumulators) measured at 40% of peak here:
- * C2 needs spare registers to broadcast a scalar, and with 15 of 16 taken it spills inside the
- * loop; the 4x16 tile runs at about 95% of peak with its panels in L1. Packed panels are zero-padded, so
- * the loop always computes the full tile; only the stores honour a partial tile, rows by count and
- * columns through a scratch tile. No vector is ever passed to a method that might not be inlined:
- * C2 would box it, and the kernel would crawl. On hardware with wider vectors the same shape covers more columns per tile.
+ * <p>The tile is 8 rows by 2 vectors: 16 accumulators, 2 B vectors and the broadcast A value, 19
+ * of AVX-512's 32 vector registers. Per k step it issues 16 FMAs against 2 vector loads and 8
+ * broadcasts, enough independent chains to cover the FMA latency on both FMA units. The earlier
+ * 4-row tile (8 accumulators) was sized for AVX2's 16 registers; on a 512-bit Sapphire Rapids core
+ * it reached 48 to 137 GFLOP/s depending on shape (best of many runs), the 8-row tile 123 to 165
+ * (the FMA loop's ceiling is about 164): see bench/RESULTS.md. With 16 registers (AVX2) the 8-row
+ * tile would spill; the species picked there is narrower but the register count is what limits,
+ * so keep this in mind before running on such hardware.
+ *
+ * <p>Packed panels are zero-padded, so the loop always computes the full tile. The accumulators
+ * then go to a scratch tile in L1 and from there to C, full or partial: no vector is ever passed
+ * to a method that might not be inlined (C2 would box it, and the kernel would crawl). Passing
+ * them to a per-row store helper did exactly that once the tile grew to 8 rows: the helper was no
+ * longer inlined and the kernel ran at 5 GFLOP/s.
  */
 final class SgemmKernel {
 
     static final VectorSpecies<Float> S = pick();
     static final int W = S.length();
-    static final int MR = 4;
+    static final int MR = 8;
     static final int NR = 2 * W;
 
     private SgemmKernel() {}
@@ -45,6 +52,10 @@ final class SgemmKernel {
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
             int bp = bo + p * NR;
             int ap = ao + p * MR;
@@ -62,14 +73,21 @@ final class SgemmKernel {
             av = FloatVector.broadcast(S, a[ap + 3]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, a[ap + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, a[ap + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+            av = FloatVector.broadcast(S, a[ap + 6]);
+            c60 = av.fma(b0, c60);
+            c61 = av.fma(b1, c61);
+            av = FloatVector.broadcast(S, a[ap + 7]);
+            c70 = av.fma(b0, c70);
+            c71 = av.fma(b1, c71);
         }
-        if (nr == NR) {
-            storeFull(c, co, c00, c01, load);
-            if (mr > 1) storeFull(c, co + ldc, c10, c11, load);
-            if (mr > 2) storeFull(c, co + 2 * ldc, c20, c21, load);
-            if (mr > 3) storeFull(c, co + 3 * ldc, c30, c31, load);
-        } else {
-            // A partial tile goes through the scratch tile, so that no vector crosses a call.
+        {
+            // Every tile goes through the scratch tile (in L1), so that no vector crosses a call.
             c00.intoArray(scratch, 0);
             c01.intoArray(scratch, W);
             c10.intoArray(scratch, NR);
@@ -78,10 +96,55 @@ final class SgemmKernel {
             c21.intoArray(scratch, 2 * NR + W);
             c30.intoArray(scratch, 3 * NR);
             c31.intoArray(scratch, 3 * NR + W);
-            copyPartial(scratch, c, co, ldc, mr, nr, load);
+            c40.intoArray(scratch, 4 * NR);
+            c41.intoArray(scratch, 4 * NR + W);
+            c50.intoArray(scratch, 5 * NR);
+            c51.intoArray(scratch, 5 * NR + W);
+            c60.intoArray(scratch, 6 * NR);
+            c61.intoArray(scratch, 6 * NR + W);
+            c70.intoArray(scratch, 7 * NR);
+            c71.intoArray(scratch, 7 * NR + W);
+            flush(scratch, c, co, ldc, mr, nr, load, ep, row, col);
         }
-        if (ep != null) {
-            epilogue(c, co, ldc, mr, nr, ep, row, col);
+    }
+
+    /**
+     * The tile from scratch into C. A full tile gets its biases and clamp on the way, so that C is
+     * written once (with a small K, as in pointwise convolutions, a second pass over C for the
+     * epilogue cost as much as the multiply); a partial tile is copied, then finished in place.
+     */
+    private static void flush(float[] t, float[] c, int co, int ldc, int mr, int nr, boolean load, GemmEpilogue ep, int row, int col) {
+        if (nr != NR) {
+            copyPartial(t, c, co, ldc, mr, nr, load);
+            if (ep != null) {
+                epilogue(c, co, ldc, mr, nr, ep, row, col);
+            }
+            return;
+        }
+        for (int r = 0; r < mr; r++) {
+            int o = co + r * ldc;
+            int s = r * NR;
+            for (int j = 0; j < NR; j += W) {
+                FloatVector v = FloatVector.fromArray(S, t, s + j);
+                if (load) {
+                    v = v.add(FloatVector.fromArray(S, c, o + j));
+                }
+                if (ep != null) {
+                    if (ep.rowBias != null) {
+                        v = v.add(ep.rowBias[row + r]);
+                    }
+                    if (ep.colBias != null) {
+                        v = v.add(FloatVector.fromArray(S, ep.colBias, col + j));
+                    }
+                    if (ep.clamps) {
+                        v = v.max(ep.lo).min(ep.hi);
+                    }
+                }
+                v.intoArray(c, o + j);
+            }
+            if (ep != null && ep.pointwise) {
+                ep.activate(c, o, NR);
+            }
         }
     }
 
@@ -99,7 +162,7 @@ final class SgemmKernel {
         }
     }
 
-    /** Biases and activation over the tile just stored, which is still in L1. */
+    /** Biases and activation over a partial tile just stored, which is still in L1. */
     private static void epilogue(float[] c, int co, int ldc, int mr, int nr, GemmEpilogue ep, int row, int col) {
         for (int r = 0; r < mr; r++) {
             int o = co + r * ldc;
@@ -126,14 +189,5 @@ final class SgemmKernel {
                 ep.activate(c, o, nr);
             }
         }
-    }
-
-    private static void storeFull(float[] c, int o, FloatVector v0, FloatVector v1, boolean load) {
-        if (load) {
-            v0 = v0.add(FloatVector.fromArray(S, c, o));
-            v1 = v1.add(FloatVector.fromArray(S, c, o + W));
-        }
-        v0.intoArray(c, o);
-        v1.intoArray(c, o + W);
     }
 }

@@ -5,6 +5,8 @@ import dev.cotenant.ir.Tensor;
 import dev.cotenant.ir.TensorType;
 import dev.cotenant.kernels.Activation;
 import dev.cotenant.kernels.ConvDepthwise;
+import dev.cotenant.kernels.ConvDepthwiseBlocked;
+import dev.cotenant.kernels.ShiftedWindows;
 import dev.cotenant.kernels.ConvReference;
 import dev.cotenant.kernels.GemmEpilogue;
 import dev.cotenant.kernels.Im2col;
@@ -105,6 +107,9 @@ final class ConvOp {
         }
         boolean pointwise = g2.kh() == 1 && g2.kw() == 1 && g2.sh() == 1 && g2.sw() == 1 && g2.ph() == 0 && g2.pw() == 0
                 && g.padsEnd()[r - 1] == 0 && (r == 1 || g.padsEnd()[0] == 0);
+        if (group == 1 && !pointwise && r == 2 && ShiftedWindows.suits(g2)) {
+            return new ConvShifted(List.of(yt), g2, mg, packed, wk != null, bias, biasKnown, ep, cost);
+        }
         return new Gemm(List.of(yt), g2, group, mg, kg, packed, aSize, wk != null, bias, biasKnown, ep, pointwise, cost);
     }
 
@@ -260,7 +265,10 @@ final class ConvOp {
         }
     }
 
-    /** Depthwise convolution by the direct kernel; per-thread row buffers are made on the first run. */
+    /**
+     * Depthwise convolution by a direct kernel: channel-blocked when there are at least a vector's
+     * worth of channels, row-vectorised otherwise; per-thread buffers are made on the first run.
+     */
     private static final class Depthwise implements BoundOp {
         private final List<TensorType> outputTypes;
         private final Im2col.Geometry g;
@@ -319,8 +327,14 @@ final class ConvOp {
             if (!biasKnown) {
                 copy(in[2], bias);
             }
+            boolean blocked = ConvDepthwiseBlocked.suits(g);
             if (scratch.length < workers.threads()) {
-                scratch = new float[workers.threads()][taps.scratchSize()];
+                scratch = new float[workers.threads()][blocked ? ConvDepthwiseBlocked.scratchSize(g) : taps.scratchSize()];
+            }
+            if (blocked) {
+                ConvDepthwiseBlocked.run(in[0].floats(), in[0].offset(), in[0].dim(0), g, weights, in.length > 2 && in[2] != null ? bias : null,
+                        ep.activation() == null ? null : ep, out[0].floats(), out[0].offset(), scratch, workers);
+                return;
             }
             int inImage = g.c() * g.h() * g.w();
             int outImage = g.c() * g.oh() * g.ow();
