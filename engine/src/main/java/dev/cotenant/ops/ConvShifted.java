@@ -67,6 +67,33 @@ final class ConvShifted implements BoundOp {
 
     @Override
     public void run(Tensor[] in, Tensor[] out, Workers workers) {
+        images(in, out, 0, in[0].dim(0), 0, blockCount(), workers);
+    }
+
+    private int blockCount() {
+        return (grid.cols() + block - 1) / block;
+    }
+
+    /** Whole images when the batch has several; else column blocks, unless all columns form one block. */
+    @Override
+    public int maxParts() {
+        int batch = outputTypes.get(0).dims()[0];
+        return batch > 1 ? batch : whole ? 1 : blockCount();
+    }
+
+    @Override
+    public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers workers) {
+        int batch = in[0].dim(0);
+        if (batch > 1) {
+            images(in, out, BoundOp.partStart(batch, part, parts), BoundOp.partStart(batch, part + 1, parts), 0, blockCount(), workers);
+        } else {
+            int count = blockCount();
+            images(in, out, 0, batch, BoundOp.partStart(count, part, parts), BoundOp.partStart(count, part + 1, parts), workers);
+        }
+    }
+
+    /** Images {@code [n0, n1)}; unless all columns form one block, only column blocks {@code [b0, b1)} of each. */
+    private void images(Tensor[] in, Tensor[] out, int n0, int n1, int b0, int b1, Workers workers) {
         if (!weightsKnown) {
             Sgemm.packA(in[1].floats(), in[1].offset(), grid.rows(), false, m, grid.rows(), 1f, packed, 0, workers);
         }
@@ -84,7 +111,7 @@ final class ConvShifted implements BoundOp {
                 outputs = new float[][] {new float[m * cols]};
             }
             int panels = (cols + Sgemm.NR - 1) / Sgemm.NR;
-            for (int n = 0; n < x.dim(0); n++) {
+            for (int n = n0; n < n1; n++) {
                 ShiftedWindows.pad(x.floats(), x.offset() + n * inPlane, grid, padded, workers);
                 workers.parallelFor(panels, 1, (s, e) -> ShiftedWindows.packColumns(padded, grid, s * Sgemm.NR,
                         Math.min(cols, e * Sgemm.NR), columns[0], s * Sgemm.NR * grid.rows()));
@@ -97,20 +124,20 @@ final class ConvShifted implements BoundOp {
             columns = new float[workers.threads()][Sgemm.packedBSize(grid.rows(), block)];
             outputs = new float[workers.threads()][m * block];
         }
-        int count = (cols + block - 1) / block;
+        int count = b1 - b0;
         int slots = Math.min(workers.threads(), count);
-        for (int n = 0; n < x.dim(0); n++) {
+        for (int n = n0; n < n1 && count > 0; n++) {
             ShiftedWindows.pad(x.floats(), x.offset() + n * inPlane, grid, padded, workers);
             int yOff = y.offset() + n * outPlane;
             workers.parallelFor(slots, 1, (s, e) -> {
                 for (int slot = s; slot < e; slot++) {
-                    for (int b = slot; b < count; b += slots) {
-                        int n0 = b * block;
-                        int n1 = Math.min(cols, n0 + block);
-                        ShiftedWindows.packColumns(padded, grid, n0, n1, columns[slot], 0);
-                        Sgemm.multiply(m, n1 - n0, grid.rows(), packed, 0, columns[slot], 0, outputs[slot], 0, block, false, ep, 0,
+                    for (int b = b0 + slot; b < b1; b += slots) {
+                        int c0 = b * block;
+                        int c1 = Math.min(cols, c0 + block);
+                        ShiftedWindows.packColumns(padded, grid, c0, c1, columns[slot], 0);
+                        Sgemm.multiply(m, c1 - c0, grid.rows(), packed, 0, columns[slot], 0, outputs[slot], 0, block, false, ep, 0,
                                 Workers.single());
-                        ShiftedWindows.unpad(outputs[slot], block, m, grid, n0, n1, y.floats(), yOff);
+                        ShiftedWindows.unpad(outputs[slot], block, m, grid, c0, c1, y.floats(), yOff);
                     }
                 }
             });
