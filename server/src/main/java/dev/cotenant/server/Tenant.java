@@ -203,12 +203,14 @@ final class Tenant implements AutoCloseable {
     }
 
     /**
-     * How long a request arriving now would wait before its batch starts, from the samples ahead
-     * of it and the measured service cycle (0 until a cycle under backlog has been seen).
+     * How long a request arriving now would wait before its batch starts: the batches ahead of it
+     * (queued and running samples over the usual batch size) times the measured service cycle.
+     * Nothing ahead predicts no wait, so a stale cycle can never lock a tenant out: the next
+     * request is admitted, runs, and measures the cycle afresh.
      */
     double predictedWaitNanos() {
         double ahead = queue.samples() + stats.inFlight.get();
-        return cycleNanos * Math.ceil((ahead + 1) / Math.max(1, samplesPerBatch));
+        return ahead == 0 ? 0 : cycleNanos * Math.ceil(ahead / Math.max(1, samplesPerBatch));
     }
 
     /** Expected compute nanoseconds of {@code samples} at one thread (0 until measured). */
