@@ -52,7 +52,7 @@ open_loop() {  # $1 capacity json, $2 factor, $3 seconds, $4 output name
   ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$(rates "$1" "$2")" --duration "${3}s" --seed 7 --json > "$out/$4.json"
 }
 
-echo "== capacity (closed loop, 4 clients per model, regulated, ${secs}s/3)"
+echo "== capacity (closed loop, 4 clients per model, regulated, ${secs}s/3; refused clients back off 20 ms)"
 start_server regulated
 ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --concurrency 4 --duration 5s > /dev/null
 ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --concurrency 4 --duration "$((secs / 3))s" --json > "$out/capacity.json"

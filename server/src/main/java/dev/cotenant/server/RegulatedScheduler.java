@@ -153,18 +153,18 @@ final class RegulatedScheduler implements Scheduler {
                 if (!ready.isEmpty() && freeCores > 0) {
                     RoundPolicy policy = policies.apply(RoundPolicy.Mix.of(ready));
                     int budget = freeCores;
-                    int active = 0;
+                    List<Tenant> active = new ArrayList<>();
                     for (Tenant t : tenants) {
-                        if (now - t.lastArrivalNanos < ACTIVE_NANOS || running.contains(t)) {
-                            active++;
+                        if (now - t.lastArrivalNanos < ACTIVE_NANOS || running.contains(t) || t.queue.size() > 0) {
+                            active.add(t);
                         }
                     }
-                    for (RoundPolicy.Dispatch d : policy.pick(ready, freeCores, cores, Math.max(active, ready.size()), now)) {
+                    for (RoundPolicy.Dispatch d : policy.pick(ready, freeCores, cores, active, now)) {
                         int threads = Math.max(1, Math.min(d.threads(), budget));
                         if (budget <= 0 || running.contains(d.tenant())) {
                             break;
                         }
-                        List<InferRequest> batch = d.tenant().queue.take(now);
+                        List<InferRequest> batch = d.tenant().queue.take(now, d.maxSamples());
                         if (batch.isEmpty()) {
                             continue;
                         }

@@ -88,7 +88,7 @@ class SchedulingTest {
 
     @Test
     void aRequestPastItsTimeoutIsFailedNotRun(@TempDir Path repo) throws Exception {
-        Fixtures.put(repo, "slow", Fixtures.slow(8), SLOW_CONFIG);
+        Fixtures.put(repo, "slow", Fixtures.slow(8), "max_batch_size: 1");
         try (Server s = Server.start(Fixtures.options(repo))) {
             Object[] body = Fixtures.slowBody(null);
             CompletableFuture<HttpResponse<byte[]>> first = Fixtures.postAsync(s, "/v2/models/slow/infer", (byte[]) body[0], (int) body[1]);
