@@ -91,14 +91,21 @@ final class RegulatedScheduler implements Scheduler {
             throw new InferError(InferError.Kind.UNAVAILABLE, "the server is shutting down");
         }
         r.tenant.lastArrivalNanos = r.arrivedNanos;
-        // SLO-aware admission: a request that would only wait past its tenant's objective is
-        // refused now, while the client can still go elsewhere, instead of failing late.
+        // SLO-aware admission: a request predicted to wait more than half its tenant's objective
+        // is refused now, while the client can still go elsewhere, instead of failing late. The
+        // other half is left for its own compute and for the spread that a p99 sees.
         double slo = r.tenant.settings.sloMs() * 1e6;
         if (slo > 0) {
-            double wait = r.tenant.predictedWaitNanos();
-            if (wait > slo) {
+            int active = 0;
+            for (Tenant t : tenants) {
+                if (r.arrivedNanos - t.lastArrivalNanos < ACTIVE_NANOS || t.queue.size() > 0) {
+                    active++;
+                }
+            }
+            double wait = r.tenant.predictedWaitNanos((double) active / cores);
+            if (wait > slo / 2) {
                 throw new InferError(InferError.Kind.OVERLOADED, String.format(java.util.Locale.ROOT,
-                        "model '%s' is overloaded: a request now would wait about %.0f ms, beyond its SLO of %.0f ms; retry later",
+                        "model '%s' is overloaded: a request now would wait about %.0f ms, over half its SLO of %.0f ms; retry later",
                         r.tenant.name, wait / 1e6, slo / 1e6));
             }
         }
