@@ -33,6 +33,8 @@ final class RegulatedScheduler implements Scheduler {
     private static final long ACTIVE_NANOS = 1_000_000_000L;
 
     private final int cores;
+    /** Threads of batches allowed at once (the concurrency limit); {@link #freeCores} counts down from it. */
+    private final int slots;
     private final Function<RoundPolicy.Mix, RoundPolicy> policies;
     private final Timeline timeline;
     private final List<Tenant> tenants = new CopyOnWriteArrayList<>();
@@ -48,14 +50,15 @@ final class RegulatedScheduler implements Scheduler {
     private volatile boolean stopping;
     private boolean stopped;
 
-    RegulatedScheduler(int cores, Timeline timeline, Function<RoundPolicy.Mix, RoundPolicy> policies) {
+    RegulatedScheduler(int cores, int slots, Timeline timeline, Function<RoundPolicy.Mix, RoundPolicy> policies) {
         this.cores = cores;
-        this.freeCores = cores;
+        this.slots = slots;
+        this.freeCores = slots;
         this.timeline = timeline;
         this.policies = policies;
-        this.laneBusy = new boolean[cores];
+        this.laneBusy = new boolean[slots];
         AtomicInteger n = new AtomicInteger();
-        this.lanes = Executors.newFixedThreadPool(cores, r -> {
+        this.lanes = Executors.newFixedThreadPool(slots, r -> {
             Thread t = new Thread(r, "cotenant-lane-" + n.getAndIncrement());
             t.setDaemon(true);
             return t;
@@ -166,7 +169,7 @@ final class RegulatedScheduler implements Scheduler {
                             active.add(t);
                         }
                     }
-                    for (RoundPolicy.Dispatch d : policy.pick(ready, freeCores, cores, active, now)) {
+                    for (RoundPolicy.Dispatch d : policy.pick(ready, freeCores, slots, active, now)) {
                         int threads = Math.max(1, Math.min(d.threads(), budget));
                         if (budget <= 0 || running.contains(d.tenant())) {
                             break;

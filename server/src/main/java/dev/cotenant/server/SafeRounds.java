@@ -5,7 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The regulator's default round: no more batches at once than there are cores, most urgent first.
+ * The regulator's default round: no more batch threads at once than the concurrency limit, most
+ * urgent first.
  *
  * <p>Urgency is, in order: the tenant's configured priority (Triton's model priority), the most
  * urgent request priority level waiting, then the least slack against the tenant's SLO (the oldest
@@ -37,7 +38,7 @@ final class SafeRounds implements RoundPolicy {
         List<Dispatch> out = new ArrayList<>();
         if (order.size() == 1 && freeCores == cores && active.size() <= 1) {
             Tenant t = order.getFirst().tenant();
-            out.add(new Dispatch(t, Math.min(cores, t.maxThreads())));
+            out.add(new Dispatch(t, Math.min(freeCores, t.maxThreads())));
             return out;
         }
         int free = freeCores;

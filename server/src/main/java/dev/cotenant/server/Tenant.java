@@ -244,8 +244,11 @@ final class Tenant implements AutoCloseable {
                 row += r.batch;
                 long end = System.nanoTime();
                 long queue = start - r.arrivedNanos;
-                if (r.result.complete(new InferResult(mine, queue, end - start))) {
+                // counted before completing: completion writes the answer, and a client that has
+                // its answer must find it in the statistics
+                if (!r.result.isDone()) {
                     stats.success(end - r.arrivedNanos, queue, t1 - start, t2 - t1, end - t2);
+                    r.result.complete(new InferResult(mine, queue, end - start));
                 }
             }
         } catch (ModelException e) {
