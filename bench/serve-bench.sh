@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Serving benchmark: three zoo tenants (resnet18, mobilenetv2, bert-tiny) behind `cotenant serve`.
-#  1. capacity: closed loop, 4 clients per model, regulated policy;
-#  2. open loop (Poisson) at 70% of each model's measured capacity, regulated and multistream,
+#  1. capacity: each model alone, closed loop with 4 clients (regulated: it gets every core); the
+#     mix's capacity gives each of the three an equal third of the device: solo throughput / 3;
+#  2. open loop (Poisson) at 70% of each model's share of that capacity, regulated and multistream,
 #     alternating (R, M, R, M), each run preceded by a short warm-up;
 #  3. open loop at 2x capacity, regulated: refusals, admitted p99, server memory.
 # Usage: bench/serve-bench.sh [SECONDS-PER-RUN] (default 60). Writes JSON to $COTENANT_BENCH_OUT
@@ -52,11 +53,24 @@ open_loop() {  # $1 capacity json, $2 factor, $3 seconds, $4 output name
   ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$(rates "$1" "$2")" --duration "${3}s" --seed 7 --json > "$out/$4.json"
 }
 
-echo "== capacity (closed loop, 4 clients per model, regulated, ${secs}s/3)"
+echo "== capacity: each model alone, closed loop, 4 clients, regulated, $((secs / 4))s each"
 start_server regulated
-./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --concurrency 4 --duration 5s > /dev/null
-./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --concurrency 4 --duration "$((secs / 3))s" --json > "$out/capacity.json"
+for m in resnet18 mobilenetv2 bert-tiny; do
+  ./cotenant load --url "http://127.0.0.1:$port" --model "$m" --concurrency 4 --duration 5s > /dev/null
+  ./cotenant load --url "http://127.0.0.1:$port" --model "$m" --concurrency 4 --duration "$((secs / 4))s" --json > "$out/solo-$m.json"
+done
 stop_server
+python3 - "$out" <<'PY'
+import json, sys
+out = sys.argv[1]
+models = []
+for m in ("resnet18", "mobilenetv2", "bert-tiny"):
+    d = json.load(open(f"{out}/solo-{m}.json"))["models"][0]
+    d["solo_throughput"] = d["throughput"]
+    d["throughput"] = d["throughput"] / 3  # an equal third of the device
+    models.append(d)
+json.dump({"models": models}, open(f"{out}/capacity.json", "w"), indent=1)
+PY
 
 for round in 1 2; do
   for policy in regulated multistream; do

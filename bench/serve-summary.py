@@ -23,7 +23,12 @@ def table(title, path):
         print(f"| {m['model']} | {rate if rate is None else round(rate, 2)} | {m['sent']} | {m['ok']} | {m['rejected']} | {m['errors']} | {m['lost']} "
               f"| {m['throughput']:.2f} | {m['p50']:.1f} | {m['p90']:.1f} | {m['p99']:.1f} | {s} | {'yes' if s and m['p99'] <= s else 'no'} |")
 
-table("Capacity (closed loop, 4 clients per model, regulated)", os.path.join(out, "capacity.json"))
+cap = json.load(open(os.path.join(out, "capacity.json")))
+print("\nCapacity: each model alone, closed loop, 4 clients, regulated (all cores); share = solo / 3\n")
+print("| model | solo ok/s | solo p50 ms | solo p99 ms | share of the mix req/s |")
+print("|---|---|---|---|---|")
+for m in cap["models"]:
+    print(f"| {m['model']} | {m['solo_throughput']:.2f} | {m['p50']:.1f} | {m['p99']:.1f} | {m['throughput']:.2f} |")
 for r in (1, 2):
     for p in ("regulated", "multistream"):
         f = os.path.join(out, f"load70-{p}-{r}.json")

@@ -37,6 +37,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--cores", description = "Cores the scheduler hands out (default: all).")
     Integer cores;
 
+    @Option(names = "--concurrency", description = "Regulator: batch threads running at once (default: twice the cores).")
+    Integer concurrency;
+
     @Option(names = "--max-body-mb", defaultValue = "64", description = "Largest request body in MiB (default ${DEFAULT-VALUE}).")
     long maxBodyMb;
 
@@ -62,14 +65,17 @@ final class ServeCommand implements Callable<Integer> {
         if (cores != null) {
             opts = opts.withCores(cores);
         }
+        if (concurrency != null) {
+            opts = opts.withConcurrency(concurrency);
+        }
         Server server = Server.start(opts);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cotenant-shutdown"));
         for (String line : server.describeModels()) {
             o.println("model " + line);
         }
-        o.printf(Locale.ROOT, "serving %s on http://%s:%d (gRPC %s), policy %s, %d cores; dashboard at http://%s:%d/dashboard%n",
+        o.printf(Locale.ROOT, "serving %s on http://%s:%d (gRPC %s), policy %s, %d cores, concurrency %d; dashboard at http://%s:%d/dashboard%n",
                 repo, host, server.httpPort(), server.grpcPort() < 0 ? "off" : host + ":" + server.grpcPort(),
-                policy, opts.cores(), host, server.httpPort());
+                policy, opts.cores(), opts.concurrency(), host, server.httpPort());
         o.flush();
         server.await();
         return 0;

@@ -30,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  * A load generator for the REST infer endpoint, in the spirit of MLPerf's server scenario: per
  * model, either open-loop Poisson arrivals at a fixed rate (latency counted from the scheduled
  * send time, so a slow server cannot hide queueing by slowing the client) or a closed loop of C
- * clients each sending its next request when the previous one is answered. Bodies use the
+ * clients each sending its next request when the previous one is answered (20 ms later when it
+ * was refused). Bodies use the
  * binary-data extension with random inputs shaped from the model's metadata.
  */
 public final class LoadGenerator {
@@ -51,6 +52,8 @@ public final class LoadGenerator {
     /** What one model saw. Latencies in milliseconds. */
     public record ModelReport(String model, long sent, long ok, long rejected, long errors, long lost, double throughput,
                               double p50, double p90, double p99, double max, String firstError) {}
+
+    private static final long REFUSED_BACKOFF_MS = 20;
 
     private final Options options;
     private final HttpClient client;
@@ -206,6 +209,10 @@ public final class LoadGenerator {
             try {
                 HttpResponse<byte[]> r = client.send(t.request(), HttpResponse.BodyHandlers.ofByteArray());
                 t.record(s, r, null);
+                if (r.statusCode() == 503) {
+                    // a refused client backs off briefly instead of hammering the door
+                    Thread.sleep(REFUSED_BACKOFF_MS);
+                }
             } catch (IOException e) {
                 t.record(s, null, e);
             } catch (InterruptedException e) {

@@ -33,6 +33,8 @@ final class RegulatedScheduler implements Scheduler {
     private static final long ACTIVE_NANOS = 1_000_000_000L;
 
     private final int cores;
+    /** Threads of batches allowed at once (the concurrency limit); {@link #freeCores} counts down from it. */
+    private final int slots;
     private final Function<RoundPolicy.Mix, RoundPolicy> policies;
     private final Timeline timeline;
     private final List<Tenant> tenants = new CopyOnWriteArrayList<>();
@@ -48,14 +50,15 @@ final class RegulatedScheduler implements Scheduler {
     private volatile boolean stopping;
     private boolean stopped;
 
-    RegulatedScheduler(int cores, Timeline timeline, Function<RoundPolicy.Mix, RoundPolicy> policies) {
+    RegulatedScheduler(int cores, int slots, Timeline timeline, Function<RoundPolicy.Mix, RoundPolicy> policies) {
         this.cores = cores;
-        this.freeCores = cores;
+        this.slots = slots;
+        this.freeCores = slots;
         this.timeline = timeline;
         this.policies = policies;
-        this.laneBusy = new boolean[cores];
+        this.laneBusy = new boolean[slots];
         AtomicInteger n = new AtomicInteger();
-        this.lanes = Executors.newFixedThreadPool(cores, r -> {
+        this.lanes = Executors.newFixedThreadPool(slots, r -> {
             Thread t = new Thread(r, "cotenant-lane-" + n.getAndIncrement());
             t.setDaemon(true);
             return t;
@@ -91,14 +94,21 @@ final class RegulatedScheduler implements Scheduler {
             throw new InferError(InferError.Kind.UNAVAILABLE, "the server is shutting down");
         }
         r.tenant.lastArrivalNanos = r.arrivedNanos;
-        // SLO-aware admission: a request that would only wait past its tenant's objective is
-        // refused now, while the client can still go elsewhere, instead of failing late.
+        // SLO-aware admission: a request predicted to wait more than half its tenant's objective
+        // is refused now, while the client can still go elsewhere, instead of failing late. The
+        // other half is left for its own compute and for the spread that a p99 sees.
         double slo = r.tenant.settings.sloMs() * 1e6;
         if (slo > 0) {
-            double wait = r.tenant.predictedWaitNanos();
-            if (wait > slo) {
+            int active = 0;
+            for (Tenant t : tenants) {
+                if (r.arrivedNanos - t.lastArrivalNanos < ACTIVE_NANOS || t.queue.size() > 0) {
+                    active++;
+                }
+            }
+            double wait = r.tenant.predictedWaitNanos((double) active / cores);
+            if (wait > slo / 2) {
                 throw new InferError(InferError.Kind.OVERLOADED, String.format(java.util.Locale.ROOT,
-                        "model '%s' is overloaded: a request now would wait about %.0f ms, beyond its SLO of %.0f ms; retry later",
+                        "model '%s' is overloaded: a request now would wait about %.0f ms, over half its SLO of %.0f ms; retry later",
                         r.tenant.name, wait / 1e6, slo / 1e6));
             }
         }
@@ -153,18 +163,18 @@ final class RegulatedScheduler implements Scheduler {
                 if (!ready.isEmpty() && freeCores > 0) {
                     RoundPolicy policy = policies.apply(RoundPolicy.Mix.of(ready));
                     int budget = freeCores;
-                    int active = 0;
+                    List<Tenant> active = new ArrayList<>();
                     for (Tenant t : tenants) {
-                        if (now - t.lastArrivalNanos < ACTIVE_NANOS || running.contains(t)) {
-                            active++;
+                        if (now - t.lastArrivalNanos < ACTIVE_NANOS || running.contains(t) || t.queue.size() > 0) {
+                            active.add(t);
                         }
                     }
-                    for (RoundPolicy.Dispatch d : policy.pick(ready, freeCores, cores, Math.max(active, ready.size()), now)) {
+                    for (RoundPolicy.Dispatch d : policy.pick(ready, freeCores, slots, active, now)) {
                         int threads = Math.max(1, Math.min(d.threads(), budget));
                         if (budget <= 0 || running.contains(d.tenant())) {
                             break;
                         }
-                        List<InferRequest> batch = d.tenant().queue.take(now);
+                        List<InferRequest> batch = d.tenant().queue.take(now, d.maxSamples());
                         if (batch.isEmpty()) {
                             continue;
                         }

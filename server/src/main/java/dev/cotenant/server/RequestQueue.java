@@ -106,12 +106,17 @@ final class RequestQueue {
      * on the way. Returns an empty list when nothing is left.
      */
     synchronized List<InferRequest> take(long now) {
+        return take(now, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #take(long)}, with at most {@code cap} samples (at least one request). */
+    synchronized List<InferRequest> take(long now, int cap) {
         expire(now);
         // The largest planned size the waiting samples fill: no padding when requests are single
         // samples, and the rest waits for the next round.
         int limit = 1;
         for (int b : sizes) {
-            if (b <= samples) {
+            if (b <= Math.min(samples, cap)) {
                 limit = b;
             }
         }

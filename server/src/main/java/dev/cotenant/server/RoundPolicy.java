@@ -13,8 +13,12 @@ interface RoundPolicy {
     /** A tenant whose queue has a batch ready now. */
     record Candidate(Tenant tenant, long oldestArrivalNanos, int level, int waiting) {}
 
-    /** Run a batch of {@code tenant} now on {@code threads} threads. */
-    record Dispatch(Tenant tenant, int threads) {}
+    /** Run a batch of at most {@code maxSamples} of {@code tenant} now on {@code threads} threads. */
+    record Dispatch(Tenant tenant, int threads, int maxSamples) {
+        Dispatch(Tenant tenant, int threads) {
+            this(tenant, threads, Integer.MAX_VALUE);
+        }
+    }
 
     /** Which tenants are ready together: the key under which a searched schedule is cached. */
     record Mix(List<String> tenants) {
@@ -25,8 +29,8 @@ interface RoundPolicy {
 
     /**
      * Picks this round's dispatches from {@code ready} (never more threads in total than
-     * {@code freeCores}); an empty list waits for the next change. {@code activeTenants} counts
-     * the tenants running or with recent arrivals, ready or not.
+     * {@code freeCores}); an empty list waits for the next change. {@code active} lists the
+     * tenants running or with recent arrivals, ready or not.
      */
-    List<Dispatch> pick(List<Candidate> ready, int freeCores, int cores, int activeTenants, long nowNanos);
+    List<Dispatch> pick(List<Candidate> ready, int freeCores, int cores, List<Tenant> active, long nowNanos);
 }

@@ -5,7 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The regulator's default round: no more batches at once than there are cores, most urgent first.
+ * The regulator's default round: no more batch threads at once than the concurrency limit, most
+ * urgent first.
  *
  * <p>Urgency is, in order: the tenant's configured priority (Triton's model priority), the most
  * urgent request priority level waiting, then the least slack against the tenant's SLO (the oldest
@@ -17,7 +18,9 @@ import java.util.List;
  * while several tenants are active each batch gets one core, since on a CPU two models side by
  * side on one core each waste less than one model on two cores (no synchronisation, no idle
  * threads in the serial parts of the graph), and a batch holding every core would make a short
- * request of another tenant wait for all of it.
+ * request of another tenant wait for all of it. The last free core is guarded: a batch that
+ * takes it is cut so it cannot hold the core longer than half the tightest SLO among the other
+ * active tenants (a non-preemptive dispatcher's only defence against head-of-line blocking).
  */
 final class SafeRounds implements RoundPolicy {
 
@@ -27,21 +30,53 @@ final class SafeRounds implements RoundPolicy {
     static final SafeRounds INSTANCE = new SafeRounds();
 
     @Override
-    public List<Dispatch> pick(List<Candidate> ready, int freeCores, int cores, int activeTenants, long nowNanos) {
+    public List<Dispatch> pick(List<Candidate> ready, int freeCores, int cores, List<Tenant> active, long nowNanos) {
         List<Candidate> order = new ArrayList<>(ready);
         order.sort(Comparator.comparingInt((Candidate c) -> c.tenant().settings.tenantPriority())
                 .thenComparingInt(Candidate::level)
                 .thenComparingLong(SafeRounds::latestStart));
         List<Dispatch> out = new ArrayList<>();
-        if (order.size() == 1 && freeCores == cores && activeTenants <= 1) {
+        if (order.size() == 1 && freeCores == cores && active.size() <= 1) {
             Tenant t = order.getFirst().tenant();
-            out.add(new Dispatch(t, Math.min(cores, t.maxThreads())));
+            out.add(new Dispatch(t, Math.min(freeCores, t.maxThreads())));
             return out;
         }
-        for (int i = 0; i < order.size() && i < freeCores; i++) {
-            out.add(new Dispatch(order.get(i).tenant(), 1));
+        int free = freeCores;
+        for (Candidate c : order) {
+            if (free == 0) {
+                break;
+            }
+            int cap = Integer.MAX_VALUE;
+            if (free == 1) {
+                cap = lastCoreCap(c.tenant(), active);
+                if (cap == 0) {
+                    continue;
+                }
+            }
+            out.add(new Dispatch(c.tenant(), 1, cap));
+            free--;
         }
         return out;
+    }
+
+    /**
+     * How many samples a batch may hold when it takes the last free core. Dispatch cannot be
+     * undone, so a long batch there makes every other active tenant wait for all of it: the batch
+     * is cut to at most half the tightest SLO among the others (0: not even one sample fits, leave
+     * the core for them). Unlimited when no other active tenant has an SLO or nothing is measured.
+     */
+    private static int lastCoreCap(Tenant t, List<Tenant> active) {
+        double tightest = Double.MAX_VALUE;
+        for (Tenant o : active) {
+            if (o != t && o.settings.sloMs() > 0) {
+                tightest = Math.min(tightest, o.settings.sloMs() * 1e6);
+            }
+        }
+        double perSample = t.estimateNanos(1);
+        if (tightest == Double.MAX_VALUE || perSample <= 0) {
+            return Integer.MAX_VALUE;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, Math.floor(tightest / 2 / perSample));
     }
 
     /** The latest moment the oldest request's batch can start and still meet its SLO. */

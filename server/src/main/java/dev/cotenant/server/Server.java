@@ -27,7 +27,7 @@ public final class Server implements AutoCloseable {
     private Server(ServerOptions options) {
         this.options = options;
         this.scheduler = switch (options.policy()) {
-            case REGULATED -> new RegulatedScheduler(options.cores(), timeline, mix -> SafeRounds.INSTANCE);
+            case REGULATED -> new RegulatedScheduler(options.cores(), options.concurrency(), timeline, mix -> SafeRounds.INSTANCE);
             case MULTISTREAM -> new MultistreamScheduler(timeline);
         };
         this.repository = new Repository(options.repository(), options.cores(), scheduler);

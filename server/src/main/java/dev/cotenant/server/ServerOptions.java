@@ -11,12 +11,14 @@ import java.time.Duration;
  * @param httpPort     REST port, 0 for an ephemeral one
  * @param grpcPort     gRPC port, 0 for an ephemeral one, -1 for no gRPC
  * @param policy       the scheduler: the regulator or the unregulated baseline
- * @param cores        cores the scheduler may use (the device's size)
+ * @param cores        cores of the device: the threads one batch may use
  * @param maxBodyBytes largest request body (REST) or message (gRPC) accepted
  * @param drain        how long shutdown waits for queued and running requests
+ * @param concurrency  the regulator's limit on threads running batches at once (a batch alone on
+ *                     the device takes {@code cores}, one among several takes one)
  */
 public record ServerOptions(Path repository, String host, int httpPort, int grpcPort, Policy policy, int cores,
-                            long maxBodyBytes, Duration drain) {
+                            long maxBodyBytes, Duration drain, int concurrency) {
 
     /** The scheduling policy of a server. */
     public enum Policy {
@@ -30,34 +32,46 @@ public record ServerOptions(Path repository, String host, int httpPort, int grpc
         if (cores < 1) {
             throw new IllegalArgumentException("cores must be at least 1");
         }
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1");
+        }
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("the body limit must be positive");
         }
     }
 
-    /** Defaults for {@code repository}: loopback, ports 8000 and 8001, the regulator, every core, 64 MiB bodies. */
+    /**
+     * Defaults for {@code repository}: loopback, ports 8000 and 8001, the regulator, every core,
+     * 64 MiB bodies, concurrency twice the cores.
+     */
     public static ServerOptions defaults(Path repository) {
-        return new ServerOptions(repository, "127.0.0.1", 8000, 8001, Policy.REGULATED,
-                Runtime.getRuntime().availableProcessors(), 64L << 20, Duration.ofSeconds(10));
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new ServerOptions(repository, "127.0.0.1", 8000, 8001, Policy.REGULATED, cores, 64L << 20, Duration.ofSeconds(10),
+                2 * cores);
     }
 
     public ServerOptions withPorts(int http, int grpc) {
-        return new ServerOptions(repository, host, http, grpc, policy, cores, maxBodyBytes, drain);
+        return new ServerOptions(repository, host, http, grpc, policy, cores, maxBodyBytes, drain, concurrency);
     }
 
     public ServerOptions withPolicy(Policy p) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, p, cores, maxBodyBytes, drain);
+        return new ServerOptions(repository, host, httpPort, grpcPort, p, cores, maxBodyBytes, drain, concurrency);
     }
 
     public ServerOptions withHost(String h) {
-        return new ServerOptions(repository, h, httpPort, grpcPort, policy, cores, maxBodyBytes, drain);
+        return new ServerOptions(repository, h, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency);
     }
 
     public ServerOptions withMaxBodyBytes(long n) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, n, drain);
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, n, drain, concurrency);
     }
 
+    /** {@code n} cores, and concurrency twice that. */
     public ServerOptions withCores(int n) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, n, maxBodyBytes, drain);
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, n, maxBodyBytes, drain, 2 * n);
+    }
+
+    public ServerOptions withConcurrency(int n) {
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, n);
     }
 }

@@ -43,14 +43,6 @@ final class Tenant implements AutoCloseable {
     private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
     /** Smoothed compute time of one sample at one thread, for the regulator's slack estimate. */
     private volatile double nanosPerSample;
-    /**
-     * Smoothed time from one batch start to the next while requests were waiting: the tenant's
-     * service cycle under the current contention, waiting for cores included.
-     */
-    private volatile double cycleNanos;
-    private volatile double samplesPerBatch = 1;
-    private long lastStart;
-    private boolean backlogAtLastStart;
     /** When the last request arrived, so the regulator knows which tenants are active. */
     volatile long lastArrivalNanos = Long.MIN_VALUE / 2;
 
@@ -203,12 +195,14 @@ final class Tenant implements AutoCloseable {
     }
 
     /**
-     * How long a request arriving now would wait before its batch starts, from the samples ahead
-     * of it and the measured service cycle (0 until a cycle under backlog has been seen).
+     * How long a request arriving now would wait before its batch starts: the samples ahead of it
+     * (queued and running) at the measured one-thread compute time per sample, stretched by
+     * {@code share} when the tenant gets only part of the device (active tenants over cores).
+     * Nothing ahead predicts no wait, so an estimate can never lock a tenant out.
      */
-    double predictedWaitNanos() {
+    double predictedWaitNanos(double share) {
         double ahead = queue.samples() + stats.inFlight.get();
-        return cycleNanos * Math.ceil((ahead + 1) / Math.max(1, samplesPerBatch));
+        return ahead * nanosPerSample * Math.max(1, share);
     }
 
     /** Expected compute nanoseconds of {@code samples} at one thread (0 until measured). */
@@ -227,13 +221,6 @@ final class Tenant implements AutoCloseable {
         for (InferRequest r : batch) {
             samples += r.batch;
         }
-        if (backlogAtLastStart && lastStart != 0) {
-            double c = start - lastStart;
-            cycleNanos = cycleNanos == 0 ? c : 0.8 * cycleNanos + 0.2 * c;
-        }
-        samplesPerBatch = 0.8 * samplesPerBatch + 0.2 * samples;
-        lastStart = start;
-        backlogAtLastStart = queue.size() > 0;
         try {
             Map<String, Tensor> feeds = concatenate(batch, samples);
             int rows = settings.maxBatchSize() > 0 ? feeds.values().iterator().next().dim(0) : samples;
@@ -257,8 +244,11 @@ final class Tenant implements AutoCloseable {
                 row += r.batch;
                 long end = System.nanoTime();
                 long queue = start - r.arrivedNanos;
-                if (r.result.complete(new InferResult(mine, queue, end - start))) {
+                // counted before completing: completion writes the answer, and a client that has
+                // its answer must find it in the statistics
+                if (!r.result.isDone()) {
                     stats.success(end - r.arrivedNanos, queue, t1 - start, t2 - t1, end - t2);
+                    r.result.complete(new InferResult(mine, queue, end - start));
                 }
             }
         } catch (ModelException e) {

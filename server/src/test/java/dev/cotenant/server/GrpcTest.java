@@ -100,6 +100,42 @@ class GrpcTest {
         assertArrayEquals(new long[] {14, -2, 0}, y);
     }
 
+    @Test
+    void aFullQueueAnswersResourceExhaustedAtOnce(@TempDir Path slowRepo) throws Exception {
+        Fixtures.put(slowRepo, "slow", Fixtures.slow(8), "max_batch_size: 1 dynamic_batching { default_queue_policy { max_queue_size: 1 } }");
+        try (Server s = Server.start(Fixtures.options(slowRepo).withPorts(0, 0))) {
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", s.grpcPort()).usePlaintext().build();
+            try {
+                var async = GRPCInferenceServiceGrpc.newFutureStub(ch);
+                ModelInferRequest req = ModelInferRequest.newBuilder().setModelName("slow")
+                        .addInputs(ModelInferRequest.InferInputTensor.newBuilder().setName("x").setDatatype("FP32")
+                                .addShape(1).addShape(128).addShape(512))
+                        .addRawInputContents(ByteString.copyFrom(new byte[128 * 512 * 4])).build();
+                java.util.List<com.google.common.util.concurrent.ListenableFuture<ModelInferResponse>> calls = new java.util.ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    calls.add(async.modelInfer(req));
+                }
+                int ok = 0;
+                int exhausted = 0;
+                for (var c : calls) {
+                    try {
+                        c.get(60, TimeUnit.SECONDS);
+                        ok++;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        StatusRuntimeException sre = (StatusRuntimeException) e.getCause();
+                        assertEquals("RESOURCE_EXHAUSTED", sre.getStatus().getCode().name(), sre.getStatus().toString());
+                        assertTrue(sre.getStatus().getDescription().contains("is full"), sre.getStatus().getDescription());
+                        exhausted++;
+                    }
+                }
+                assertEquals(8, ok + exhausted);
+                assertTrue(ok >= 1 && exhausted >= 1, "ok " + ok + ", exhausted " + exhausted);
+            } finally {
+                ch.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     private static void assertStatus(String code, String fragment, Runnable call) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
         assertEquals(code, e.getStatus().getCode().name(), e.getStatus().toString());

@@ -19,6 +19,11 @@ class RegulatorTest {
         return Tenant.load(name, "1", repo.resolve(name), 2);
     }
 
+    private static Tenant tenant(Path repo, String name, dev.cotenant.ir.Model m, String config) throws Exception {
+        Fixtures.put(repo, name, m, config);
+        return Tenant.load(name, "1", repo.resolve(name), 2);
+    }
+
     private static InferRequest request(Tenant t, int priority, long arrived) {
         return Admission.admit(t, "", Map.of("x", Tensor.allocate(dev.cotenant.ir.DataType.FLOAT, 1, 16)), null, priority, 0, arrived);
     }
@@ -65,6 +70,22 @@ class RegulatorTest {
     }
 
     @Test
+    void theLastCoreIsNotGivenToABatchLongerThanHalfAnotherTenantsSlo(@TempDir Path repo) throws Exception {
+        try (Tenant slow = tenant(repo, "slow", Fixtures.slow(8), "max_batch_size: 4");
+             Tenant tight = tenant(repo, "tight", "parameters { key: \"slo_ms\" value { string_value: \"2\" } }")) {
+            InferRequest r = Admission.admit(slow, "", Map.of("x", Tensor.allocate(dev.cotenant.ir.DataType.FLOAT, 1, 128, 512)), null, 0, 0, 0);
+            slow.execute(List.of(r), 1);
+            assertTrue(r.result.isDone() && !r.result.isCompletedExceptionally());
+            assertTrue(slow.estimateNanos(1) > 1_000_000, "one slow sample takes over a millisecond: " + slow.estimateNanos(1));
+            RoundPolicy.Candidate c = new RoundPolicy.Candidate(slow, 0, 1, 4);
+            assertEquals(List.of(), SafeRounds.INSTANCE.pick(List.of(c), 1, 2, List.of(slow, tight), 0),
+                    "the last core stays free for the 2 ms tenant");
+            assertEquals(List.of(new RoundPolicy.Dispatch(slow, 1)), SafeRounds.INSTANCE.pick(List.of(c), 2, 2, List.of(slow, tight), 0),
+                    "with a core to spare the slow batch runs");
+        }
+    }
+
+    @Test
     void roundsPutPriorityThenTheLeastSlackFirstWithinTheCoreBudget(@TempDir Path repo) throws Exception {
         try (Tenant relaxed = tenant(repo, "relaxed", "parameters { key: \"slo_ms\" value { string_value: \"500\" } }");
              Tenant tight = tenant(repo, "tight", "parameters { key: \"slo_ms\" value { string_value: \"5\" } }");
@@ -73,12 +94,12 @@ class RegulatorTest {
             RoundPolicy.Candidate a = new RoundPolicy.Candidate(relaxed, 0, 1, 1);
             RoundPolicy.Candidate b = new RoundPolicy.Candidate(tight, 1_000_000, 1, 1);
             RoundPolicy.Candidate c = new RoundPolicy.Candidate(vip, 2_000_000, 1, 1);
-            assertEquals(List.of(new RoundPolicy.Dispatch(tight, 1), new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a, b), 2, 2, 2, 0),
+            assertEquals(List.of(new RoundPolicy.Dispatch(tight, 1), new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a, b), 2, 2, List.of(relaxed, tight), 0),
                     "the tight SLO goes first even though it arrived later");
-            assertEquals(List.of(new RoundPolicy.Dispatch(vip, 1)), p.pick(List.of(a, b, c), 1, 2, 3, 0), "model priority outranks slack");
-            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 2)), p.pick(List.of(a), 2, 2, 1, 0), "the only active tenant: every core");
-            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a), 2, 2, 2, 0), "another tenant active: one core");
-            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a), 1, 2, 1, 0), "one core free: one thread");
+            assertEquals(List.of(new RoundPolicy.Dispatch(vip, 1)), p.pick(List.of(a, b, c), 1, 2, List.of(vip), 0), "model priority outranks slack");
+            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 2)), p.pick(List.of(a), 2, 2, List.of(relaxed), 0), "the only active tenant: every core");
+            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a), 2, 2, List.of(relaxed, vip), 0), "another tenant active: one core");
+            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a), 1, 2, List.of(relaxed), 0), "one core free: one thread");
         }
     }
 }

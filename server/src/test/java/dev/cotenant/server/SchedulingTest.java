@@ -58,8 +58,37 @@ class SchedulingTest {
     }
 
     @Test
+    void sloAdmissionRefusesWhatWouldMissAndNeverLocksATenantOut(@TempDir Path repo) throws Exception {
+        Fixtures.put(repo, "slow", Fixtures.slow(8), "max_batch_size: 1\nparameters { key: \"slo_ms\" value { string_value: \"1\" } }");
+        try (Server s = Server.start(Fixtures.options(repo))) {
+            Object[] body = Fixtures.slowBody(null);
+            for (int round = 0; round < 3; round++) {
+                List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    calls.add(Fixtures.postAsync(s, "/v2/models/slow/infer", (byte[]) body[0], (int) body[1]));
+                }
+                int ok = 0;
+                for (CompletableFuture<HttpResponse<byte[]>> c : calls) {
+                    HttpResponse<byte[]> r = c.get();
+                    String text = new String(r.body(), StandardCharsets.UTF_8);
+                    if (r.statusCode() == 200) {
+                        ok++;
+                    } else {
+                        assertEquals(503, r.statusCode(), text);
+                    }
+                }
+                // after a burst, an idle tenant admits again: a stale estimate never locks it out
+                assertTrue(ok >= 1, "round " + round + ": nothing admitted");
+                assertEquals(200, Fixtures.postAsync(s, "/v2/models/slow/infer", (byte[]) body[0], (int) body[1]).get().statusCode());
+            }
+            String metrics = Fixtures.get(s, "/metrics").body();
+            assertTrue(metrics.matches("(?s).*reason=\"queue_full\"} [1-9].*"), "the 1 ms SLO refused part of the bursts");
+        }
+    }
+
+    @Test
     void aRequestPastItsTimeoutIsFailedNotRun(@TempDir Path repo) throws Exception {
-        Fixtures.put(repo, "slow", Fixtures.slow(8), SLOW_CONFIG);
+        Fixtures.put(repo, "slow", Fixtures.slow(8), "max_batch_size: 1");
         try (Server s = Server.start(Fixtures.options(repo))) {
             Object[] body = Fixtures.slowBody(null);
             CompletableFuture<HttpResponse<byte[]>> first = Fixtures.postAsync(s, "/v2/models/slow/infer", (byte[]) body[0], (int) body[1]);

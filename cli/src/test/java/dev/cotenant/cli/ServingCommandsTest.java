@@ -1,0 +1,60 @@
+package dev.cotenant.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cotenant.server.Server;
+import dev.cotenant.server.ServerOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `repo`, `load` and `serve` through the real command line, against a server on loopback. */
+class ServingCommandsTest {
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void repoThenLoadOpenAndClosedLoop(@TempDir Path dir) throws Exception {
+        Run repo = run("repo", dir.toString(), "--zoo", "tiny", "--slo-ms", "tiny=100", "--queue", "16");
+        assertEquals(0, repo.code(), repo.err());
+        assertTrue(Files.readString(dir.resolve("tiny/config.pbtxt")).contains("string_value: \"100\""));
+        try (Server s = Server.start(ServerOptions.defaults(dir).withPorts(0, -1).withCores(2))) {
+            String url = "http://127.0.0.1:" + s.httpPort();
+            Run open = run("load", "--url", url, "--model", "tiny", "--rate", "40", "--duration", "1s", "--json");
+            assertEquals(0, open.code(), open.err());
+            assertTrue(open.out().contains("\"mode\" : \"open-loop\""), open.out());
+            assertTrue(open.out().contains("\"lost\" : 0"), open.out());
+            Run closed = run("load", "--url", url, "--model", "tiny", "--concurrency", "2", "--duration", "1s");
+            assertEquals(0, closed.code(), closed.err());
+            assertTrue(closed.out().startsWith("model"), closed.out());
+            assertTrue(closed.out().contains("tiny"), closed.out());
+        }
+    }
+
+    @Test
+    void badOptionsAreOneLineErrors(@TempDir Path dir) {
+        Run both = run("load", "--model", "m", "--rate", "1", "--concurrency", "1");
+        assertEquals(1, both.code());
+        assertTrue(both.err().startsWith("cotenant: error: give exactly one of --rate"), both.err());
+        Run policy = run("serve", "--repo", dir.toString(), "--policy", "fastest");
+        assertEquals(1, policy.code());
+        assertTrue(policy.err().contains("--policy fastest: expected regulated or multistream"), policy.err());
+        Run missing = run("serve", "--repo", dir.resolve("nope").toString(), "--http-port", "0", "--grpc-port", "-1");
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("is not a folder"), missing.err());
+        Run unknown = run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--duration", "1s");
+        assertEquals(1, unknown.code());
+        assertTrue(unknown.err().startsWith("cotenant: error: cannot reach"), unknown.err());
+    }
+}
