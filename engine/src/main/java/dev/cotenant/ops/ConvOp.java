@@ -129,7 +129,7 @@ final class ConvOp {
      * (which stays in cache) and multiplies it by all the weights. With few columns (deep layers),
      * the whole matrix is laid out and the GEMM splits its rows among the threads instead.
      */
-    private static final class Gemm implements BoundOp {
+    private static final class Gemm implements ImageParts {
         /** Columns per block: a multiple of the panel width, small enough that K x block stays in L2. */
         private static final int BLOCK_BYTES = 192 * 1024;
 
@@ -182,34 +182,17 @@ final class ConvOp {
         }
 
         @Override
-        public void run(Tensor[] in, Tensor[] out, Workers workers) {
-            images(in, out, 0, in[0].dim(0), 0, blockCount(), workers);
-        }
-
-        private int blockCount() {
+        public int blockCount() {
             return (g.cols() + block - 1) / block;
         }
 
-        /** Whole images when the batch has several; otherwise column blocks, if the layer is laid out blockwise. */
         @Override
-        public int maxParts() {
-            int batch = outputTypes.get(0).dims()[0];
-            return batch > 1 ? batch : cols.length == 0 ? blockCount() : 1;
+        public boolean blockwise() {
+            return cols.length == 0;
         }
 
         @Override
-        public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers workers) {
-            int batch = in[0].dim(0);
-            if (batch > 1) {
-                images(in, out, BoundOp.partStart(batch, part, parts), BoundOp.partStart(batch, part + 1, parts), 0, blockCount(), workers);
-            } else {
-                int count = blockCount();
-                images(in, out, 0, batch, BoundOp.partStart(count, part, parts), BoundOp.partStart(count, part + 1, parts), workers);
-            }
-        }
-
-        /** Images {@code [n0, n1)}; in blockwise layout only column blocks {@code [b0, b1)} of each. */
-        private void images(Tensor[] in, Tensor[] out, int n0, int n1, int b0, int b1, Workers workers) {
+        public void images(Tensor[] in, Tensor[] out, int n0, int n1, int b0, int b1, Workers workers) {
             if (!weightsKnown) {
                 packWeights(in[1].floats(), in[1].offset(), group, mg, kg, packed, aSize, workers);
             }

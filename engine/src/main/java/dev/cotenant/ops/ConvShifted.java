@@ -16,7 +16,7 @@ import java.util.List;
  * multiplied by all the weights into a block of output rows, and copied out without the padding
  * columns. Weights are packed once at bind time, as for the im2col path.
  */
-final class ConvShifted implements BoundOp {
+final class ConvShifted implements ImageParts {
 
     /** Bytes of packed columns per block: a good part of L2, so the multiply reads them from there. */
     private static final int BLOCK_BYTES = 512 * 1024;
@@ -66,34 +66,18 @@ final class ConvShifted implements BoundOp {
     }
 
     @Override
-    public void run(Tensor[] in, Tensor[] out, Workers workers) {
-        images(in, out, 0, in[0].dim(0), 0, blockCount(), workers);
-    }
-
-    private int blockCount() {
+    public int blockCount() {
         return (grid.cols() + block - 1) / block;
     }
 
-    /** Whole images when the batch has several; else column blocks, unless all columns form one block. */
+    /** One image splits into column blocks unless all its columns form one block. */
     @Override
-    public int maxParts() {
-        int batch = outputTypes.get(0).dims()[0];
-        return batch > 1 ? batch : whole ? 1 : blockCount();
+    public boolean blockwise() {
+        return !whole;
     }
 
     @Override
-    public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers workers) {
-        int batch = in[0].dim(0);
-        if (batch > 1) {
-            images(in, out, BoundOp.partStart(batch, part, parts), BoundOp.partStart(batch, part + 1, parts), 0, blockCount(), workers);
-        } else {
-            int count = blockCount();
-            images(in, out, 0, batch, BoundOp.partStart(count, part, parts), BoundOp.partStart(count, part + 1, parts), workers);
-        }
-    }
-
-    /** Images {@code [n0, n1)}; unless all columns form one block, only column blocks {@code [b0, b1)} of each. */
-    private void images(Tensor[] in, Tensor[] out, int n0, int n1, int b0, int b1, Workers workers) {
+    public void images(Tensor[] in, Tensor[] out, int n0, int n1, int b0, int b1, Workers workers) {
         if (!weightsKnown) {
             Sgemm.packA(in[1].floats(), in[1].offset(), grid.rows(), false, m, grid.rows(), 1f, packed, 0, workers);
         }

@@ -148,15 +148,7 @@ final class MultistreamScheduler implements Scheduler {
     @Override
     public void stop(Duration drain) {
         stopping = true;
-        long deadline = System.nanoTime() + drain.toNanos();
-        while (pending.get() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        awaitDrained(drain);
         for (Tenant t : List.copyOf(streams.keySet())) {
             Stream s = streams.remove(t);
             t.queue.close(new InferError(InferError.Kind.UNAVAILABLE, "the server shut down before the request could run"));

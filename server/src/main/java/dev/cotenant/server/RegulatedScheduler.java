@@ -231,15 +231,7 @@ final class RegulatedScheduler implements Scheduler {
     @Override
     public void stop(Duration drain) {
         stopping = true;
-        long deadline = System.nanoTime() + drain.toNanos();
-        while (pending.get() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        awaitDrained(drain);
         InferError why = new InferError(InferError.Kind.UNAVAILABLE, "the server shut down before the request could run");
         for (Tenant t : tenants) {
             t.queue.close(why);

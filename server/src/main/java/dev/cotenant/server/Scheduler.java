@@ -34,4 +34,17 @@ sealed interface Scheduler permits RegulatedScheduler, MultistreamScheduler {
      * what is left, and stops the scheduler's threads.
      */
     void stop(Duration drain);
+
+    /** Waits until {@link #pending()} is zero or {@code drain} has passed, whichever comes first. */
+    default void awaitDrained(Duration drain) {
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (pending() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
 }
