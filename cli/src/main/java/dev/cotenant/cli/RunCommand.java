@@ -49,6 +49,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for --random (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--profile", description = "Time every step over the --repeat runs and print where the time goes: by operator kind and the slowest steps.")
+    boolean profile;
+
     @Mixin
     Common common;
 
@@ -76,6 +79,11 @@ final class RunCommand implements Callable<Integer> {
             Latencies lat = Latencies.measure(plan, p.feeds(), repeat);
             o.printf(Locale.ROOT, "latency: median %.3f ms, p90 %.3f ms over %d run(s), %d thread(s)%n",
                     lat.medianMs(), lat.percentileMs(90), repeat, threads);
+            if (profile && !plan.interpreted()) {
+                StepProfile.measure(plan, p.feeds(), repeat).print(o, 15);
+            } else if (profile) {
+                o.println("profile: not available for an interpreted plan (shapes depend on input values)");
+            }
             if (out != null) {
                 Files.createDirectories(out);
                 for (Map.Entry<String, Tensor> e : result.entrySet()) {

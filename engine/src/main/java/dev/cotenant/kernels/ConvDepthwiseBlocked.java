@@ -108,11 +108,7 @@ public final class ConvDepthwiseBlocked {
             buf[bAt + ci] = bias == null ? 0f : bias[c];
         }
         boolean clamps = ep != null && ep.clamps;
-        if (g.kh() == 3 && g.kw() == 3) {
-            pixels3x3(buf, g, wp, outAt, wAt, bAt, clamps, clamps ? ep.lo : 0f, clamps ? ep.hi : 0f);
-        } else {
-            pixels(buf, g, wp, outAt, wAt, bAt, clamps, clamps ? ep.lo : 0f, clamps ? ep.hi : 0f);
-        }
+        pixels(buf, 0, g, wp, buf, wAt, bAt, buf, outAt, clamps, clamps ? ep.lo : 0f, clamps ? ep.hi : 0f);
         int outPlane = g.oh() * g.ow();
         int[] lanes = strides(L);
         for (int ci = 0; ci < cl; ci++) {
@@ -140,22 +136,39 @@ public final class ConvDepthwiseBlocked {
         return idx;
     }
 
-    private static void pixels3x3(float[] buf, Im2col.Geometry g, int wp, int outAt, int wAt, int bAt, boolean clamps, float lo, float hi) {
-        FloatVector w0 = FloatVector.fromArray(S, buf, wAt), w1 = FloatVector.fromArray(S, buf, wAt + L);
-        FloatVector w2 = FloatVector.fromArray(S, buf, wAt + 2 * L), w3 = FloatVector.fromArray(S, buf, wAt + 3 * L);
-        FloatVector w4 = FloatVector.fromArray(S, buf, wAt + 4 * L), w5 = FloatVector.fromArray(S, buf, wAt + 5 * L);
-        FloatVector w6 = FloatVector.fromArray(S, buf, wAt + 6 * L), w7 = FloatVector.fromArray(S, buf, wAt + 7 * L);
-        FloatVector w8 = FloatVector.fromArray(S, buf, wAt + 8 * L);
-        FloatVector bv = FloatVector.fromArray(S, buf, bAt);
+    /**
+     * Output pixels of one channel block from its channel-last planes: the input at {@code src}
+     * ({@code [rows][wp][L]}, zero-bordered), the tap weights at {@code wAt} and the bias at
+     * {@code bAt} of {@code wts} ({@code L} values each), the output to {@code dst} at {@code out}
+     * ({@code [oh][ow][L]}).
+     */
+    private static void pixels(float[] src, int at, Im2col.Geometry g, int wp, float[] wts, int wAt, int bAt, float[] dst,
+                               int out, boolean clamps, float lo, float hi) {
+        if (g.kh() == 3 && g.kw() == 3) {
+            pixels3x3(src, at, g, wp, wts, wAt, bAt, dst, out, clamps, lo, hi);
+        } else {
+            pixelsAny(src, at, g, wp, wts, wAt, bAt, dst, out, clamps, lo, hi);
+        }
+    }
+
+    private static void pixels3x3(float[] src, int at, Im2col.Geometry g, int wp, float[] wts, int wAt, int bAt, float[] dst,
+                                  int out, boolean clamps, float lo, float hi) {
+        float[] buf = src;
+        FloatVector w0 = FloatVector.fromArray(S, wts, wAt), w1 = FloatVector.fromArray(S, wts, wAt + L);
+        FloatVector w2 = FloatVector.fromArray(S, wts, wAt + 2 * L), w3 = FloatVector.fromArray(S, wts, wAt + 3 * L);
+        FloatVector w4 = FloatVector.fromArray(S, wts, wAt + 4 * L), w5 = FloatVector.fromArray(S, wts, wAt + 5 * L);
+        FloatVector w6 = FloatVector.fromArray(S, wts, wAt + 6 * L), w7 = FloatVector.fromArray(S, wts, wAt + 7 * L);
+        FloatVector w8 = FloatVector.fromArray(S, wts, wAt + 8 * L);
+        FloatVector bv = FloatVector.fromArray(S, wts, bAt);
         FloatVector lov = FloatVector.broadcast(S, lo);
         FloatVector hiv = FloatVector.broadcast(S, hi);
         int sx = g.sw() * L;
         int t1 = g.dw() * L;
         int t2 = 2 * t1;
         int rowStep = g.dh() * wp * L;
-        int o = outAt;
+        int o = out;
         for (int oh = 0; oh < g.oh(); oh++) {
-            int r0 = oh * g.sh() * wp * L;
+            int r0 = at + oh * g.sh() * wp * L;
             int r1 = r0 + rowStep;
             int r2 = r1 + rowStep;
             for (int ow = 0; ow < g.ow(); ow++, o += L) {
@@ -172,31 +185,106 @@ public final class ConvDepthwiseBlocked {
                 if (clamps) {
                     acc = acc.max(lov).min(hiv);
                 }
-                acc.intoArray(buf, o);
+                acc.intoArray(dst, o);
             }
         }
     }
 
-    private static void pixels(float[] buf, Im2col.Geometry g, int wp, int outAt, int wAt, int bAt, boolean clamps, float lo, float hi) {
-        FloatVector bv = FloatVector.fromArray(S, buf, bAt);
+    private static void pixelsAny(float[] buf, int at, Im2col.Geometry g, int wp, float[] wts, int wAt, int bAt, float[] dst,
+                                  int out, boolean clamps, float lo, float hi) {
+        FloatVector bv = FloatVector.fromArray(S, wts, bAt);
         FloatVector lov = FloatVector.broadcast(S, lo);
         FloatVector hiv = FloatVector.broadcast(S, hi);
-        int o = outAt;
+        int o = out;
         for (int oh = 0; oh < g.oh(); oh++) {
             for (int ow = 0; ow < g.ow(); ow++, o += L) {
                 FloatVector acc = bv;
                 for (int kh = 0; kh < g.kh(); kh++) {
-                    int r = ((oh * g.sh() + kh * g.dh()) * wp + ow * g.sw()) * L;
+                    int r = at + ((oh * g.sh() + kh * g.dh()) * wp + ow * g.sw()) * L;
                     for (int kw = 0; kw < g.kw(); kw++) {
                         acc = FloatVector.fromArray(S, buf, r + kw * g.dw() * L)
-                                .fma(FloatVector.fromArray(S, buf, wAt + (kh * g.kw() + kw) * L), acc);
+                                .fma(FloatVector.fromArray(S, wts, wAt + (kh * g.kw() + kw) * L), acc);
                     }
                 }
                 if (clamps) {
                     acc = acc.max(lov).min(hiv);
                 }
-                acc.intoArray(buf, o);
+                acc.intoArray(dst, o);
             }
         }
+    }
+
+    /**
+     * Weights {@code [C][KH][KW]} and bias (or {@code null}) packed for {@link #runBlocked}: per
+     * channel block, the taps' L-lane weight vectors, then the block's bias vector; zeros for the
+     * padding lanes.
+     */
+    public static float[] packBlocked(float[] wt, float[] bias, Im2col.Geometry g) {
+        int taps = g.kh() * g.kw();
+        int blocks = (g.c() + L - 1) / L;
+        float[] p = new float[blocks * (taps + 1) * L];
+        for (int c = 0; c < g.c(); c++) {
+            int at = c / L * (taps + 1) * L + c % L;
+            for (int t = 0; t < taps; t++) {
+                p[at + t * L] = wt[c * taps + t];
+            }
+            p[at + taps * L] = bias == null ? 0f : bias[c];
+        }
+        return p;
+    }
+
+    /** Floats of scratch one thread needs for {@link #runBlocked}: one zero-bordered block plane. */
+    public static int blockedScratchSize(Im2col.Geometry g) {
+        return Math.multiplyExact(L, paddedH(g) * paddedW(g));
+    }
+
+    /**
+     * Depthwise convolution of channel-blocked planes ({@code [batch][C/L][H][W][L]}, see
+     * {@link ConvBlocked}) into blocked planes, with weights from {@link #packBlocked}: no layout
+     * change at all, each block's plane is copied row by row into a zero-bordered buffer when the
+     * convolution pads, else read in place. {@code scratch} holds a zeroed
+     * {@link #blockedScratchSize} array per thread, whose border is never written.
+     */
+    public static void runBlocked(float[] x, int xOff, int batch, Im2col.Geometry g, float[] packed, GemmEpilogue ep,
+                                  float[] y, int yOff, float[][] scratch, Workers w) {
+        int blocks = (g.c() + L - 1) / L;
+        int units = batch * blocks;
+        int taps = g.kh() * g.kw();
+        int hp = paddedH(g);
+        int wp = paddedW(g);
+        boolean padded = g.ph() > 0 || g.pw() > 0 || hp > g.h() || wp > g.w();
+        int plane = g.h() * g.w() * L;
+        int outPlane = g.oh() * g.ow() * L;
+        boolean clamps = ep != null && ep.clamps;
+        float lo = clamps ? ep.lo : 0f;
+        float hi = clamps ? ep.hi : 0f;
+        int slots = Math.min(scratch.length, Math.max(1, Math.min(w.threads(), units)));
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        w.parallelFor(slots, 1, (s, e) -> {
+            for (int slot = s; slot < e; slot++) {
+                float[] buf = scratch[slot];
+                for (int u = next.getAndIncrement(); u < units; u = next.getAndIncrement()) {
+                    int src = xOff + u * plane;
+                    int wAt = (u % blocks) * (taps + 1) * L;
+                    float[] in = x;
+                    int at = src;
+                    int width = g.w();
+                    if (padded) {
+                        int cols = Math.min(g.w(), wp - g.pw()) * L;
+                        for (int ih = 0; ih < g.h() && ih + g.ph() < hp; ih++) {
+                            System.arraycopy(x, src + ih * g.w() * L, buf, ((ih + g.ph()) * wp + g.pw()) * L, cols);
+                        }
+                        in = buf;
+                        at = 0;
+                        width = wp;
+                    }
+                    int dst = yOff + u * outPlane;
+                    pixels(in, at, g, width, packed, wAt, wAt + taps * L, y, dst, clamps, lo, hi);
+                    if (ep != null && ep.pointwise) {
+                        ep.activate(y, dst, outPlane);
+                    }
+                }
+            }
+        });
     }
 }

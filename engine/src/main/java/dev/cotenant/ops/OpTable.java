@@ -30,6 +30,7 @@ public final class OpTable {
         NnOps.register(t);
         TensorOps.register(t);
         FusedOps.register(t);
+        BlockedOps.register(t);
         return t;
     }
 

@@ -22,8 +22,20 @@ public final class Passes {
                 new DeadCodeElimination());
     }
 
-    /** Runs the standard pipeline. */
+    /**
+     * Runs the standard pipeline, then moves convolutional parts into the CPU kernels' blocked
+     * layout ({@link BlockedLayout}): what a model runs as on this engine.
+     */
     public static Model optimize(Model m, Map<String, TensorType> inputTypes) {
+        Model o = optimizeOperators(m, inputTypes);
+        return o.withGraph(new BlockedLayout(m.opsets(), inputTypes).apply(o.graph()));
+    }
+
+    /**
+     * Runs the standard pipeline only: the graph keeps ONNX-level operators and layouts, for lowering
+     * to another device (the simulated GPU shapes its kernels from them).
+     */
+    public static Model optimizeOperators(Model m, Map<String, TensorType> inputTypes) {
         Graph g = m.graph();
         for (Pass p : standard(m.opsets(), inputTypes)) {
             g = p.apply(g);

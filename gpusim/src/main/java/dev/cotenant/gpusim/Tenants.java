@@ -87,7 +87,7 @@ public final class Tenants {
             if (tenants.subList(i + 1, tenants.size()).stream().noneMatch(x -> x.model().equals(t.model()))) {
                 built.remove(t.model()); // let its weights go once no later tenant needs them
             }
-            use.accept(i, Planner.plan(Passes.optimize(m, types), types, Workers.single()));
+            use.accept(i, Planner.plan(Passes.optimizeOperators(m, types), types, Workers.single()));
         }
     }
 

@@ -1,0 +1,420 @@
+package dev.cotenant.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Dense 2-D convolution into the channel-blocked layout: activations stored as
+ * {@code [N][ceil(C/L)][H][W][L]}, L channels (one vector) innermost, the padding lanes of the last
+ * block ignored by every reader.
+ *
+ * <p>Why this layout. In NCHW a convolution is a GEMM whose B operand (the input windows) has to be
+ * packed every run, and a depthwise convolution has to gather L channels into lanes and back; both
+ * cost as much memory traffic as the arithmetic for MobileNet's small layers (bench/RESULTS.md).
+ * Blocked, one output pixel's L channels are one vector: the micro-kernel broadcasts one input value
+ * per output pixel and multiplies it by the weight vectors of L output channels, so the input is read
+ * in place (no packing), the output tile is stored with whole-vector stores, bias and clamp stay in
+ * registers, and depthwise convolutions and pools work on lanes directly. This is the layout oneDNN
+ * and ONNX Runtime's MLAS (NCHWc) use on x86 for the same reasons.
+ *
+ * <p>The kernel is an implicit GEMM: M = output pixels (tiles of {@link #P}), N = output channels (a
+ * pair of blocks, 2L), K = input channels x taps. Every k step has a precomputed offset into the
+ * input ({@code koff}), and every pixel of a tile its own base offset, so one kernel serves every
+ * kernel size, stride, dilation and padding (through a zero-bordered copy of the input), for an input
+ * that is blocked or, for stems with a handful of channels, plain NCHW. Weights are packed once:
+ * per block pair, k-major, 2L output channels per step, zeros for missing channels. K runs in chunks
+ * of {@link #KC} steps so a chunk's weights (32 KiB at L = 16) stay in L1 while the pixel tiles of a
+ * work unit stream past; later chunks start from what the earlier ones stored. {@link ConvReference}
+ * is its oracle (through the layout conversions of {@link ChannelBlocks}).
+ */
+public final class ConvBlocked {
+
+    static final VectorSpecies<Float> S = SgemmKernel.S;
+    /** Channels per block: one vector. */
+    public static final int L = S.length();
+    /** Output pixels per tile. */
+    static final int P = 8;
+    /** K steps per chunk. */
+    static final int KC = 256;
+
+    private ConvBlocked() {}
+
+    /**
+     * One convolution's geometry. {@code c}, {@code m}: true input and output channel counts;
+     * {@code pt}, {@code pl}: leading padding; {@code blockedInput}: whether the input is blocked
+     * (else NCHW).
+     */
+    public record Geometry(int c, int h, int w, int m, int kh, int kw, int sh, int sw, int dh, int dw, int pt, int pl,
+                           int oh, int ow, boolean blockedInput) {
+
+        public int inBlocks() {
+            return (c + L - 1) / L;
+        }
+
+        public int outBlocks() {
+            return (m + L - 1) / L;
+        }
+
+        int pairs() {
+            return (outBlocks() + 1) / 2;
+        }
+
+        int hp() {
+            return (oh - 1) * sh + (kh - 1) * dh + 1;
+        }
+
+        int wp() {
+            return (ow - 1) * sw + (kw - 1) * dw + 1;
+        }
+
+        /** Whether the input is read through a zero-bordered copy. */
+        boolean padded() {
+            return pt > 0 || pl > 0 || hp() > h || wp() > w;
+        }
+
+        int rows() {
+            return padded() ? hp() : h;
+        }
+
+        int cols() {
+            return padded() ? wp() : w;
+        }
+
+        int lanesIn() {
+            return blockedInput ? L : 1;
+        }
+
+        int planes() {
+            return blockedInput ? inBlocks() : c;
+        }
+
+        /** K: input channels (whole blocks when blocked) times taps. */
+        public int steps() {
+            return planes() * lanesIn() * kh * kw;
+        }
+
+        /** Floats of one input image. */
+        public int inputImage() {
+            return planes() * h * w * lanesIn();
+        }
+
+        /** Floats of one output image. */
+        public int outputImage() {
+            return outBlocks() * oh * ow * L;
+        }
+
+        /** Floats of the zero-bordered copy of one image (0 when none is needed). */
+        public int paddedImage() {
+            return padded() ? planes() * hp() * wp() * lanesIn() : 0;
+        }
+
+        /** Floats of packed weights. */
+        public int packedWeights() {
+            return pairs() * steps() * 2 * L;
+        }
+
+        /** Floats of the packed bias. */
+        public int packedBias() {
+            return pairs() * 2 * L;
+        }
+    }
+
+    /** The input offset of every k step, relative to a pixel's base. */
+    public static int[] offsets(Geometry g) {
+        int[] koff = new int[g.steps()];
+        int lanes = g.lanesIn();
+        int plane = g.rows() * g.cols() * lanes;
+        int k = 0;
+        for (int p = 0; p < g.planes(); p++) {
+            for (int i = 0; i < g.kh(); i++) {
+                for (int j = 0; j < g.kw(); j++) {
+                    int at = p * plane + (i * g.dh() * g.cols() + j * g.dw()) * lanes;
+                    for (int l = 0; l < lanes; l++) {
+                        koff[k++] = at + l;
+                    }
+                }
+            }
+        }
+        return koff;
+    }
+
+    /**
+     * Packs ONNX weights {@code [M][C][KH][KW]} (read from {@code w} at {@code off}) in the order of
+     * {@link #offsets}.
+     */
+    public static void packWeights(float[] w, int off, Geometry g, float[] dst) {
+        int lanes = g.lanesIn();
+        int taps = g.kh() * g.kw();
+        int steps = g.steps();
+        java.util.Arrays.fill(dst, 0, g.packedWeights(), 0f);
+        for (int q = 0; q < g.pairs(); q++) {
+            int k = 0;
+            for (int p = 0; p < g.planes(); p++) {
+                for (int t = 0; t < taps; t++) {
+                    for (int l = 0; l < lanes; l++, k++) {
+                        int ci = p * lanes + l;
+                        if (ci >= g.c()) {
+                            continue;
+                        }
+                        int d = (q * steps + k) * 2 * L;
+                        for (int j = 0; j < 2 * L; j++) {
+                            int co = q * 2 * L + j;
+                            if (co < g.m()) {
+                                dst[d + j] = w[off + (co * g.c() + ci) * taps + t];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs a per-output-channel bias (or zeros when {@code bias} is null). */
+    public static void packBias(float[] bias, Geometry g, float[] dst) {
+        java.util.Arrays.fill(dst, 0, g.packedBias(), 0f);
+        if (bias != null) {
+            System.arraycopy(bias, 0, dst, 0, g.m());
+        }
+    }
+
+    /**
+     * Convolves images {@code [n0, n1)} of {@code x} (at {@code xOff}) into blocked {@code y} (at
+     * {@code yOff}). {@code pad} holds {@link Geometry#paddedImage} floats whose border stays zero
+     * (allocated zeroed, only its interior is ever written).
+     */
+    public static void run(float[] x, int xOff, int n0, int n1, Geometry g, int[] koff, float[] wt, float[] bias,
+                           GemmEpilogue ep, float[] pad, float[] y, int yOff, Workers w) {
+        int pixels = g.oh() * g.ow();
+        int tiles = (pixels + P - 1) / P;
+        int pairs = g.pairs();
+        // Enough units for every thread to have several; each unit walks all of K for its tiles.
+        int groups = 1;
+        while (w.threads() > 1 && pairs * groups < 4 * w.threads() && tiles / (groups * 2) >= 2) {
+            groups *= 2;
+        }
+        int fg = groups;
+        boolean clamps = ep != null && ep.clamps;
+        boolean pointwise = ep != null && ep.pointwise;
+        float lo = ep != null ? ep.lo : 0f;
+        float hi = ep != null ? ep.hi : 0f;
+        int steps = g.steps();
+        int lanes = g.lanesIn();
+        for (int n = n0; n < n1; n++) {
+            float[] src = x;
+            int srcOff = xOff + n * g.inputImage();
+            if (g.padded()) {
+                border(x, srcOff, g, pad, w);
+                src = pad;
+                srcOff = 0;
+            }
+            float[] fsrc = src;
+            int fOff = srcOff;
+            int yImage = yOff + n * g.outputImage();
+            w.parallelFor(pairs * fg, 1, (s, e) -> {
+                int[] base = new int[P];
+                for (int u = s; u < e; u++) {
+                    int q = u / fg;
+                    int grp = u % fg;
+                    int t0 = (int) ((long) tiles * grp / fg);
+                    int t1 = (int) ((long) tiles * (grp + 1) / fg);
+                    int y0 = yImage + 2 * q * pixels * L;
+                    int y1 = 2 * q + 1 < g.outBlocks() ? y0 + pixels * L : -1;
+                    for (int k0 = 0; k0 < steps; k0 += KC) {
+                        int k1 = Math.min(steps, k0 + KC);
+                        boolean last = k1 == steps;
+                        int init = k0 > 0 ? 2 : 1;
+                        for (int t = t0; t < t1; t++) {
+                            int p0 = t * P;
+                            int rows = Math.min(P, pixels - p0);
+                            for (int r = 0; r < P; r++) {
+                                int p = p0 + Math.min(r, rows - 1);
+                                int oy = p / g.ow();
+                                int ox = p - oy * g.ow();
+                                base[r] = fOff + (oy * g.sh() * g.cols() + ox * g.sw()) * lanes;
+                            }
+                            tile(fsrc, base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7], koff, k0, k1,
+                                    wt, q * steps * 2 * L, y, y0 + p0 * L, y1 < 0 ? -1 : y1 + p0 * L, rows, init, bias, q * 2 * L,
+                                    last && clamps, lo, hi);
+                            if (last && pointwise) {
+                                ep.activate(y, y0 + p0 * L, rows * L);
+                                if (y1 >= 0) {
+                                    ep.activate(y, y1 + p0 * L, rows * L);
+                                }
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /** Copies one image into the interior of its zero-bordered buffer. */
+    private static void border(float[] x, int off, Geometry g, float[] pad, Workers w) {
+        int lanes = g.lanesIn();
+        int hp = g.hp();
+        int wp = g.wp();
+        int cols = Math.min(g.w(), wp - g.pl()) * lanes;
+        w.parallelFor(g.planes(), 4, (s, e) -> {
+            for (int p = s; p < e; p++) {
+                for (int ih = 0; ih < g.h(); ih++) {
+                    int r = ih + g.pt();
+                    if (r >= hp) {
+                        break;
+                    }
+                    System.arraycopy(x, off + (p * g.h() + ih) * g.w() * lanes, pad, ((p * hp + r) * wp + g.pl()) * lanes, cols);
+                }
+            }
+        });
+    }
+
+    /**
+     * One tile: output pixels {@code p0..p0+rows} (their input offsets {@code b0..b7}; a partial tile
+     * repeats its last pixel, never read past) times the {@code 2L} output channels of one block pair,
+     * over steps {@code [k0, k1)}. {@code init}: 0 starts from zero, 1 from the bias, 2 from what y
+     * holds (an earlier chunk). {@code y1 < 0}: the pair's second block does not exist.
+     */
+    static void tile(float[] x, int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7, int[] koff, int k0, int k1,
+                     float[] wt, int wo, float[] y, int y0, int y1, int rows, int init, float[] bias, int bo,
+                     boolean clamp, float lo, float hi) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector i0 = init == 1 ? FloatVector.fromArray(S, bias, bo) : z;
+        FloatVector i1 = init == 1 ? FloatVector.fromArray(S, bias, bo + L) : z;
+        boolean fromY = init == 2;
+        boolean two = y1 >= 0;
+        FloatVector c00 = fromY && rows > 0 ? FloatVector.fromArray(S, y, y0 + 0 * L) : i0;
+        FloatVector c01 = fromY && two && rows > 0 ? FloatVector.fromArray(S, y, y1 + 0 * L) : i1;
+        FloatVector c10 = fromY && rows > 1 ? FloatVector.fromArray(S, y, y0 + 1 * L) : i0;
+        FloatVector c11 = fromY && two && rows > 1 ? FloatVector.fromArray(S, y, y1 + 1 * L) : i1;
+        FloatVector c20 = fromY && rows > 2 ? FloatVector.fromArray(S, y, y0 + 2 * L) : i0;
+        FloatVector c21 = fromY && two && rows > 2 ? FloatVector.fromArray(S, y, y1 + 2 * L) : i1;
+        FloatVector c30 = fromY && rows > 3 ? FloatVector.fromArray(S, y, y0 + 3 * L) : i0;
+        FloatVector c31 = fromY && two && rows > 3 ? FloatVector.fromArray(S, y, y1 + 3 * L) : i1;
+        FloatVector c40 = fromY && rows > 4 ? FloatVector.fromArray(S, y, y0 + 4 * L) : i0;
+        FloatVector c41 = fromY && two && rows > 4 ? FloatVector.fromArray(S, y, y1 + 4 * L) : i1;
+        FloatVector c50 = fromY && rows > 5 ? FloatVector.fromArray(S, y, y0 + 5 * L) : i0;
+        FloatVector c51 = fromY && two && rows > 5 ? FloatVector.fromArray(S, y, y1 + 5 * L) : i1;
+        FloatVector c60 = fromY && rows > 6 ? FloatVector.fromArray(S, y, y0 + 6 * L) : i0;
+        FloatVector c61 = fromY && two && rows > 6 ? FloatVector.fromArray(S, y, y1 + 6 * L) : i1;
+        FloatVector c70 = fromY && rows > 7 ? FloatVector.fromArray(S, y, y0 + 7 * L) : i0;
+        FloatVector c71 = fromY && two && rows > 7 ? FloatVector.fromArray(S, y, y1 + 7 * L) : i1;
+        for (int k = k0; k < k1; k++) {
+            int o = koff[k];
+            int wk = wo + k * 2 * L;
+            FloatVector v0 = FloatVector.fromArray(S, wt, wk);
+            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);
+            FloatVector a0 = FloatVector.broadcast(S, x[b0 + o]);
+            c00 = a0.fma(v0, c00);
+            c01 = a0.fma(v1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, x[b1 + o]);
+            c10 = a1.fma(v0, c10);
+            c11 = a1.fma(v1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, x[b2 + o]);
+            c20 = a2.fma(v0, c20);
+            c21 = a2.fma(v1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, x[b3 + o]);
+            c30 = a3.fma(v0, c30);
+            c31 = a3.fma(v1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, x[b4 + o]);
+            c40 = a4.fma(v0, c40);
+            c41 = a4.fma(v1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, x[b5 + o]);
+            c50 = a5.fma(v0, c50);
+            c51 = a5.fma(v1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, x[b6 + o]);
+            c60 = a6.fma(v0, c60);
+            c61 = a6.fma(v1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, x[b7 + o]);
+            c70 = a7.fma(v0, c70);
+            c71 = a7.fma(v1, c71);
+        }
+        if (clamp) {
+            FloatVector lv = FloatVector.broadcast(S, lo);
+            FloatVector hv = FloatVector.broadcast(S, hi);
+            c00 = c00.max(lv).min(hv);
+            c01 = c01.max(lv).min(hv);
+            c10 = c10.max(lv).min(hv);
+            c11 = c11.max(lv).min(hv);
+            c20 = c20.max(lv).min(hv);
+            c21 = c21.max(lv).min(hv);
+            c30 = c30.max(lv).min(hv);
+            c31 = c31.max(lv).min(hv);
+            c40 = c40.max(lv).min(hv);
+            c41 = c41.max(lv).min(hv);
+            c50 = c50.max(lv).min(hv);
+            c51 = c51.max(lv).min(hv);
+            c60 = c60.max(lv).min(hv);
+            c61 = c61.max(lv).min(hv);
+            c70 = c70.max(lv).min(hv);
+            c71 = c71.max(lv).min(hv);
+        }
+        if (rows == P) {
+            c00.intoArray(y, y0 + 0 * L);
+            c10.intoArray(y, y0 + 1 * L);
+            c20.intoArray(y, y0 + 2 * L);
+            c30.intoArray(y, y0 + 3 * L);
+            c40.intoArray(y, y0 + 4 * L);
+            c50.intoArray(y, y0 + 5 * L);
+            c60.intoArray(y, y0 + 6 * L);
+            c70.intoArray(y, y0 + 7 * L);
+            if (two) {
+                c01.intoArray(y, y1 + 0 * L);
+                c11.intoArray(y, y1 + 1 * L);
+                c21.intoArray(y, y1 + 2 * L);
+                c31.intoArray(y, y1 + 3 * L);
+                c41.intoArray(y, y1 + 4 * L);
+                c51.intoArray(y, y1 + 5 * L);
+                c61.intoArray(y, y1 + 6 * L);
+                c71.intoArray(y, y1 + 7 * L);
+            }
+            return;
+        }
+        if (rows > 0) {
+            c00.intoArray(y, y0 + 0 * L);
+            if (two) {
+                c01.intoArray(y, y1 + 0 * L);
+            }
+        }
+        if (rows > 1) {
+            c10.intoArray(y, y0 + 1 * L);
+            if (two) {
+                c11.intoArray(y, y1 + 1 * L);
+            }
+        }
+        if (rows > 2) {
+            c20.intoArray(y, y0 + 2 * L);
+            if (two) {
+                c21.intoArray(y, y1 + 2 * L);
+            }
+        }
+        if (rows > 3) {
+            c30.intoArray(y, y0 + 3 * L);
+            if (two) {
+                c31.intoArray(y, y1 + 3 * L);
+            }
+        }
+        if (rows > 4) {
+            c40.intoArray(y, y0 + 4 * L);
+            if (two) {
+                c41.intoArray(y, y1 + 4 * L);
+            }
+        }
+        if (rows > 5) {
+            c50.intoArray(y, y0 + 5 * L);
+            if (two) {
+                c51.intoArray(y, y1 + 5 * L);
+            }
+        }
+        if (rows > 6) {
+            c60.intoArray(y, y0 + 6 * L);
+            if (two) {
+                c61.intoArray(y, y1 + 6 * L);
+            }
+        }
+        if (rows > 7) {
+            c70.intoArray(y, y0 + 7 * L);
+            if (two) {
+                c71.intoArray(y, y1 + 7 * L);
+            }
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package dev.cotenant.ops;
+
+import dev.cotenant.ir.DataType;
+import dev.cotenant.ir.Tensor;
+import dev.cotenant.ir.TensorType;
+import dev.cotenant.kernels.Activation;
+import dev.cotenant.kernels.ChannelBlocks;
+import dev.cotenant.kernels.ConvBlocked;
+import dev.cotenant.kernels.ConvDepthwiseBlocked;
+import dev.cotenant.kernels.GemmEpilogue;
+import dev.cotenant.kernels.Im2col;
+import dev.cotenant.kernels.Workers;
+import java.util.List;
+
+/**
+ * The operators of the channel-blocked layout ({@link ConvBlocked}), which the
+ * {@code BlockedLayout} pass puts in place of NCHW convolutions and their neighbours. A blocked
+ * tensor has the 5-D shape {@code [N, ceil(C/L), H, W, L]}; the true channel count travels in the
+ * weights (convolutions) or in a {@code channels} attribute. Element-wise operators need no blocked
+ * twin: on two blocked tensors of one shape they do the same thing.
+ *
+ * <ul>
+ *   <li>{@code ToBlocked(x)}: NCHW to blocked;
+ *   <li>{@code FromBlocked(x)} with {@code channels}: back to NCHW;
+ *   <li>{@code BlockedConv(x, W[, B])} with Conv's attributes and the fused {@code activation}:
+ *       x blocked, or NCHW for a stem with few channels; a depthwise convolution when
+ *       {@code group} equals the channel count;
+ *   <li>{@code BlockedMaxPool(x)} with MaxPool's attributes and {@code channels};
+ *   <li>{@code BlockedGlobalAveragePool(x)} with {@code channels}: into NCHW {@code [N, C, 1, 1]}.
+ * </ul>
+ */
+final class BlockedOps {
+
+    static final int L = ConvBlocked.L;
+
+    private BlockedOps() {}
+
+    static void register(OpTable t) {
+        t.add(OpTable.COTENANT_DOMAIN, "ToBlocked", 1, BlockedOps::toBlocked);
+        t.add(OpTable.COTENANT_DOMAIN, "FromBlocked", 1, BlockedOps::fromBlocked);
+        t.add(OpTable.COTENANT_DOMAIN, "BlockedConv", 1, BlockedOps::conv);
+        t.add(OpTable.COTENANT_DOMAIN, "BlockedMaxPool", 1, BlockedOps::maxPool);
+        t.add(OpTable.COTENANT_DOMAIN, "BlockedGlobalAveragePool", 1, BlockedOps::globalAverage);
+    }
+
+    static int blocks(int c) {
+        return (c + L - 1) / L;
+    }
+
+    private static int[] blockedInput(OpContext ctx, int channels) {
+        int[] x = ctx.inputShape(0);
+        if (ctx.inputDataType(0) != DataType.FLOAT || x.length != 5 || x[4] != L || x[1] != blocks(channels)) {
+            throw ctx.fail("input " + ctx.inputType(0) + " is not a blocked float tensor of " + channels + " channels");
+        }
+        return x;
+    }
+
+    private static int channels(OpContext ctx) {
+        long c = ctx.attrInt("channels", -1);
+        if (c < 1) {
+            throw ctx.fail("attribute 'channels' must be positive, got " + c);
+        }
+        return (int) c;
+    }
+
+    private static BoundOp toBlocked(OpContext ctx) {
+        int[] x = ctx.inputShape(0);
+        if (ctx.inputDataType(0) != DataType.FLOAT || x.length != 4) {
+            throw ctx.fail("input " + ctx.inputType(0) + " must be a 4-D float tensor");
+        }
+        TensorType yt = TensorType.of(DataType.FLOAT, x[0], blocks(x[1]), x[2], x[3], L);
+        Cost cost = new Cost(0, 4L * (ctx.inputType(0).shape().size() + yt.shape().size()));
+        return new Simple(yt, cost, (in, out, w) -> ChannelBlocks.toBlocked(in[0].floats(), in[0].offset(), x[0], x[1], x[2] * x[3],
+                out[0].floats(), out[0].offset(), w));
+    }
+
+    private static BoundOp fromBlocked(OpContext ctx) {
+        int c = channels(ctx);
+        int[] x = blockedInput(ctx, c);
+        TensorType yt = TensorType.of(DataType.FLOAT, x[0], c, x[2], x[3]);
+        Cost cost = new Cost(0, 4L * (ctx.inputType(0).shape().size() + yt.shape().size()));
+        return new Simple(yt, cost, (in, out, w) -> ChannelBlocks.fromBlocked(in[0].floats(), in[0].offset(), x[0], c, x[2] * x[3],
+                out[0].floats(), out[0].offset(), w));
+    }
+
+    private static BoundOp maxPool(OpContext ctx) {
+        int c = channels(ctx);
+        int[] x = blockedInput(ctx, c);
+        long[] ks = ctx.attrInts("kernel_shape");
+        if (ks == null || ks.length != 2) {
+            throw ctx.fail("kernel_shape must have 2 values");
+        }
+        if (ctx.attrInt("ceil_mode", 0) != 0 || ctx.attrInt("storage_order", 0) != 0) {
+            throw ctx.fail("ceil_mode and storage_order are not supported in the blocked layout");
+        }
+        ConvGeometry g = ConvGeometry.of(ctx, new int[] {x[2], x[3]}, new int[] {(int) ks[0], (int) ks[1]}, false);
+        int oh = g.out()[0];
+        int ow = g.out()[1];
+        TensorType yt = TensorType.of(DataType.FLOAT, x[0], x[1], oh, ow, L);
+        Cost cost = new Cost((long) x[0] * c * oh * ow * ks[0] * ks[1], 4L * (ctx.inputType(0).shape().size() + yt.shape().size()));
+        return new Simple(yt, cost, (in, out, w) -> ChannelBlocks.maxPool(in[0].floats(), in[0].offset(), x[0], c, x[2], x[3],
+                (int) ks[0], (int) ks[1], g.strides()[0], g.strides()[1], g.dilations()[0], g.dilations()[1],
+                g.padsBegin()[0], g.padsBegin()[1], oh, ow, out[0].floats(), out[0].offset(), w));
+    }
+
+    private static BoundOp globalAverage(OpContext ctx) {
+        int c = channels(ctx);
+        int[] x = blockedInput(ctx, c);
+        TensorType yt = TensorType.of(DataType.FLOAT, x[0], c, 1, 1);
+        Cost cost = new Cost((long) x[0] * c * x[2] * x[3], 4L * (ctx.inputType(0).shape().size() + yt.shape().size()));
+        return new Simple(yt, cost, (in, out, w) -> ChannelBlocks.globalAverage(in[0].floats(), in[0].offset(), x[0], c, x[2] * x[3],
+                out[0].floats(), out[0].offset(), w));
+    }
+
+    private static BoundOp conv(OpContext ctx) {
+        int[] x = ctx.inputShape(0);
+        int[] wd = ctx.inputShape(1);
+        Tensor wk = ctx.constant(1);
+        if (wk == null || wd.length != 4 || ctx.inputDataType(1) != DataType.FLOAT) {
+            throw ctx.fail("weights " + ctx.inputType(1) + " must be a constant 4-D float tensor");
+        }
+        int m = wd[0];
+        int group = (int) ctx.attrInt("group", 1);
+        boolean blocked = x.length == 5;
+        int c = group == 1 ? wd[1] : group;
+        if (blocked) {
+            blockedInput(ctx, c);
+        } else if (x.length != 4 || x[1] != c || ctx.inputDataType(0) != DataType.FLOAT) {
+            throw ctx.fail("input " + ctx.inputType(0) + " must be a float NCHW tensor of " + c + " channels");
+        }
+        boolean depthwise = group > 1;
+        if (depthwise && (group != m || wd[1] != 1 || !blocked)) {
+            throw ctx.fail("a grouped blocked convolution must be depthwise on a blocked input (group " + group + ", weights "
+                    + ctx.inputType(1) + ")");
+        }
+        float[] bias = null;
+        if (ctx.hasInput(2)) {
+            Tensor bk = ctx.constant(2);
+            if (bk == null || bk.size() != m) {
+                throw ctx.fail("bias " + ctx.inputType(2) + " must be a constant of " + m + " values");
+            }
+            bias = new float[m];
+            ConvOp.copy(bk, bias);
+        }
+        int h = x[2];
+        int wdt = x[3];
+        ConvGeometry g = ConvGeometry.of(ctx, new int[] {h, wdt}, new int[] {wd[2], wd[3]}, false);
+        int oh = g.out()[0];
+        int ow = g.out()[1];
+        Activation act = ConvActivation.of(ctx, true);
+        TensorType yt = TensorType.of(DataType.FLOAT, x[0], blocks(m), oh, ow, L);
+        long flops = 2L * x[0] * m * oh * ow * (depthwise ? 1 : c) * wd[2] * wd[3];
+        Cost cost = new Cost(flops, 4L * (ctx.inputType(0).shape().size() + ctx.inputType(1).shape().size() + yt.shape().size()));
+        float[] w = new float[wk.size()];
+        ConvOp.copy(wk, w);
+        if (depthwise) {
+            Im2col.Geometry dg = new Im2col.Geometry(c, h, wdt, wd[2], wd[3], g.strides()[0], g.strides()[1], g.dilations()[0],
+                    g.dilations()[1], g.padsBegin()[0], g.padsBegin()[1], oh, ow);
+            return new Depthwise(yt, dg, ConvDepthwiseBlocked.packBlocked(w, bias, dg), new GemmEpilogue(null, null, act), cost);
+        }
+        ConvBlocked.Geometry cg = new ConvBlocked.Geometry(c, h, wdt, m, wd[2], wd[3], g.strides()[0], g.strides()[1],
+                g.dilations()[0], g.dilations()[1], g.padsBegin()[0], g.padsBegin()[1], oh, ow, blocked);
+        float[] packed = new float[cg.packedWeights()];
+        ConvBlocked.packWeights(w, 0, cg, packed);
+        float[] pb = new float[cg.packedBias()];
+        ConvBlocked.packBias(bias, cg, pb);
+        return new Dense(yt, cg, ConvBlocked.offsets(cg), packed, pb, new GemmEpilogue(null, null, act), cost);
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        void run(Tensor[] in, Tensor[] out, Workers w);
+    }
+
+    private record Simple(TensorType type, Cost cost, Body body) implements BoundOp {
+        @Override
+        public List<TensorType> outputTypes() {
+            return List.of(type);
+        }
+
+        @Override
+        public void run(Tensor[] in, Tensor[] out, Workers w) {
+            body.run(in, out, w);
+        }
+    }
+
+    /** A dense blocked convolution; it runs in parts of whole images. */
+    private static final class Dense implements BoundOp {
+        private final TensorType type;
+        private final ConvBlocked.Geometry g;
+        private final int[] koff;
+        private final float[] weights;
+        private final float[] bias;
+        private final GemmEpilogue ep;
+        private final Cost cost;
+        private final float[] pad;
+
+        Dense(TensorType type, ConvBlocked.Geometry g, int[] koff, float[] weights, float[] bias, GemmEpilogue ep, Cost cost) {
+            this.type = type;
+            this.g = g;
+            this.koff = koff;
+            this.weights = weights;
+            this.bias = bias;
+            this.ep = ep;
+            this.cost = cost;
+            this.pad = new float[g.paddedImage()];
+        }
+
+        @Override
+        public List<TensorType> outputTypes() {
+            return List.of(type);
+        }
+
+        @Override
+        public Cost cost() {
+            return cost;
+        }
+
+        @Override
+        public void run(Tensor[] in, Tensor[] out, Workers w) {
+            runPart(in, out, 0, 1, w);
+        }
+
+        @Override
+        public int maxParts() {
+            return type.dims()[0];
+        }
+
+        @Override
+        public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers w) {
+            int n = in[0].dim(0);
+            ConvBlocked.run(in[0].floats(), in[0].offset(), BoundOp.partStart(n, part, parts), BoundOp.partStart(n, part + 1, parts),
+                    g, koff, weights, bias, ep, pad, out[0].floats(), out[0].offset(), w);
+        }
+    }
+
+    /** A depthwise blocked convolution; it runs in parts of whole images. */
+    private static final class Depthwise implements BoundOp {
+        private final TensorType type;
+        private final Im2col.Geometry g;
+        private final float[] packed;
+        private final GemmEpilogue ep;
+        private final Cost cost;
+        private float[][] scratch = new float[0][];
+
+        Depthwise(TensorType type, Im2col.Geometry g, float[] packed, GemmEpilogue ep, Cost cost) {
+            this.type = type;
+            this.g = g;
+            this.packed = packed;
+            this.ep = ep;
+            this.cost = cost;
+        }
+
+        @Override
+        public List<TensorType> outputTypes() {
+            return List.of(type);
+        }
+
+        @Override
+        public Cost cost() {
+            return cost;
+        }
+
+        @Override
+        public void run(Tensor[] in, Tensor[] out, Workers w) {
+            runPart(in, out, 0, 1, w);
+        }
+
+        @Override
+        public int maxParts() {
+            return type.dims()[0];
+        }
+
+        @Override
+        public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers w) {
+            if (scratch.length < w.threads()) {
+                scratch = new float[w.threads()][ConvDepthwiseBlocked.blockedScratchSize(g)];
+            }
+            int n = in[0].dim(0);
+            int n0 = BoundOp.partStart(n, part, parts);
+            int n1 = BoundOp.partStart(n, part + 1, parts);
+            int image = blocks(g.c()) * g.h() * g.w() * L;
+            int outImage = blocks(g.c()) * g.oh() * g.ow() * L;
+            ConvDepthwiseBlocked.runBlocked(in[0].floats(), in[0].offset() + n0 * image, n1 - n0, g, packed, ep,
+                    out[0].floats(), out[0].offset() + n0 * outImage, scratch, w);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.cotenant.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The channel-blocked convolution, depthwise convolution and pools against the direct reference,
+ * through the layout conversions, on geometries that exercise partial channel blocks, an odd
+ * number of output blocks, partial pixel tiles, K chunks, strides, dilations and asymmetric padding.
+ */
+class ConvBlockedTest {
+
+    private static final int L = ConvBlocked.L;
+    private final Random r = new Random(11);
+
+    @Test
+    void denseAgreesWithReference() {
+        // c, h, w, m, kh, kw, stride, dilation, padTop, padLeft, batch, blockedInput
+        int[][] cases = {
+                {L, 7, 7, 2 * L, 1, 1, 1, 1, 0, 0, 1, 1},
+                {L + 3, 9, 11, L + 5, 3, 3, 1, 1, 1, 1, 2, 1},
+                {3, 15, 15, L, 7, 7, 2, 1, 3, 3, 1, 0},
+                {3, 10, 9, 2 * L + 1, 3, 3, 2, 1, 1, 0, 1, 0},
+                {2 * L, 14, 14, 3 * L, 3, 3, 2, 1, 1, 1, 1, 1},
+                {20 * L, 4, 4, L, 3, 3, 1, 1, 1, 1, 1, 1},
+                {L, 8, 8, L, 3, 3, 1, 2, 2, 2, 1, 1},
+                {2 * L, 9, 9, 2 * L, 1, 1, 2, 1, 0, 0, 3, 1},
+                {L - 1, 5, 6, 7, 2, 3, 1, 1, 0, 1, 1, 1},
+        };
+        Activation[] acts = {null, new Activation.Relu(), new Activation.Clip(0f, 6f), new Activation.Sigmoid()};
+        try (Workers two = Workers.create(2)) {
+            for (int t = 0; t < cases.length; t++) {
+                int[] cs = cases[t];
+                int c = cs[0], h = cs[1], w = cs[2], m = cs[3], kh = cs[4], kw = cs[5], s = cs[6], d = cs[7], pt = cs[8], pl = cs[9];
+                int batch = cs[10];
+                boolean blockedIn = cs[11] == 1;
+                // Asymmetric: one more pad at the end than at the start.
+                int oh = (h + 2 * pt + 1 - d * (kh - 1) - 1) / s + 1;
+                int ow = (w + 2 * pl + 1 - d * (kw - 1) - 1) / s + 1;
+                Activation act = acts[t % acts.length];
+                ConvBlocked.Geometry g = new ConvBlocked.Geometry(c, h, w, m, kh, kw, s, s, d, d, pt, pl, oh, ow, blockedIn);
+                float[] x = random(batch * c * h * w);
+                float[] wt = random(m * c * kh * kw);
+                float[] bias = t % 2 == 0 ? random(m) : null;
+                float[] packed = new float[g.packedWeights()];
+                ConvBlocked.packWeights(wt, 0, g, packed);
+                float[] pb = new float[g.packedBias()];
+                ConvBlocked.packBias(bias, g, pb);
+                Workers pool = t % 2 == 0 ? Workers.single() : two;
+                float[] in = x;
+                if (blockedIn) {
+                    in = new float[3 + batch * g.inputImage()];
+                    ChannelBlocks.toBlocked(x, 0, batch, c, h * w, in, 3, pool);
+                }
+                float[] yb = new float[1 + batch * g.outputImage()];
+                ConvBlocked.run(in, blockedIn ? 3 : 0, 0, batch, g, ConvBlocked.offsets(g), packed, pb,
+                        act == null ? null : new GemmEpilogue(null, null, act), new float[g.paddedImage()], yb, 1, pool);
+                float[] y = new float[batch * m * oh * ow];
+                ChannelBlocks.fromBlocked(yb, 1, batch, m, oh * ow, y, 0, pool);
+                double[] want = ConvReference.conv(toDouble(x), new int[] {batch, c, h, w}, toDouble(wt), m,
+                        bias == null ? null : toDouble(bias), 1,
+                        new ConvReference.Window(new int[] {kh, kw}, new int[] {s, s}, new int[] {d, d}, new int[] {pt, pl}, new int[] {oh, ow}));
+                for (int i = 0; i < want.length; i++) {
+                    double v = act == null ? want[i] : act.at(want[i]);
+                    assertEquals(v, y[i], 1e-4 * Math.max(1, Math.abs(v)), "case " + t + " " + java.util.Arrays.toString(cs) + " at " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void depthwiseOnBlockedPlanesAgreesWithReference() {
+        // c, h, w, k, stride, dilation, pad, batch
+        int[][] cases = {{L, 7, 7, 3, 1, 1, 1, 1}, {2 * L + 3, 9, 11, 3, 2, 1, 1, 2}, {L + 1, 12, 12, 5, 1, 2, 4, 1}, {L, 6, 6, 3, 1, 1, 0, 2}};
+        try (Workers two = Workers.create(2)) {
+            for (int t = 0; t < cases.length; t++) {
+                int[] cs = cases[t];
+                int c = cs[0], h = cs[1], w = cs[2], k = cs[3], s = cs[4], d = cs[5], p = cs[6], batch = cs[7];
+                int oh = (h + 2 * p - d * (k - 1) - 1) / s + 1;
+                int ow = (w + 2 * p - d * (k - 1) - 1) / s + 1;
+                Im2col.Geometry g = new Im2col.Geometry(c, h, w, k, k, s, s, d, d, p, p, oh, ow);
+                float[] x = random(batch * c * h * w);
+                float[] wt = random(c * k * k);
+                float[] bias = random(c);
+                Workers pool = t % 2 == 0 ? Workers.single() : two;
+                int blocks = (c + L - 1) / L;
+                float[] xb = new float[batch * blocks * h * w * L];
+                ChannelBlocks.toBlocked(x, 0, batch, c, h * w, xb, 0, pool);
+                float[] yb = new float[batch * blocks * oh * ow * L];
+                float[][] scratch = new float[2][ConvDepthwiseBlocked.blockedScratchSize(g)];
+                Activation act = new Activation.Clip(0f, 6f);
+                ConvDepthwiseBlocked.runBlocked(xb, 0, batch, g, ConvDepthwiseBlocked.packBlocked(wt, bias, g),
+                        new GemmEpilogue(null, null, act), yb, 0, scratch, pool);
+                float[] y = new float[batch * c * oh * ow];
+                ChannelBlocks.fromBlocked(yb, 0, batch, c, oh * ow, y, 0, pool);
+                double[] want = ConvReference.conv(toDouble(x), new int[] {batch, c, h, w}, toDouble(wt), c, toDouble(bias), c,
+                        new ConvReference.Window(new int[] {k, k}, new int[] {s, s}, new int[] {d, d}, new int[] {p, p}, new int[] {oh, ow}));
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(act.at(want[i]), y[i], 1e-4, "case " + t + " at " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void poolsAndConversionsAgreeWithDefinitions() {
+        int batch = 2, c = L + 3, h = 9, w = 8;
+        float[] x = random(batch * c * h * w);
+        int blocks = (c + L - 1) / L;
+        float[] xb = new float[batch * blocks * h * w * L];
+        ChannelBlocks.toBlocked(x, 0, batch, c, h * w, xb, 0, Workers.single());
+        for (int i = 0; i < xb.length; i++) {
+            int lane = i % L;
+            int block = i / (h * w * L) % blocks;
+            if (block * L + lane >= c) {
+                assertEquals(0f, xb[i], "padding lanes are zero");
+            }
+        }
+        float[] back = new float[x.length];
+        ChannelBlocks.fromBlocked(xb, 0, batch, c, h * w, back, 0, Workers.single());
+        assertEquals(java.util.Arrays.toString(x), java.util.Arrays.toString(back));
+
+        // 3x3 max pool, stride 2, pad 1.
+        int oh = (h + 2 - 3) / 2 + 1, ow = (w + 2 - 3) / 2 + 1;
+        float[] pb = new float[batch * blocks * oh * ow * L];
+        ChannelBlocks.maxPool(xb, 0, batch, c, h, w, 3, 3, 2, 2, 1, 1, 1, 1, oh, ow, pb, 0, Workers.single());
+        float[] pooled = new float[batch * c * oh * ow];
+        ChannelBlocks.fromBlocked(pb, 0, batch, c, oh * ow, pooled, 0, Workers.single());
+        float[] avg = new float[batch * c];
+        ChannelBlocks.globalAverage(xb, 0, batch, c, h * w, avg, 0, Workers.single());
+        for (int n = 0; n < batch; n++) {
+            for (int ch = 0; ch < c; ch++) {
+                double sum = 0;
+                for (int i = 0; i < h * w; i++) {
+                    sum += x[(n * c + ch) * h * w + i];
+                }
+                assertEquals(sum / (h * w), avg[n * c + ch], 1e-5);
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int ox = 0; ox < ow; ox++) {
+                        float want = Float.NEGATIVE_INFINITY;
+                        for (int i = 0; i < 3; i++) {
+                            for (int j = 0; j < 3; j++) {
+                                int iy = oy * 2 - 1 + i, ix = ox * 2 - 1 + j;
+                                if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                    want = Math.max(want, x[((n * c + ch) * h + iy) * w + ix]);
+                                }
+                            }
+                        }
+                        assertEquals(want, pooled[((n * c + ch) * oh + oy) * ow + ox]);
+                    }
+                }
+            }
+        }
+    }
+
+    private float[] random(int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = r.nextFloat() * 2 - 1;
+        }
+        return a;
+    }
+
+    private static double[] toDouble(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+}
