@@ -53,19 +53,20 @@ record StepProfile(Plan plan, long[][] nanos, long[] runNanos) {
                 runNanos.length, medianMs(runNanos), Arrays.stream(runNanos).min().orElse(0) / 1e6, sum, sumBest);
         Map<String, double[]> byKind = new LinkedHashMap<>();
         for (int s = 0; s < steps.size(); s++) {
-            double[] acc = byKind.computeIfAbsent(kind(steps.get(s)), k -> new double[3]);
+            double[] acc = byKind.computeIfAbsent(kind(steps.get(s)), k -> new double[4]);
             acc[0] += median[s];
             acc[1] += steps.get(s).op().cost().flops();
             acc[2]++;
+            acc[3] += Arrays.stream(nanos[s]).min().orElse(0) / 1e6;
         }
         o.println("by kind:");
-        o.printf(Locale.ROOT, "  %-28s %6s %10s %7s %9s%n", "kind", "steps", "ms", "share", "GFLOP/s");
+        o.printf(Locale.ROOT, "  %-34s %6s %10s %7s %9s %10s %9s%n", "kind", "steps", "median ms", "share", "GFLOP/s", "best ms", "GFLOP/s");
         byKind.entrySet().stream()
                 .sorted(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> -e.getValue()[0]))
                 .forEach(e -> {
                     double[] a = e.getValue();
-                    o.printf(Locale.ROOT, "  %-28s %6d %10.3f %6.1f%% %9s%n", e.getKey(), (int) a[2], a[0],
-                            100 * a[0] / sum, rate(a[1], a[0]));
+                    o.printf(Locale.ROOT, "  %-34s %6d %10.3f %6.1f%% %9s %10.3f %9s%n", e.getKey(), (int) a[2], a[0],
+                            100 * a[0] / sum, rate(a[1], a[0]), a[3], rate(a[1], a[3]));
                 });
         List<Integer> order = new ArrayList<>();
         for (int s = 0; s < steps.size(); s++) {
@@ -76,8 +77,9 @@ record StepProfile(Plan plan, long[][] nanos, long[] runNanos) {
         for (int i = 0; i < Math.min(top, order.size()); i++) {
             int s = order.get(i);
             Step step = steps.get(s);
-            o.printf(Locale.ROOT, "  #%-4d %-44s %9.3f ms %9s GFLOP/s  %s%n", s, shorten(step.node().label(), 44), median[s],
-                    rate(step.op().cost().flops(), median[s]), shapes(step));
+            double best = Arrays.stream(nanos[s]).min().orElse(0) / 1e6;
+            o.printf(Locale.ROOT, "  #%-4d %-30s %9.3f ms %7s GFLOP/s (best %.3f ms %7s)  %s%n", s, shorten(step.node().label(), 30),
+                    median[s], rate(step.op().cost().flops(), median[s]), best, rate(step.op().cost().flops(), best), shapes(step));
         }
     }
 

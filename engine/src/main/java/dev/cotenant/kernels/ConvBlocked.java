@@ -184,14 +184,22 @@ public final class ConvBlocked {
      */
     public static void run(float[] x, int xOff, int n0, int n1, Geometry g, int[] koff, float[] wt, float[] bias,
                            GemmEpilogue ep, float[] pad, float[] y, int yOff, Workers w) {
+        run(x, xOff, n0, n1, g, koff, wt, bias, ep, pad, y, yOff, null, 0, w);
+    }
+
+    /**
+     * As {@link #run(float[], int, int, int, Geometry, int[], float[], float[], GemmEpilogue, float[], float[], int, Workers)},
+     * adding a blocked residual of the output's shape ({@code res} at {@code resOff}, or {@code null})
+     * before the activation: a ResNet block's shortcut Add (and its Relu) without a pass over memory.
+     */
+    public static void run(float[] x, int xOff, int n0, int n1, Geometry g, int[] koff, float[] wt, float[] bias,
+                           GemmEpilogue ep, float[] pad, float[] y, int yOff, float[] res, int resOff, Workers w) {
         int pixels = g.oh() * g.ow();
         int tiles = (pixels + P - 1) / P;
         int pairs = g.pairs();
-        // Enough units for every thread to have several; each unit walks all of K for its tiles.
-        int groups = 1;
-        while (w.threads() > 1 && pairs * groups < 4 * w.threads() && tiles / (groups * 2) >= 2) {
-            groups *= 2;
-        }
+        // Enough units for every thread to have several (a pair's tiles cut into groups when there
+        // are few pairs); each unit walks all of K for its tiles. One thread keeps whole pairs.
+        int groups = w.threads() == 1 ? 1 : Math.min(tiles, Math.max(1, (4 * w.threads() + pairs - 1) / pairs));
         int fg = groups;
         boolean clamps = ep != null && ep.clamps;
         boolean pointwise = ep != null && ep.pointwise;
@@ -210,6 +218,7 @@ public final class ConvBlocked {
             float[] fsrc = src;
             int fOff = srcOff;
             int yImage = yOff + n * g.outputImage();
+            int rImage = resOff + n * g.outputImage();
             w.parallelFor(pairs * fg, 1, (s, e) -> {
                 int[] base = new int[P];
                 for (int u = s; u < e; u++) {
@@ -219,6 +228,7 @@ public final class ConvBlocked {
                     int t1 = (int) ((long) tiles * (grp + 1) / fg);
                     int y0 = yImage + 2 * q * pixels * L;
                     int y1 = 2 * q + 1 < g.outBlocks() ? y0 + pixels * L : -1;
+                    int r0 = rImage + 2 * q * pixels * L;
                     for (int k0 = 0; k0 < steps; k0 += KC) {
                         int k1 = Math.min(steps, k0 + KC);
                         boolean last = k1 == steps;
@@ -234,7 +244,7 @@ public final class ConvBlocked {
                             }
                             tile(fsrc, base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7], koff, k0, k1,
                                     wt, q * steps * 2 * L, y, y0 + p0 * L, y1 < 0 ? -1 : y1 + p0 * L, rows, init, bias, q * 2 * L,
-                                    last && clamps, lo, hi);
+                                    last && clamps, lo, hi, res, res == null ? -1 : r0 + p0 * L, res == null || y1 < 0 ? -1 : r0 + (pixels + p0) * L);
                             if (last && pointwise) {
                                 ep.activate(y, y0 + p0 * L, rows * L);
                                 if (y1 >= 0) {
@@ -271,11 +281,12 @@ public final class ConvBlocked {
      * One tile: output pixels {@code p0..p0+rows} (their input offsets {@code b0..b7}; a partial tile
      * repeats its last pixel, never read past) times the {@code 2L} output channels of one block pair,
      * over steps {@code [k0, k1)}. {@code init}: 0 starts from zero, 1 from the bias, 2 from what y
-     * holds (an earlier chunk). {@code y1 < 0}: the pair's second block does not exist.
+     * holds (an earlier chunk). {@code y1 < 0}: the pair's second block does not exist. {@code r0},
+     * {@code r1}: where the tile's residual is in {@code res}, added with the bias ({@code r0 < 0}: none).
      */
     static void tile(float[] x, int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7, int[] koff, int k0, int k1,
                      float[] wt, int wo, float[] y, int y0, int y1, int rows, int init, float[] bias, int bo,
-                     boolean clamp, float lo, float hi) {
+                     boolean clamp, float lo, float hi, float[] res, int r0, int r1) {
         FloatVector z = FloatVector.zero(S);
         FloatVector i0 = init == 1 ? FloatVector.fromArray(S, bias, bo) : z;
         FloatVector i1 = init == 1 ? FloatVector.fromArray(S, bias, bo + L) : z;
@@ -297,6 +308,56 @@ public final class ConvBlocked {
         FloatVector c61 = fromY && two && rows > 6 ? FloatVector.fromArray(S, y, y1 + 6 * L) : i1;
         FloatVector c70 = fromY && rows > 7 ? FloatVector.fromArray(S, y, y0 + 7 * L) : i0;
         FloatVector c71 = fromY && two && rows > 7 ? FloatVector.fromArray(S, y, y1 + 7 * L) : i1;
+        if (init == 1 && r0 >= 0) {
+            if (rows > 0) {
+                c00 = c00.add(FloatVector.fromArray(S, res, r0 + 0 * L));
+                if (two) {
+                    c01 = c01.add(FloatVector.fromArray(S, res, r1 + 0 * L));
+                }
+            }
+            if (rows > 1) {
+                c10 = c10.add(FloatVector.fromArray(S, res, r0 + 1 * L));
+                if (two) {
+                    c11 = c11.add(FloatVector.fromArray(S, res, r1 + 1 * L));
+                }
+            }
+            if (rows > 2) {
+                c20 = c20.add(FloatVector.fromArray(S, res, r0 + 2 * L));
+                if (two) {
+                    c21 = c21.add(FloatVector.fromArray(S, res, r1 + 2 * L));
+                }
+            }
+            if (rows > 3) {
+                c30 = c30.add(FloatVector.fromArray(S, res, r0 + 3 * L));
+                if (two) {
+                    c31 = c31.add(FloatVector.fromArray(S, res, r1 + 3 * L));
+                }
+            }
+            if (rows > 4) {
+                c40 = c40.add(FloatVector.fromArray(S, res, r0 + 4 * L));
+                if (two) {
+                    c41 = c41.add(FloatVector.fromArray(S, res, r1 + 4 * L));
+                }
+            }
+            if (rows > 5) {
+                c50 = c50.add(FloatVector.fromArray(S, res, r0 + 5 * L));
+                if (two) {
+                    c51 = c51.add(FloatVector.fromArray(S, res, r1 + 5 * L));
+                }
+            }
+            if (rows > 6) {
+                c60 = c60.add(FloatVector.fromArray(S, res, r0 + 6 * L));
+                if (two) {
+                    c61 = c61.add(FloatVector.fromArray(S, res, r1 + 6 * L));
+                }
+            }
+            if (rows > 7) {
+                c70 = c70.add(FloatVector.fromArray(S, res, r0 + 7 * L));
+                if (two) {
+                    c71 = c71.add(FloatVector.fromArray(S, res, r1 + 7 * L));
+                }
+            }
+        }
         for (int k = k0; k < k1; k++) {
             int o = koff[k];
             int wk = wo + k * 2 * L;

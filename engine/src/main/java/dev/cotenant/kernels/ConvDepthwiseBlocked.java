@@ -215,6 +215,92 @@ public final class ConvDepthwiseBlocked {
     }
 
     /**
+     * A padded 3x3 depthwise convolution read straight from an unpadded block plane
+     * ({@code [h][w][L]} at {@code at}): output pixels whose window lies inside the plane take the
+     * unrolled path with the weights in registers; the ring of border pixels checks each tap. This
+     * saves copying every plane into a zero-bordered buffer, which on MobileNet's large early planes
+     * (beyond L2) cost as much memory traffic as the convolution itself.
+     */
+    private static void pixelsInPlace(float[] x, int at, Im2col.Geometry g, float[] wts, int wAt, int bAt, float[] dst, int out,
+                                      boolean clamps, float lo, float hi) {
+        FloatVector w0 = FloatVector.fromArray(S, wts, wAt), w1 = FloatVector.fromArray(S, wts, wAt + L);
+        FloatVector w2 = FloatVector.fromArray(S, wts, wAt + 2 * L), w3 = FloatVector.fromArray(S, wts, wAt + 3 * L);
+        FloatVector w4 = FloatVector.fromArray(S, wts, wAt + 4 * L), w5 = FloatVector.fromArray(S, wts, wAt + 5 * L);
+        FloatVector w6 = FloatVector.fromArray(S, wts, wAt + 6 * L), w7 = FloatVector.fromArray(S, wts, wAt + 7 * L);
+        FloatVector w8 = FloatVector.fromArray(S, wts, wAt + 8 * L);
+        FloatVector bv = FloatVector.fromArray(S, wts, bAt);
+        FloatVector lov = FloatVector.broadcast(S, lo);
+        FloatVector hiv = FloatVector.broadcast(S, hi);
+        int h = g.h();
+        int w = g.w();
+        int sh = g.sh();
+        int sw = g.sw();
+        int dh = g.dh();
+        int dw = g.dw();
+        // Output columns whose three taps are all inside: [lo0, hi0).
+        int lo0 = Math.min(g.ow(), (g.pw() + sw - 1) / sw);
+        int hi0 = Math.max(lo0, Math.min(g.ow(), Math.floorDiv(w - 1 - 2 * dw + g.pw(), sw) + 1));
+        int t1 = dw * L;
+        int t2 = 2 * t1;
+        int rowStep = dh * w * L;
+        for (int oh = 0; oh < g.oh(); oh++) {
+            int ih0 = oh * sh - g.ph();
+            boolean rowsInside = ih0 >= 0 && ih0 + 2 * dh < h;
+            int o = out + oh * g.ow() * L;
+            int ow = 0;
+            if (rowsInside) {
+                for (; ow < lo0; ow++) {
+                    border(x, at, g, wts, wAt, bAt, dst, o + ow * L, oh, ow, clamps, lo, hi);
+                }
+                int r0 = at + ih0 * w * L;
+                int r1 = r0 + rowStep;
+                int r2 = r1 + rowStep;
+                for (; ow < hi0; ow++) {
+                    int c = (ow * sw - g.pw()) * L;
+                    FloatVector acc = FloatVector.fromArray(S, x, r0 + c).fma(w0, bv);
+                    acc = FloatVector.fromArray(S, x, r0 + c + t1).fma(w1, acc);
+                    acc = FloatVector.fromArray(S, x, r0 + c + t2).fma(w2, acc);
+                    acc = FloatVector.fromArray(S, x, r1 + c).fma(w3, acc);
+                    acc = FloatVector.fromArray(S, x, r1 + c + t1).fma(w4, acc);
+                    acc = FloatVector.fromArray(S, x, r1 + c + t2).fma(w5, acc);
+                    acc = FloatVector.fromArray(S, x, r2 + c).fma(w6, acc);
+                    acc = FloatVector.fromArray(S, x, r2 + c + t1).fma(w7, acc);
+                    acc = FloatVector.fromArray(S, x, r2 + c + t2).fma(w8, acc);
+                    if (clamps) {
+                        acc = acc.max(lov).min(hiv);
+                    }
+                    acc.intoArray(dst, o + ow * L);
+                }
+            }
+            for (; ow < g.ow(); ow++) {
+                border(x, at, g, wts, wAt, bAt, dst, o + ow * L, oh, ow, clamps, lo, hi);
+            }
+        }
+    }
+
+    /** One output pixel whose window may reach outside the plane: taps outside count as zeros. */
+    private static void border(float[] x, int at, Im2col.Geometry g, float[] wts, int wAt, int bAt, float[] dst, int o, int oh,
+                               int ow, boolean clamps, float lo, float hi) {
+        FloatVector acc = FloatVector.fromArray(S, wts, bAt);
+        for (int i = 0; i < g.kh(); i++) {
+            int ih = oh * g.sh() - g.ph() + i * g.dh();
+            if (ih < 0 || ih >= g.h()) {
+                continue;
+            }
+            for (int j = 0; j < g.kw(); j++) {
+                int iw = ow * g.sw() - g.pw() + j * g.dw();
+                if (iw >= 0 && iw < g.w()) {
+                    acc = FloatVector.fromArray(S, x, at + (ih * g.w() + iw) * L).fma(FloatVector.fromArray(S, wts, wAt + (i * g.kw() + j) * L), acc);
+                }
+            }
+        }
+        if (clamps) {
+            acc = acc.max(FloatVector.broadcast(S, lo)).min(FloatVector.broadcast(S, hi));
+        }
+        acc.intoArray(dst, o);
+    }
+
+    /**
      * Weights {@code [C][KH][KW]} and bias (or {@code null}) packed for {@link #runBlocked}: per
      * channel block, the taps' L-lane weight vectors, then the block's bias vector; zeros for the
      * padding lanes.
@@ -266,20 +352,19 @@ public final class ConvDepthwiseBlocked {
                 for (int u = next.getAndIncrement(); u < units; u = next.getAndIncrement()) {
                     int src = xOff + u * plane;
                     int wAt = (u % blocks) * (taps + 1) * L;
-                    float[] in = x;
-                    int at = src;
-                    int width = g.w();
-                    if (padded) {
+                    int dst = yOff + u * outPlane;
+                    if (padded && g.kh() == 3 && g.kw() == 3) {
+                        // Border pixels check their taps; the rest read the plane in place.
+                        pixelsInPlace(x, src, g, packed, wAt, wAt + taps * L, y, dst, clamps, lo, hi);
+                    } else if (padded) {
                         int cols = Math.min(g.w(), wp - g.pw()) * L;
                         for (int ih = 0; ih < g.h() && ih + g.ph() < hp; ih++) {
                             System.arraycopy(x, src + ih * g.w() * L, buf, ((ih + g.ph()) * wp + g.pw()) * L, cols);
                         }
-                        in = buf;
-                        at = 0;
-                        width = wp;
+                        pixels(buf, 0, g, wp, packed, wAt, wAt + taps * L, y, dst, clamps, lo, hi);
+                    } else {
+                        pixels(x, src, g, g.w(), packed, wAt, wAt + taps * L, y, dst, clamps, lo, hi);
                     }
-                    int dst = yOff + u * outPlane;
-                    pixels(in, at, g, width, packed, wAt, wAt + taps * L, y, dst, clamps, lo, hi);
                     if (ep != null && ep.pointwise) {
                         ep.activate(y, dst, outPlane);
                     }

@@ -143,6 +143,12 @@ public final class Sgemm {
             return;
         }
         GemmEpilogue last = ep != null && ep.hasWork() ? ep : null;
+        if (m == 1) {
+            // A single row (a classifier at batch 1) is a matrix-vector product: streaming B once, panel
+            // by panel, is all there is to it; the register tile would compute seven zero rows.
+            row(n, k, pa, paOff, pb, pbOff, c, cOff, accumulate, last, epRow, w);
+            return;
+        }
         int mPanels = panels(m, MR);
         int nPanels = panels(n, NR);
         int mcP = Math.min(MC / MR, mPanels);
@@ -166,6 +172,53 @@ public final class Sgemm {
                 int tm = t % tilesM;
                 macroTile(m, n, k, pa, paOff, pb, pbOff, c, cOff, ldc, accumulate, last, epRow,
                         tm * fmcP, Math.min(mPanels, (tm + 1) * fmcP), tn * fncP, Math.min(nPanels, (tn + 1) * fncP));
+            }
+        });
+    }
+
+    private static void row(int n, int k, float[] pa, int paOff, float[] pb, int pbOff, float[] c, int cOff, boolean accumulate,
+                            GemmEpilogue ep, int epRow, Workers w) {
+        int nPanels = panels(n, NR);
+        int vw = SgemmKernel.W;
+        w.parallelFor(nPanels, 4, (s, e) -> {
+            float[] tile = new float[NR];
+            for (int jp = s; jp < e; jp++) {
+                int bo = pbOff + jp * k * NR;
+                FloatVector c0 = FloatVector.zero(SgemmKernel.S), c1 = FloatVector.zero(SgemmKernel.S);
+                FloatVector d0 = FloatVector.zero(SgemmKernel.S), d1 = FloatVector.zero(SgemmKernel.S);
+                int p = 0;
+                for (; p + 1 < k; p += 2) {
+                    FloatVector a0 = FloatVector.broadcast(SgemmKernel.S, pa[paOff + p * MR]);
+                    FloatVector a1 = FloatVector.broadcast(SgemmKernel.S, pa[paOff + (p + 1) * MR]);
+                    int b = bo + p * NR;
+                    c0 = a0.fma(FloatVector.fromArray(SgemmKernel.S, pb, b), c0);
+                    c1 = a0.fma(FloatVector.fromArray(SgemmKernel.S, pb, b + vw), c1);
+                    d0 = a1.fma(FloatVector.fromArray(SgemmKernel.S, pb, b + NR), d0);
+                    d1 = a1.fma(FloatVector.fromArray(SgemmKernel.S, pb, b + NR + vw), d1);
+                }
+                if (p < k) {
+                    FloatVector a0 = FloatVector.broadcast(SgemmKernel.S, pa[paOff + p * MR]);
+                    int b = bo + p * NR;
+                    c0 = a0.fma(FloatVector.fromArray(SgemmKernel.S, pb, b), c0);
+                    c1 = a0.fma(FloatVector.fromArray(SgemmKernel.S, pb, b + vw), c1);
+                }
+                c0.add(d0).intoArray(tile, 0);
+                c1.add(d1).intoArray(tile, vw);
+                int col = jp * NR;
+                int nr = Math.min(NR, n - col);
+                for (int j = 0; j < nr; j++) {
+                    float v = tile[j] + (accumulate ? c[cOff + col + j] : 0f);
+                    if (ep != null) {
+                        v += (ep.rowBias != null ? ep.rowBias[epRow] : 0f) + (ep.colBias != null ? ep.colBias[col + j] : 0f);
+                        if (ep.clamps) {
+                            v = Math.min(Math.max(v, ep.lo), ep.hi);
+                        }
+                    }
+                    c[cOff + col + j] = v;
+                }
+                if (ep != null && ep.pointwise) {
+                    ep.activate(c, cOff + col, nr);
+                }
             }
         });
     }

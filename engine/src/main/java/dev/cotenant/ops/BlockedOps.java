@@ -22,9 +22,10 @@ import java.util.List;
  * <ul>
  *   <li>{@code ToBlocked(x)}: NCHW to blocked;
  *   <li>{@code FromBlocked(x)} with {@code channels}: back to NCHW;
- *   <li>{@code BlockedConv(x, W[, B])} with Conv's attributes and the fused {@code activation}:
+ *   <li>{@code BlockedConv(x, W[, B[, R]])} with Conv's attributes and the fused {@code activation}:
  *       x blocked, or NCHW for a stem with few channels; a depthwise convolution when
- *       {@code group} equals the channel count;
+ *       {@code group} equals the channel count; R, a blocked residual of the output's shape, is added
+ *       before the activation (dense only);
  *   <li>{@code BlockedMaxPool(x)} with MaxPool's attributes and {@code channels};
  *   <li>{@code BlockedGlobalAveragePool(x)} with {@code channels}: into NCHW {@code [N, C, 1, 1]}.
  * </ul>
@@ -158,6 +159,11 @@ final class BlockedOps {
                     g.dilations()[1], g.padsBegin()[0], g.padsBegin()[1], oh, ow);
             return new Depthwise(yt, dg, ConvDepthwiseBlocked.packBlocked(w, bias, dg), new GemmEpilogue(null, null, act), cost);
         }
+        boolean residual = ctx.hasInput(3);
+        if (residual && (depthwise || !ctx.inputType(3).equals(yt))) {
+            throw ctx.fail("residual " + ctx.inputType(3) + " must be a blocked tensor of the output's type " + yt
+                    + (depthwise ? " on a dense convolution" : ""));
+        }
         ConvBlocked.Geometry cg = new ConvBlocked.Geometry(c, h, wdt, m, wd[2], wd[3], g.strides()[0], g.strides()[1],
                 g.dilations()[0], g.dilations()[1], g.padsBegin()[0], g.padsBegin()[1], oh, ow, blocked);
         float[] packed = new float[cg.packedWeights()];
@@ -229,8 +235,10 @@ final class BlockedOps {
         @Override
         public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers w) {
             int n = in[0].dim(0);
+            Tensor res = in.length > 3 ? in[3] : null;
             ConvBlocked.run(in[0].floats(), in[0].offset(), BoundOp.partStart(n, part, parts), BoundOp.partStart(n, part + 1, parts),
-                    g, koff, weights, bias, ep, pad, out[0].floats(), out[0].offset(), w);
+                    g, koff, weights, bias, ep, pad, out[0].floats(), out[0].offset(), res == null ? null : res.floats(),
+                    res == null ? 0 : res.offset(), w);
         }
     }
 

@@ -28,7 +28,10 @@ import java.util.Set;
  * reads in NCHW. Element-wise operators whose inputs all exist blocked with one 4-D shape (Add,
  * Sub, Mul, Relu, Clip...) stay blocked; MaxPool and GlobalAveragePool get blocked twins. Any other
  * reader of a blocked-only value, and a graph output, gets a {@code FromBlocked} made once per
- * value, just before the first node that needs it. Padding lanes hold finite values, and only
+ * value, just before the first node that needs it. A shortcut {@code Add} of a dense convolution's
+ * output (its only use) and another blocked value folds into that convolution as its residual input,
+ * and a {@code Relu} after it as its activation: ResNet's block tail in one pass over memory; the
+ * convolution moves down to the Add's place, where the residual exists. Padding lanes hold finite values, and only
  * operators that map finite values to finite values stay blocked, so they never leak into a real
  * channel.
  */
@@ -77,11 +80,17 @@ public final class BlockedLayout implements Pass {
         final Map<String, String> blocked = new HashMap<>();
         final Map<String, Integer> channels = new HashMap<>();
         final Set<String> names = new HashSet<>();
+        final Uses uses;
+        /** Dense blocked convolutions without activation, by the original name of their output. */
+        final Map<String, Node> plainConvs = new HashMap<>();
+        /** Convolutions with a folded residual and no activation yet, by the Add's output. */
+        final Map<String, Node> withResidual = new HashMap<>();
         int converted;
 
         Rewrite(Graph g, Map<String, TensorType> types) {
             this.g = g;
             this.types = types;
+            this.uses = new Uses(g);
             for (ValueInfo v : g.inputs()) {
                 plain.add(v.name());
             }
@@ -108,12 +117,19 @@ public final class BlockedLayout implements Pass {
                 inputs.set(0, in);
                 Map<String, Attribute> attrs = new HashMap<>(n.attributes());
                 String out = n.outputs().getFirst();
-                nodes.add(new Node(n.name(), "BlockedConv", OpTable.COTENANT_DOMAIN, inputs, List.of(blockedName(out)), attrs));
+                Node conv = new Node(n.name(), "BlockedConv", OpTable.COTENANT_DOMAIN, inputs, List.of(blockedName(out)), attrs);
+                nodes.add(conv);
                 channels.put(out, types.get(out).dims()[1]);
+                if (group(n) == 1 && (!(attrs.get("activation") instanceof Attribute.Str a) || a.value().isEmpty())) {
+                    plainConvs.put(out, conv);
+                }
                 converted++;
                 return;
             }
             if (n.domain().isEmpty() && n.outputs().size() == 1 && staysBlocked(n)) {
+                if (foldResidual(n) || foldRelu(n)) {
+                    return;
+                }
                 String out = n.outputs().getFirst();
                 for (int i = 1; i < n.inputs().size(); i++) {
                     if (!BINARY.contains(n.opType()) && !n.inputs().get(i).isEmpty()) {
@@ -153,6 +169,54 @@ public final class BlockedLayout implements Pass {
             }
             nodes.add(n);
             plain.addAll(n.outputs());
+        }
+
+        /** Folds {@code Add(conv, other)} into the convolution as its residual; false when it does not apply. */
+        boolean foldResidual(Node add) {
+            if (!add.opType().equals("Add")) {
+                return false;
+            }
+            for (int i = 0; i < 2; i++) {
+                String a = add.inputs().get(i);
+                String other = add.inputs().get(1 - i);
+                Node conv = plainConvs.get(a);
+                if (conv == null || a.equals(other) || uses.soleConsumer(a) != add) {
+                    continue;
+                }
+                nodes.remove(conv);
+                plainConvs.remove(a);
+                blocked.remove(a);
+                List<String> inputs = new ArrayList<>(conv.inputs());
+                while (inputs.size() < 3) {
+                    inputs.add("");
+                }
+                inputs.add(blocked.get(other));
+                String out = add.outputs().getFirst();
+                Node fused = new Node(conv.name(), conv.opType(), conv.domain(), inputs, List.of(blockedName(out)), conv.attributes());
+                nodes.add(fused);
+                channels.put(out, channels.get(a));
+                withResidual.put(out, fused);
+                return true;
+            }
+            return false;
+        }
+
+        /** Folds a Relu into the convolution that produced its input with a residual. */
+        boolean foldRelu(Node relu) {
+            String in = relu.inputs().getFirst();
+            Node conv = withResidual.get(in);
+            if (!relu.opType().equals("Relu") || conv == null || uses.soleConsumer(in) != relu) {
+                return false;
+            }
+            nodes.remove(conv);
+            withResidual.remove(in);
+            blocked.remove(in);
+            Map<String, Attribute> attrs = new HashMap<>(conv.attributes());
+            attrs.put("activation", new Attribute.Str("Relu"));
+            String out = relu.outputs().getFirst();
+            nodes.add(new Node(conv.name(), conv.opType(), conv.domain(), conv.inputs(), List.of(blockedName(out)), attrs));
+            channels.put(out, channels.get(in));
+            return true;
         }
 
         /** Makes {@code value} exist in NCHW, converting it back once if it exists only blocked. */

@@ -25,7 +25,7 @@ class SgemmTest {
     @Test
     void agreesWithReferenceOnEdgeAndRandomShapes() {
         Random r = new Random(7);
-        int[][] shapes = {{1, 1, 1}, {1, 17, 3}, {6, 16, 1}, {7, 33, 5}, {5, 15, 300}, {13, 1, 9}, {97, 83, 257}, {12, 40, 0}};
+        int[][] shapes = {{1, 1, 1}, {1, 17, 3}, {1, 70, 515}, {6, 16, 1}, {7, 33, 5}, {5, 15, 300}, {13, 1, 9}, {97, 83, 257}, {12, 40, 0}};
         try (Workers two = Workers.create(2)) {
             for (int t = 0; t < 30; t++) {
                 int[] s = t < shapes.length ? shapes[t] : new int[] {1 + r.nextInt(70), 1 + r.nextInt(90), r.nextInt(600)};
