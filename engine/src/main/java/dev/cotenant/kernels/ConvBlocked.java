@@ -179,8 +179,8 @@ public final class ConvBlocked {
 
     /**
      * Convolves images {@code [n0, n1)} of {@code x} (at {@code xOff}) into blocked {@code y} (at
-     * {@code yOff}). {@code pad} holds {@link Geometry#paddedImage} floats whose border stays zero
-     * (allocated zeroed, only its interior is ever written).
+     * {@code yOff}). {@code pad} holds {@link Geometry#paddedImage} floats per image of the batch,
+     * whose border stays zero (allocated zeroed, only its interior is ever written).
      */
     public static void run(float[] x, int xOff, int n0, int n1, Geometry g, int[] koff, float[] wt, float[] bias,
                            GemmEpilogue ep, float[] pad, float[] y, int yOff, Workers w) {
@@ -191,87 +191,112 @@ public final class ConvBlocked {
      * As {@link #run(float[], int, int, int, Geometry, int[], float[], float[], GemmEpilogue, float[], float[], int, Workers)},
      * adding a blocked residual of the output's shape ({@code res} at {@code resOff}, or {@code null})
      * before the activation: a ResNet block's shortcut Add (and its Relu) without a pass over memory.
+     *
+     * <p>Work is cut into units of (block pair, run of pixel tiles), the tiles of all the images in
+     * one sequence, so a chunk of a pair's weights is read once for every image of the batch: deep
+     * layers have more weights than activations, and streaming them once per image was what kept
+     * them below the kernel's speed.
      */
     public static void run(float[] x, int xOff, int n0, int n1, Geometry g, int[] koff, float[] wt, float[] bias,
                            GemmEpilogue ep, float[] pad, float[] y, int yOff, float[] res, int resOff, Workers w) {
+        int images = n1 - n0;
+        if (images <= 0) {
+            return;
+        }
         int pixels = g.oh() * g.ow();
-        int tiles = (pixels + P - 1) / P;
+        int perImage = (pixels + P - 1) / P;
+        int tiles = images * perImage;
         int pairs = g.pairs();
         // Enough units for every thread to have several (a pair's tiles cut into groups when there
         // are few pairs); each unit walks all of K for its tiles. One thread keeps whole pairs.
         int groups = w.threads() == 1 ? 1 : Math.min(tiles, Math.max(1, (4 * w.threads() + pairs - 1) / pairs));
-        int fg = groups;
         boolean clamps = ep != null && ep.clamps;
         boolean pointwise = ep != null && ep.pointwise;
         float lo = ep != null ? ep.lo : 0f;
         float hi = ep != null ? ep.hi : 0f;
         int steps = g.steps();
         int lanes = g.lanesIn();
-        for (int n = n0; n < n1; n++) {
-            float[] src = x;
-            int srcOff = xOff + n * g.inputImage();
-            if (g.padded()) {
-                border(x, srcOff, g, pad, w);
-                src = pad;
-                srcOff = 0;
-            }
-            float[] fsrc = src;
-            int fOff = srcOff;
-            int yImage = yOff + n * g.outputImage();
-            int rImage = resOff + n * g.outputImage();
-            w.parallelFor(pairs * fg, 1, (s, e) -> {
-                int[] base = new int[P];
-                for (int u = s; u < e; u++) {
-                    int q = u / fg;
-                    int grp = u % fg;
-                    int t0 = (int) ((long) tiles * grp / fg);
-                    int t1 = (int) ((long) tiles * (grp + 1) / fg);
-                    int y0 = yImage + 2 * q * pixels * L;
-                    int y1 = 2 * q + 1 < g.outBlocks() ? y0 + pixels * L : -1;
-                    int r0 = rImage + 2 * q * pixels * L;
-                    for (int k0 = 0; k0 < steps; k0 += KC) {
-                        int k1 = Math.min(steps, k0 + KC);
-                        boolean last = k1 == steps;
-                        int init = k0 > 0 ? 2 : 1;
-                        for (int t = t0; t < t1; t++) {
-                            int p0 = t * P;
-                            int rows = Math.min(P, pixels - p0);
-                            for (int r = 0; r < P; r++) {
-                                int p = p0 + Math.min(r, rows - 1);
-                                int oy = p / g.ow();
-                                int ox = p - oy * g.ow();
-                                base[r] = fOff + (oy * g.sh() * g.cols() + ox * g.sw()) * lanes;
-                            }
-                            tile(fsrc, base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7], koff, k0, k1,
-                                    wt, q * steps * 2 * L, y, y0 + p0 * L, y1 < 0 ? -1 : y1 + p0 * L, rows, init, bias, q * 2 * L,
-                                    last && clamps, lo, hi, res, res == null ? -1 : r0 + p0 * L, res == null || y1 < 0 ? -1 : r0 + (pixels + p0) * L);
-                            if (last && pointwise) {
-                                ep.activate(y, y0 + p0 * L, rows * L);
-                                if (y1 >= 0) {
-                                    ep.activate(y, y1 + p0 * L, rows * L);
-                                }
+        float[] src;
+        int srcOff;
+        int srcImage;
+        if (g.padded()) {
+            border(x, xOff, n0, images, g, pad, w);
+            src = pad;
+            srcOff = 0;
+            srcImage = g.paddedImage();
+        } else {
+            src = x;
+            srcOff = xOff + n0 * g.inputImage();
+            srcImage = g.inputImage();
+        }
+        int outImage = g.outputImage();
+        int yFirst = yOff + n0 * outImage;
+        int rFirst = resOff + n0 * outImage;
+        w.parallelFor(pairs * groups, 1, (s, e) -> {
+            int[] base = new int[P];
+            for (int u = s; u < e; u++) {
+                int q = u / groups;
+                int grp = u % groups;
+                int t0 = (int) ((long) tiles * grp / groups);
+                int t1 = (int) ((long) tiles * (grp + 1) / groups);
+                boolean two = 2 * q + 1 < g.outBlocks();
+                for (int k0 = 0; k0 < steps; k0 += KC) {
+                    int k1 = Math.min(steps, k0 + KC);
+                    boolean last = k1 == steps;
+                    int init = k0 > 0 ? 2 : 1;
+                    for (int t = t0; t < t1; t++) {
+                        int n = t / perImage;
+                        int p0 = (t - n * perImage) * P;
+                        int rows = Math.min(P, pixels - p0);
+                        int at = srcOff + n * srcImage;
+                        for (int r = 0; r < P; r++) {
+                            int p = p0 + Math.min(r, rows - 1);
+                            int oy = p / g.ow();
+                            int ox = p - oy * g.ow();
+                            base[r] = at + (oy * g.sh() * g.cols() + ox * g.sw()) * lanes;
+                        }
+                        int y0 = yFirst + n * outImage + (2 * q * pixels + p0) * L;
+                        int y1 = two ? y0 + pixels * L : -1;
+                        int r0 = res == null ? -1 : rFirst + n * outImage + (2 * q * pixels + p0) * L;
+                        int r1 = res == null || !two ? -1 : r0 + pixels * L;
+                        if (lanes == L) {
+                            tileLanes(src, base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7], koff, k0, k1,
+                                    wt, q * steps * 2 * L, y, y0, y1, rows, init, bias, q * 2 * L, last && clamps, lo, hi, res, r0, r1);
+                        } else {
+                            tile(src, base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7], koff, k0, k1,
+                                    wt, q * steps * 2 * L, y, y0, y1, rows, init, bias, q * 2 * L, last && clamps, lo, hi, res, r0, r1);
+                        }
+                        if (last && pointwise) {
+                            ep.activate(y, y0, rows * L);
+                            if (y1 >= 0) {
+                                ep.activate(y, y1, rows * L);
                             }
                         }
                     }
                 }
-            });
-        }
+            }
+        });
     }
 
-    /** Copies one image into the interior of its zero-bordered buffer. */
-    private static void border(float[] x, int off, Geometry g, float[] pad, Workers w) {
+    /** Copies images {@code [n0, n0 + images)} into the interiors of their zero-bordered buffers. */
+    private static void border(float[] x, int xOff, int n0, int images, Geometry g, float[] pad, Workers w) {
         int lanes = g.lanesIn();
         int hp = g.hp();
         int wp = g.wp();
         int cols = Math.min(g.w(), wp - g.pl()) * lanes;
-        w.parallelFor(g.planes(), 4, (s, e) -> {
-            for (int p = s; p < e; p++) {
+        int planes = g.planes();
+        w.parallelFor(images * planes, 4, (s, e) -> {
+            for (int u = s; u < e; u++) {
+                int n = u / planes;
+                int p = u % planes;
+                int from = xOff + (n0 + n) * g.inputImage() + p * g.h() * g.w() * lanes;
+                int to = n * g.paddedImage() + p * hp * wp * lanes;
                 for (int ih = 0; ih < g.h(); ih++) {
                     int r = ih + g.pt();
                     if (r >= hp) {
                         break;
                     }
-                    System.arraycopy(x, off + (p * g.h() + ih) * g.w() * lanes, pad, ((p * hp + r) * wp + g.pl()) * lanes, cols);
+                    System.arraycopy(x, from + ih * g.w() * lanes, pad, to + (r * wp + g.pl()) * lanes, cols);
                 }
             }
         });
@@ -387,6 +412,215 @@ public final class ConvBlocked {
             FloatVector a7 = FloatVector.broadcast(S, x[b7 + o]);
             c70 = a7.fma(v0, c70);
             c71 = a7.fma(v1, c71);
+        }
+        if (clamp) {
+            FloatVector lv = FloatVector.broadcast(S, lo);
+            FloatVector hv = FloatVector.broadcast(S, hi);
+            c00 = c00.max(lv).min(hv);
+            c01 = c01.max(lv).min(hv);
+            c10 = c10.max(lv).min(hv);
+            c11 = c11.max(lv).min(hv);
+            c20 = c20.max(lv).min(hv);
+            c21 = c21.max(lv).min(hv);
+            c30 = c30.max(lv).min(hv);
+            c31 = c31.max(lv).min(hv);
+            c40 = c40.max(lv).min(hv);
+            c41 = c41.max(lv).min(hv);
+            c50 = c50.max(lv).min(hv);
+            c51 = c51.max(lv).min(hv);
+            c60 = c60.max(lv).min(hv);
+            c61 = c61.max(lv).min(hv);
+            c70 = c70.max(lv).min(hv);
+            c71 = c71.max(lv).min(hv);
+        }
+        if (rows == P) {
+            c00.intoArray(y, y0 + 0 * L);
+            c10.intoArray(y, y0 + 1 * L);
+            c20.intoArray(y, y0 + 2 * L);
+            c30.intoArray(y, y0 + 3 * L);
+            c40.intoArray(y, y0 + 4 * L);
+            c50.intoArray(y, y0 + 5 * L);
+            c60.intoArray(y, y0 + 6 * L);
+            c70.intoArray(y, y0 + 7 * L);
+            if (two) {
+                c01.intoArray(y, y1 + 0 * L);
+                c11.intoArray(y, y1 + 1 * L);
+                c21.intoArray(y, y1 + 2 * L);
+                c31.intoArray(y, y1 + 3 * L);
+                c41.intoArray(y, y1 + 4 * L);
+                c51.intoArray(y, y1 + 5 * L);
+                c61.intoArray(y, y1 + 6 * L);
+                c71.intoArray(y, y1 + 7 * L);
+            }
+            return;
+        }
+        if (rows > 0) {
+            c00.intoArray(y, y0 + 0 * L);
+            if (two) {
+                c01.intoArray(y, y1 + 0 * L);
+            }
+        }
+        if (rows > 1) {
+            c10.intoArray(y, y0 + 1 * L);
+            if (two) {
+                c11.intoArray(y, y1 + 1 * L);
+            }
+        }
+        if (rows > 2) {
+            c20.intoArray(y, y0 + 2 * L);
+            if (two) {
+                c21.intoArray(y, y1 + 2 * L);
+            }
+        }
+        if (rows > 3) {
+            c30.intoArray(y, y0 + 3 * L);
+            if (two) {
+                c31.intoArray(y, y1 + 3 * L);
+            }
+        }
+        if (rows > 4) {
+            c40.intoArray(y, y0 + 4 * L);
+            if (two) {
+                c41.intoArray(y, y1 + 4 * L);
+            }
+        }
+        if (rows > 5) {
+            c50.intoArray(y, y0 + 5 * L);
+            if (two) {
+                c51.intoArray(y, y1 + 5 * L);
+            }
+        }
+        if (rows > 6) {
+            c60.intoArray(y, y0 + 6 * L);
+            if (two) {
+                c61.intoArray(y, y1 + 6 * L);
+            }
+        }
+        if (rows > 7) {
+            c70.intoArray(y, y0 + 7 * L);
+            if (two) {
+                c71.intoArray(y, y1 + 7 * L);
+            }
+        }
+    }
+
+    /**
+     * {@link #tile} for a blocked input, where the steps come in groups of L lanes at consecutive
+     * offsets ({@code k0}, {@code k1} multiples of L): the inner loop over a group's lanes has a
+     * linear index, so the JIT checks the eight pixels' bounds once per group instead of per step.
+     * One tile: output pixels {@code p0..p0+rows} (their input offsets {@code b0..b7}; a partial tile
+     * repeats its last pixel, never read past) times the {@code 2L} output channels of one block pair,
+     * over steps {@code [k0, k1)}. {@code init}: 0 starts from zero, 1 from the bias, 2 from what y
+     * holds (an earlier chunk). {@code y1 < 0}: the pair's second block does not exist. {@code r0},
+     * {@code r1}: where the tile's residual is in {@code res}, added with the bias ({@code r0 < 0}: none).
+     */
+    static void tileLanes(float[] x, int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7, int[] koff, int k0, int k1,
+                     float[] wt, int wo, float[] y, int y0, int y1, int rows, int init, float[] bias, int bo,
+                     boolean clamp, float lo, float hi, float[] res, int r0, int r1) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector i0 = init == 1 ? FloatVector.fromArray(S, bias, bo) : z;
+        FloatVector i1 = init == 1 ? FloatVector.fromArray(S, bias, bo + L) : z;
+        boolean fromY = init == 2;
+        boolean two = y1 >= 0;
+        FloatVector c00 = fromY && rows > 0 ? FloatVector.fromArray(S, y, y0 + 0 * L) : i0;
+        FloatVector c01 = fromY && two && rows > 0 ? FloatVector.fromArray(S, y, y1 + 0 * L) : i1;
+        FloatVector c10 = fromY && rows > 1 ? FloatVector.fromArray(S, y, y0 + 1 * L) : i0;
+        FloatVector c11 = fromY && two && rows > 1 ? FloatVector.fromArray(S, y, y1 + 1 * L) : i1;
+        FloatVector c20 = fromY && rows > 2 ? FloatVector.fromArray(S, y, y0 + 2 * L) : i0;
+        FloatVector c21 = fromY && two && rows > 2 ? FloatVector.fromArray(S, y, y1 + 2 * L) : i1;
+        FloatVector c30 = fromY && rows > 3 ? FloatVector.fromArray(S, y, y0 + 3 * L) : i0;
+        FloatVector c31 = fromY && two && rows > 3 ? FloatVector.fromArray(S, y, y1 + 3 * L) : i1;
+        FloatVector c40 = fromY && rows > 4 ? FloatVector.fromArray(S, y, y0 + 4 * L) : i0;
+        FloatVector c41 = fromY && two && rows > 4 ? FloatVector.fromArray(S, y, y1 + 4 * L) : i1;
+        FloatVector c50 = fromY && rows > 5 ? FloatVector.fromArray(S, y, y0 + 5 * L) : i0;
+        FloatVector c51 = fromY && two && rows > 5 ? FloatVector.fromArray(S, y, y1 + 5 * L) : i1;
+        FloatVector c60 = fromY && rows > 6 ? FloatVector.fromArray(S, y, y0 + 6 * L) : i0;
+        FloatVector c61 = fromY && two && rows > 6 ? FloatVector.fromArray(S, y, y1 + 6 * L) : i1;
+        FloatVector c70 = fromY && rows > 7 ? FloatVector.fromArray(S, y, y0 + 7 * L) : i0;
+        FloatVector c71 = fromY && two && rows > 7 ? FloatVector.fromArray(S, y, y1 + 7 * L) : i1;
+        if (init == 1 && r0 >= 0) {
+            if (rows > 0) {
+                c00 = c00.add(FloatVector.fromArray(S, res, r0 + 0 * L));
+                if (two) {
+                    c01 = c01.add(FloatVector.fromArray(S, res, r1 + 0 * L));
+                }
+            }
+            if (rows > 1) {
+                c10 = c10.add(FloatVector.fromArray(S, res, r0 + 1 * L));
+                if (two) {
+                    c11 = c11.add(FloatVector.fromArray(S, res, r1 + 1 * L));
+                }
+            }
+            if (rows > 2) {
+                c20 = c20.add(FloatVector.fromArray(S, res, r0 + 2 * L));
+                if (two) {
+                    c21 = c21.add(FloatVector.fromArray(S, res, r1 + 2 * L));
+                }
+            }
+            if (rows > 3) {
+                c30 = c30.add(FloatVector.fromArray(S, res, r0 + 3 * L));
+                if (two) {
+                    c31 = c31.add(FloatVector.fromArray(S, res, r1 + 3 * L));
+                }
+            }
+            if (rows > 4) {
+                c40 = c40.add(FloatVector.fromArray(S, res, r0 + 4 * L));
+                if (two) {
+                    c41 = c41.add(FloatVector.fromArray(S, res, r1 + 4 * L));
+                }
+            }
+            if (rows > 5) {
+                c50 = c50.add(FloatVector.fromArray(S, res, r0 + 5 * L));
+                if (two) {
+                    c51 = c51.add(FloatVector.fromArray(S, res, r1 + 5 * L));
+                }
+            }
+            if (rows > 6) {
+                c60 = c60.add(FloatVector.fromArray(S, res, r0 + 6 * L));
+                if (two) {
+                    c61 = c61.add(FloatVector.fromArray(S, res, r1 + 6 * L));
+                }
+            }
+            if (rows > 7) {
+                c70 = c70.add(FloatVector.fromArray(S, res, r0 + 7 * L));
+                if (two) {
+                    c71 = c71.add(FloatVector.fromArray(S, res, r1 + 7 * L));
+                }
+            }
+        }
+        for (int gi = k0 / L; gi < k1 / L; gi++) {
+          int t = koff[gi * L];
+          int wg = wo + gi * L * 2 * L;
+          for (int l = 0; l < L; l++) {
+            int o = t + l;
+            int wk = wg + l * 2 * L;
+            FloatVector v0 = FloatVector.fromArray(S, wt, wk);
+            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);
+            FloatVector a0 = FloatVector.broadcast(S, x[b0 + o]);
+            c00 = a0.fma(v0, c00);
+            c01 = a0.fma(v1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, x[b1 + o]);
+            c10 = a1.fma(v0, c10);
+            c11 = a1.fma(v1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, x[b2 + o]);
+            c20 = a2.fma(v0, c20);
+            c21 = a2.fma(v1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, x[b3 + o]);
+            c30 = a3.fma(v0, c30);
+            c31 = a3.fma(v1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, x[b4 + o]);
+            c40 = a4.fma(v0, c40);
+            c41 = a4.fma(v1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, x[b5 + o]);
+            c50 = a5.fma(v0, c50);
+            c51 = a5.fma(v1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, x[b6 + o]);
+            c60 = a6.fma(v0, c60);
+            c61 = a6.fma(v1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, x[b7 + o]);
+            c70 = a7.fma(v0, c70);
+            c71 = a7.fma(v1, c71);
+          }
         }
         if (clamp) {
             FloatVector lv = FloatVector.broadcast(S, lo);

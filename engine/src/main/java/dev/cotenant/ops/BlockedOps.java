@@ -209,7 +209,7 @@ final class BlockedOps {
             this.bias = bias;
             this.ep = ep;
             this.cost = cost;
-            this.pad = new float[g.paddedImage()];
+            this.pad = new float[Math.multiplyExact(g.paddedImage(), type.dims()[0])];
         }
 
         @Override

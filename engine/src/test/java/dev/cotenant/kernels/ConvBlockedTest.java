@@ -55,8 +55,12 @@ class ConvBlockedTest {
                     ChannelBlocks.toBlocked(x, 0, batch, c, h * w, in, 3, pool);
                 }
                 float[] yb = new float[1 + batch * g.outputImage()];
-                ConvBlocked.run(in, blockedIn ? 3 : 0, 0, batch, g, ConvBlocked.offsets(g), packed, pb,
-                        act == null ? null : new GemmEpilogue(null, null, act), new float[g.paddedImage()], yb, 1, pool);
+                GemmEpilogue ep = act == null ? null : new GemmEpilogue(null, null, act);
+                float[] pad = new float[g.paddedImage() * batch];
+                // A batch runs in two parts, as a scheduler splits it: image 0, then the rest.
+                int cut = batch > 1 ? 1 : batch;
+                ConvBlocked.run(in, blockedIn ? 3 : 0, 0, cut, g, ConvBlocked.offsets(g), packed, pb, ep, pad, yb, 1, pool);
+                ConvBlocked.run(in, blockedIn ? 3 : 0, cut, batch, g, ConvBlocked.offsets(g), packed, pb, ep, pad, yb, 1, pool);
                 float[] y = new float[batch * m * oh * ow];
                 ChannelBlocks.fromBlocked(yb, 1, batch, m, oh * ow, y, 0, pool);
                 double[] want = ConvReference.conv(toDouble(x), new int[] {batch, c, h, w}, toDouble(wt), m,
