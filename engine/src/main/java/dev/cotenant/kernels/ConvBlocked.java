@@ -199,6 +199,20 @@ public final class ConvBlocked {
      */
     public static void run(float[] x, int xOff, int n0, int n1, Geometry g, int[] koff, float[] wt, float[] bias,
                            GemmEpilogue ep, float[] pad, float[] y, int yOff, float[] res, int resOff, Workers w) {
+        run(x, xOff, n0, n1, 0, g.pairs(), g, koff, wt, bias, ep, pad, y, yOff, res, resOff, w);
+    }
+
+    /** Block pairs (of output channels) in the convolution: the parts one image can be cut into. */
+    public static int pairs(Geometry g) {
+        return g.pairs();
+    }
+
+    /**
+     * As above, for output-channel block pairs {@code [q0, q1)} only: a part of one image that a
+     * scheduler can run beside other work.
+     */
+    public static void run(float[] x, int xOff, int n0, int n1, int q0, int q1, Geometry g, int[] koff, float[] wt, float[] bias,
+                           GemmEpilogue ep, float[] pad, float[] y, int yOff, float[] res, int resOff, Workers w) {
         int images = n1 - n0;
         if (images <= 0) {
             return;
@@ -206,7 +220,10 @@ public final class ConvBlocked {
         int pixels = g.oh() * g.ow();
         int perImage = (pixels + P - 1) / P;
         int tiles = images * perImage;
-        int pairs = g.pairs();
+        int pairs = q1 - q0;
+        if (pairs <= 0) {
+            return;
+        }
         // Enough units for every thread to have several (a pair's tiles cut into groups when there
         // are few pairs); each unit walks all of K for its tiles. One thread keeps whole pairs.
         int groups = w.threads() == 1 ? 1 : Math.min(tiles, Math.max(1, (4 * w.threads() + pairs - 1) / pairs));
@@ -235,7 +252,7 @@ public final class ConvBlocked {
         w.parallelFor(pairs * groups, 1, (s, e) -> {
             int[] base = new int[P];
             for (int u = s; u < e; u++) {
-                int q = u / groups;
+                int q = q0 + u / groups;
                 int grp = u % groups;
                 int t0 = (int) ((long) tiles * grp / groups);
                 int t1 = (int) ((long) tiles * (grp + 1) / groups);

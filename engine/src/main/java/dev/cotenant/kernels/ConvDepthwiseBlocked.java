@@ -333,8 +333,15 @@ public final class ConvDepthwiseBlocked {
      */
     public static void runBlocked(float[] x, int xOff, int batch, Im2col.Geometry g, float[] packed, GemmEpilogue ep,
                                   float[] y, int yOff, float[][] scratch, Workers w) {
+        runBlocked(x, xOff, batch, 0, (g.c() + L - 1) / L, g, packed, ep, y, yOff, scratch, w);
+    }
+
+    /** As above, for channel blocks {@code [b0, b1)} of every image only. */
+    public static void runBlocked(float[] x, int xOff, int batch, int b0, int b1, Im2col.Geometry g, float[] packed, GemmEpilogue ep,
+                                  float[] y, int yOff, float[][] scratch, Workers w) {
         int blocks = (g.c() + L - 1) / L;
-        int units = batch * blocks;
+        int span = b1 - b0;
+        int units = batch * span;
         int taps = g.kh() * g.kw();
         int hp = paddedH(g);
         int wp = paddedW(g);
@@ -349,7 +356,8 @@ public final class ConvDepthwiseBlocked {
         w.parallelFor(slots, 1, (s, e) -> {
             for (int slot = s; slot < e; slot++) {
                 float[] buf = scratch[slot];
-                for (int u = next.getAndIncrement(); u < units; u = next.getAndIncrement()) {
+                for (int v = next.getAndIncrement(); v < units; v = next.getAndIncrement()) {
+                    int u = v / span * blocks + b0 + v % span;
                     int src = xOff + u * plane;
                     int wAt = (u % blocks) * (taps + 1) * L;
                     int dst = yOff + u * outPlane;

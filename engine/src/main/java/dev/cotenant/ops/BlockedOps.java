@@ -190,7 +190,7 @@ final class BlockedOps {
         }
     }
 
-    /** A dense blocked convolution; it runs in parts of whole images. */
+    /** A dense blocked convolution; it runs in parts of whole images, or of output-channel block pairs for one image. */
     private static final class Dense implements BoundOp {
         private final TensorType type;
         private final ConvBlocked.Geometry g;
@@ -229,20 +229,32 @@ final class BlockedOps {
 
         @Override
         public int maxParts() {
-            return type.dims()[0];
+            int n = type.dims()[0];
+            return n > 1 ? n : ConvBlocked.pairs(g);
         }
 
         @Override
         public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers w) {
             int n = in[0].dim(0);
+            int pairs = ConvBlocked.pairs(g);
+            int n0 = 0;
+            int n1 = n;
+            int q0 = 0;
+            int q1 = pairs;
+            if (n > 1) {
+                n0 = BoundOp.partStart(n, part, parts);
+                n1 = BoundOp.partStart(n, part + 1, parts);
+            } else {
+                q0 = BoundOp.partStart(pairs, part, parts);
+                q1 = BoundOp.partStart(pairs, part + 1, parts);
+            }
             Tensor res = in.length > 3 ? in[3] : null;
-            ConvBlocked.run(in[0].floats(), in[0].offset(), BoundOp.partStart(n, part, parts), BoundOp.partStart(n, part + 1, parts),
-                    g, koff, weights, bias, ep, pad, out[0].floats(), out[0].offset(), res == null ? null : res.floats(),
-                    res == null ? 0 : res.offset(), w);
+            ConvBlocked.run(in[0].floats(), in[0].offset(), n0, n1, q0, q1, g, koff, weights, bias, ep, pad, out[0].floats(),
+                    out[0].offset(), res == null ? null : res.floats(), res == null ? 0 : res.offset(), w);
         }
     }
 
-    /** A depthwise blocked convolution; it runs in parts of whole images. */
+    /** A depthwise blocked convolution; it runs in parts of whole images, or of channel blocks for one image. */
     private static final class Depthwise implements BoundOp {
         private final TensorType type;
         private final Im2col.Geometry g;
@@ -276,7 +288,8 @@ final class BlockedOps {
 
         @Override
         public int maxParts() {
-            return type.dims()[0];
+            int n = type.dims()[0];
+            return n > 1 ? n : blocks(g.c());
         }
 
         @Override
@@ -285,11 +298,21 @@ final class BlockedOps {
                 scratch = new float[w.threads()][ConvDepthwiseBlocked.blockedScratchSize(g)];
             }
             int n = in[0].dim(0);
-            int n0 = BoundOp.partStart(n, part, parts);
-            int n1 = BoundOp.partStart(n, part + 1, parts);
-            int image = blocks(g.c()) * g.h() * g.w() * L;
-            int outImage = blocks(g.c()) * g.oh() * g.ow() * L;
-            ConvDepthwiseBlocked.runBlocked(in[0].floats(), in[0].offset() + n0 * image, n1 - n0, g, packed, ep,
+            int blocks = blocks(g.c());
+            int n0 = 0;
+            int n1 = n;
+            int b0 = 0;
+            int b1 = blocks;
+            if (n > 1) {
+                n0 = BoundOp.partStart(n, part, parts);
+                n1 = BoundOp.partStart(n, part + 1, parts);
+            } else {
+                b0 = BoundOp.partStart(blocks, part, parts);
+                b1 = BoundOp.partStart(blocks, part + 1, parts);
+            }
+            int image = blocks * g.h() * g.w() * L;
+            int outImage = blocks * g.oh() * g.ow() * L;
+            ConvDepthwiseBlocked.runBlocked(in[0].floats(), in[0].offset() + n0 * image, n1 - n0, b0, b1, g, packed, ep,
                     out[0].floats(), out[0].offset() + n0 * outImage, scratch, w);
         }
     }

@@ -57,10 +57,19 @@ class ConvBlockedTest {
                 float[] yb = new float[1 + batch * g.outputImage()];
                 GemmEpilogue ep = act == null ? null : new GemmEpilogue(null, null, act);
                 float[] pad = new float[g.paddedImage() * batch];
-                // A batch runs in two parts, as a scheduler splits it: image 0, then the rest.
-                int cut = batch > 1 ? 1 : batch;
-                ConvBlocked.run(in, blockedIn ? 3 : 0, 0, cut, g, ConvBlocked.offsets(g), packed, pb, ep, pad, yb, 1, pool);
-                ConvBlocked.run(in, blockedIn ? 3 : 0, cut, batch, g, ConvBlocked.offsets(g), packed, pb, ep, pad, yb, 1, pool);
+                // In two parts, as a scheduler splits it: image 0 then the rest, or for one image the
+                // first output block pair then the rest.
+                int[] koff = ConvBlocked.offsets(g);
+                int xo = blockedIn ? 3 : 0;
+                if (batch > 1) {
+                    ConvBlocked.run(in, xo, 0, 1, g, koff, packed, pb, ep, pad, yb, 1, pool);
+                    ConvBlocked.run(in, xo, 1, batch, g, koff, packed, pb, ep, pad, yb, 1, pool);
+                } else {
+                    int pairs = ConvBlocked.pairs(g);
+                    int cut = Math.min(1, pairs);
+                    ConvBlocked.run(in, xo, 0, 1, 0, cut, g, koff, packed, pb, ep, pad, yb, 1, null, 0, pool);
+                    ConvBlocked.run(in, xo, 0, 1, cut, pairs, g, koff, packed, pb, ep, pad, yb, 1, null, 0, pool);
+                }
                 float[] y = new float[batch * m * oh * ow];
                 ChannelBlocks.fromBlocked(yb, 1, batch, m, oh * ow, y, 0, pool);
                 double[] want = ConvReference.conv(toDouble(x), new int[] {batch, c, h, w}, toDouble(wt), m,
@@ -71,6 +80,34 @@ class ConvBlockedTest {
                     assertEquals(v, y[i], 1e-4 * Math.max(1, Math.abs(v)), "case " + t + " " + java.util.Arrays.toString(cs) + " at " + i);
                 }
             }
+        }
+    }
+
+    @Test
+    void residualIsAddedBeforeTheActivation() {
+        int c = L + 2, h = 6, w = 7, m = 3 * L - 1;
+        ConvBlocked.Geometry g = new ConvBlocked.Geometry(c, h, w, m, 3, 3, 1, 1, 1, 1, 1, 1, h, w, true);
+        float[] x = random(c * h * w);
+        float[] wt = random(m * c * 9);
+        float[] bias = random(m);
+        float[] res = random(m * h * w);
+        float[] packed = new float[g.packedWeights()];
+        ConvBlocked.packWeights(wt, 0, g, packed);
+        float[] pb = new float[g.packedBias()];
+        ConvBlocked.packBias(bias, g, pb);
+        float[] xb = new float[g.inputImage()];
+        ChannelBlocks.toBlocked(x, 0, 1, c, h * w, xb, 0, Workers.single());
+        float[] rb = new float[2 + g.outputImage()];
+        ChannelBlocks.toBlocked(res, 0, 1, m, h * w, rb, 2, Workers.single());
+        float[] yb = new float[g.outputImage()];
+        ConvBlocked.run(xb, 0, 0, 1, g, ConvBlocked.offsets(g), packed, pb, new GemmEpilogue(null, null, new Activation.Relu()),
+                new float[g.paddedImage()], yb, 0, rb, 2, Workers.single());
+        float[] y = new float[m * h * w];
+        ChannelBlocks.fromBlocked(yb, 0, 1, m, h * w, y, 0, Workers.single());
+        double[] want = ConvReference.conv(toDouble(x), new int[] {1, c, h, w}, toDouble(wt), m, toDouble(bias), 1,
+                new ConvReference.Window(new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {h, w}));
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(Math.max(0, want[i] + res[i]), y[i], 1e-4, "at " + i);
         }
     }
 
@@ -95,8 +132,15 @@ class ConvBlockedTest {
                 float[] yb = new float[batch * blocks * oh * ow * L];
                 float[][] scratch = new float[2][ConvDepthwiseBlocked.blockedScratchSize(g)];
                 Activation act = new Activation.Clip(0f, 6f);
-                ConvDepthwiseBlocked.runBlocked(xb, 0, batch, g, ConvDepthwiseBlocked.packBlocked(wt, bias, g),
-                        new GemmEpilogue(null, null, act), yb, 0, scratch, pool);
+                float[] pw = ConvDepthwiseBlocked.packBlocked(wt, bias, g);
+                GemmEpilogue ep = new GemmEpilogue(null, null, act);
+                if (blocks > 1) {
+                    // In two parts of channel blocks, as a scheduler may split it.
+                    ConvDepthwiseBlocked.runBlocked(xb, 0, batch, 0, 1, g, pw, ep, yb, 0, scratch, pool);
+                    ConvDepthwiseBlocked.runBlocked(xb, 0, batch, 1, blocks, g, pw, ep, yb, 0, scratch, pool);
+                } else {
+                    ConvDepthwiseBlocked.runBlocked(xb, 0, batch, g, pw, ep, yb, 0, scratch, pool);
+                }
                 float[] y = new float[batch * c * oh * ow];
                 ChannelBlocks.fromBlocked(yb, 0, batch, c, oh * ow, y, 0, pool);
                 double[] want = ConvReference.conv(toDouble(x), new int[] {batch, c, h, w}, toDouble(wt), c, toDouble(bias), c,
