@@ -25,8 +25,9 @@ import java.util.Set;
  * both. A convolution (plain or fused, 2-D, float, constant weights, dense or depthwise) becomes a
  * {@code BlockedConv} whose output exists blocked only; its input is converted with {@code ToBlocked}
  * when it exists only in NCHW, except for a stem of fewer than a block's channels, which the kernel
- * reads in NCHW. Element-wise operators whose inputs all exist blocked with one 4-D shape (Add,
- * Sub, Mul, Relu, Clip...) stay blocked; MaxPool and GlobalAveragePool get blocked twins. Any other
+ * reads in NCHW. Element-wise operators whose inputs all exist blocked (Add, Sub, Mul of one shape
+ * or of a per-channel scale, Relu, Clip, Sigmoid...) stay blocked, and so does a channel Concat of
+ * whole blocks; MaxPool and GlobalAveragePool get blocked twins. Any other
  * reader of a blocked-only value, and a graph output, gets a {@code FromBlocked} made once per
  * value, just before the first node that needs it. A shortcut {@code Add} of a dense convolution's
  * output (its only use) and another blocked value folds into that convolution as its residual input,
@@ -131,15 +132,14 @@ public final class BlockedLayout implements Pass {
                     return;
                 }
                 String out = n.outputs().getFirst();
-                for (int i = 1; i < n.inputs().size(); i++) {
-                    if (!BINARY.contains(n.opType()) && !n.inputs().get(i).isEmpty()) {
+                boolean all = BINARY.contains(n.opType()) || n.opType().equals("Concat");
+                List<String> inputs = new ArrayList<>(n.inputs());
+                for (int i = 0; i < n.inputs().size(); i++) {
+                    if (i == 0 || all) {
+                        inputs.set(i, blocked.get(n.inputs().get(i)));
+                    } else if (!n.inputs().get(i).isEmpty()) {
                         needPlain(n.inputs().get(i));
                     }
-                }
-                List<String> inputs = new ArrayList<>(n.inputs());
-                inputs.set(0, blocked.get(n.inputs().getFirst()));
-                if (BINARY.contains(n.opType())) {
-                    inputs.set(1, blocked.get(n.inputs().get(1)));
                 }
                 nodes.add(new Node(n.name(), n.opType(), n.domain(), inputs, List.of(blockedName(out)), n.attributes()));
                 channels.put(out, types.get(out).dims()[1]);
@@ -180,7 +180,7 @@ public final class BlockedLayout implements Pass {
                 String a = add.inputs().get(i);
                 String other = add.inputs().get(1 - i);
                 Node conv = plainConvs.get(a);
-                if (conv == null || a.equals(other) || uses.soleConsumer(a) != add) {
+                if (conv == null || a.equals(other) || uses.soleConsumer(a) != add || !types.get(a).equals(types.get(other))) {
                     continue;
                 }
                 nodes.remove(conv);
@@ -293,8 +293,20 @@ public final class BlockedLayout implements Pass {
                     return false;
                 }
                 String other = n.inputs().get(1);
-                TensorType t = types.get(other);
-                return blocked.containsKey(other) && t != null && t.equals(first);
+                return blocked.containsKey(other) && broadcastsPerChannel(first, types.get(other));
+            }
+            if (n.opType().equals("Concat")) {
+                // Along channels, of whole blocks only: then the blocked tensors concatenate as they are.
+                if (!(n.attributes().get("axis") instanceof Attribute.Int a) || (a.value() != 1 && a.value() != -3)) {
+                    return false;
+                }
+                for (String in : n.inputs()) {
+                    TensorType t = types.get(in);
+                    if (!blocked.containsKey(in) || t == null || t.dims().length != 4 || t.dims()[1] % L != 0) {
+                        return false;
+                    }
+                }
+                return true;
             }
             if (!UNARY.contains(n.opType())) {
                 return false;
@@ -302,6 +314,27 @@ public final class BlockedLayout implements Pass {
             // Clip's bounds are scalars read as they are.
             for (int i = 1; i < n.inputs().size(); i++) {
                 if (!n.inputs().get(i).isEmpty() && blocked.containsKey(n.inputs().get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Whether two 4-D types have the same batch and channels and spatial sizes that are equal or 1
+         * (a squeeze-and-excitation scale): then their blocked forms broadcast the same way.
+         */
+        static boolean broadcastsPerChannel(TensorType a, TensorType b) {
+            if (a == null || b == null || a.dims().length != 4 || b.dims().length != 4 || a.dataType() != b.dataType()) {
+                return false;
+            }
+            int[] x = a.dims();
+            int[] y = b.dims();
+            if (x[0] != y[0] || x[1] != y[1]) {
+                return false;
+            }
+            for (int d = 2; d < 4; d++) {
+                if (x[d] != y[d] && x[d] != 1 && y[d] != 1) {
                     return false;
                 }
             }
