@@ -31,6 +31,8 @@ public final class Sgemm {
     static final int KC = 256;
     static final int MC = 16 * MR;
     static final int NC = 24 * NR;
+    /** Bytes of packed A that a macro tile may keep in L2 across all its column panels. */
+    static final long A_IN_L2 = 1L << 20;
 
     private Sgemm() {}
 
@@ -228,14 +230,23 @@ public final class Sgemm {
                                   int ip0, int ip1, int jp0, int jp1) {
         int blocks = Math.max(1, panels(k, KC));
         float[] scratch = new float[MR * NR];
-        for (int kb = 0; kb < blocks; kb++) {
-            int k0 = kb * KC;
-            int kc = Math.min(KC, k - k0);
-            boolean load = accumulate || kb > 0;
-            GemmEpilogue e = kb == blocks - 1 ? ep : null;
-            for (int jp = jp0; jp < jp1; jp++) {
+        // With column panels outside the K blocks a packed B panel, contiguous over all of K, is read
+        // as one sequential stream: weights too large for the caches (BERT's) come from memory once
+        // per run in an order the prefetcher follows. That needs the tile's whole MC x K slice of A
+        // to stay in L2; when it would not, the K blocks go outside and A is reused block by block.
+        boolean panelsOuter = 4L * (ip1 - ip0) * MR * k <= A_IN_L2;
+        int outer = panelsOuter ? jp1 - jp0 : blocks;
+        int inner = panelsOuter ? blocks : jp1 - jp0;
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int jp = jp0 + (panelsOuter ? o : i);
+                int kb = panelsOuter ? i : o;
                 int col = jp * NR;
                 int nr = Math.min(NR, n - col);
+                int k0 = kb * KC;
+                int kc = Math.min(KC, k - k0);
+                boolean load = accumulate || kb > 0;
+                GemmEpilogue e = kb == blocks - 1 ? ep : null;
                 int bo = pbOff + jp * k * NR + k0 * NR;
                 for (int ip = ip0; ip < ip1; ip++) {
                     int row = ip * MR;

@@ -7,6 +7,8 @@ import dev.cotenant.ir.TensorType;
 import dev.cotenant.kernels.Workers;
 import java.util.ArrayList;
 import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * LayerNormalization (opset 17): every row of the trailing axes from {@code axis} on is normalised
@@ -54,6 +56,25 @@ final class LayerNormOp {
         return Broadcast.strides(s, rowShape);
     }
 
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    /**
+     * {@code y = (x - mean) * inv * scale + bias} over one row; the centring and scaling in float
+     * vectors (the statistics stay double), as the row's values are floats to begin with.
+     */
+    static void normalise(float[] x, int xo, float[] y, int yo, int n, double mean, double inv, float[] scale, float[] bias) {
+        float m = (float) mean;
+        float k = (float) inv;
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, x, xo + i).sub(m).mul(k);
+            v.fma(FloatVector.fromArray(F, scale, i), FloatVector.fromArray(F, bias, i)).intoArray(y, yo + i);
+        }
+        for (; i < n; i++) {
+            y[yo + i] = (x[xo + i] - m) * k * scale[i] + bias[i];
+        }
+    }
+
     private record Bound(List<TensorType> outputTypes, int rows, int row, int[] rowShape, int[] scaleSt, int[] biasSt, float eps,
                          float[] scale, float[] bias, Cost cost) implements BoundOp {
 
@@ -74,9 +95,7 @@ final class LayerNormOp {
                     int b = xo + r * row;
                     double mean = NormRows.mean(x, b, row);
                     double inv = 1 / Math.sqrt(NormRows.variance(x, b, row, mean) + eps);
-                    for (int i = 0; i < row; i++) {
-                        y[yo + r * row + i] = (float) ((x[b + i] - mean) * inv) * scale[i] + bias[i];
-                    }
+                    normalise(x, b, y, yo + r * row, row, mean, inv, scale, bias);
                     if (meanOut != null) {
                         meanOut.floats()[meanOut.offset() + r] = (float) mean;
                     }

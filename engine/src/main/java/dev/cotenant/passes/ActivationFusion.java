@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Fuses an activation that follows a Conv or Gemm into it, so the activation is applied to each
+ * Fuses an activation that follows a Conv, a Gemm or a biased MatMul ({@link MatMulFusion}; GELU
+ * too) into it, so the activation is applied to each
  * output tile while it is still in cache instead of in a second pass over memory. The result is a
  * {@code FusedConv} / {@code FusedGemm} node of Cotenant's domain: the original node's inputs and
  * attributes plus {@code activation} (the ONNX op type of the activation) and its parameters
@@ -30,16 +31,21 @@ public final class ActivationFusion implements Pass {
         Set<Node> removed = new HashSet<>();
         Map<Node, Node> replaced = new HashMap<>();
         for (Node host : g.nodes()) {
+            boolean ours = host.domain().equals(OpTable.COTENANT_DOMAIN);
             String fused = switch (host.opType()) {
-                case "Conv" -> "FusedConv";
-                case "Gemm" -> "FusedGemm";
+                case "Conv" -> ours ? null : "FusedConv";
+                case "Gemm" -> ours ? null : "FusedGemm";
+                // A MatMul that already took its bias (MatMulFusion), still without an activation.
+                case "FusedMatMul" -> ours && !host.attributes().containsKey("activation") ? "FusedMatMul" : null;
                 default -> null;
             };
-            if (fused == null || !host.domain().isEmpty() || host.outputs().size() != 1) {
+            if (fused == null || !(host.domain().isEmpty() || ours) || host.outputs().size() != 1) {
                 continue;
             }
             Node act = uses.soleConsumer(host.outputs().getFirst());
-            if (act == null || !act.domain().isEmpty() || !ACTIVATIONS.contains(act.opType())
+            boolean gelu = act != null && act.opType().equals("Gelu") && act.domain().equals(OpTable.COTENANT_DOMAIN)
+                    && host.opType().equals("FusedMatMul");
+            if (act == null || !(gelu || act.domain().isEmpty() && ACTIVATIONS.contains(act.opType()))
                     || !act.inputs().getFirst().equals(host.outputs().getFirst())) {
                 continue;
             }
@@ -67,6 +73,11 @@ public final class ActivationFusion implements Pass {
     private static boolean activationParameters(Node act, Map<String, Tensor> inits, Map<String, Attribute> attrs) {
         switch (act.opType()) {
             case "LeakyRelu" -> attrs.put("alpha", new Attribute.Float(floatAttr(act, "alpha", 0.01f)));
+            case "Gelu" -> {
+                if (act.attributes().get("approximate") instanceof Attribute.Str a && a.value().equals("tanh")) {
+                    attrs.put("approximate_tanh", new Attribute.Float(1f));
+                }
+            }
             case "HardSigmoid" -> {
                 attrs.put("alpha", new Attribute.Float(floatAttr(act, "alpha", 0.2f)));
                 attrs.put("beta", new Attribute.Float(floatAttr(act, "beta", 0.5f)));

@@ -18,6 +18,7 @@ public final class Passes {
                 new DeadCodeElimination(),
                 new BatchNormFolding(),
                 new GeluFusion(),
+                new MatMulFusion(),
                 new ActivationFusion(),
                 new DeadCodeElimination());
     }
