@@ -607,34 +607,34 @@ public final class ConvBlocked {
         }
         for (int gi = k0 / L; gi < k1 / L; gi++) {
           int t = koff[gi * L];
+          int q0 = b0 + t, q1 = b1 + t, q2 = b2 + t, q3 = b3 + t, q4 = b4 + t, q5 = b5 + t, q6 = b6 + t, q7 = b7 + t;
           int wg = wo + gi * L * 2 * L;
           for (int l = 0; l < L; l++) {
-            int o = t + l;
             int wk = wg + l * 2 * L;
             FloatVector v0 = FloatVector.fromArray(S, wt, wk);
             FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);
-            FloatVector a0 = FloatVector.broadcast(S, x[b0 + o]);
+            FloatVector a0 = FloatVector.broadcast(S, x[q0 + l]);
             c00 = a0.fma(v0, c00);
             c01 = a0.fma(v1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[b1 + o]);
+            FloatVector a1 = FloatVector.broadcast(S, x[q1 + l]);
             c10 = a1.fma(v0, c10);
             c11 = a1.fma(v1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, x[b2 + o]);
+            FloatVector a2 = FloatVector.broadcast(S, x[q2 + l]);
             c20 = a2.fma(v0, c20);
             c21 = a2.fma(v1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, x[b3 + o]);
+            FloatVector a3 = FloatVector.broadcast(S, x[q3 + l]);
             c30 = a3.fma(v0, c30);
             c31 = a3.fma(v1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, x[b4 + o]);
+            FloatVector a4 = FloatVector.broadcast(S, x[q4 + l]);
             c40 = a4.fma(v0, c40);
             c41 = a4.fma(v1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, x[b5 + o]);
+            FloatVector a5 = FloatVector.broadcast(S, x[q5 + l]);
             c50 = a5.fma(v0, c50);
             c51 = a5.fma(v1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, x[b6 + o]);
+            FloatVector a6 = FloatVector.broadcast(S, x[q6 + l]);
             c60 = a6.fma(v0, c60);
             c61 = a6.fma(v1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, x[b7 + o]);
+            FloatVector a7 = FloatVector.broadcast(S, x[q7 + l]);
             c70 = a7.fma(v0, c70);
             c71 = a7.fma(v1, c71);
           }
