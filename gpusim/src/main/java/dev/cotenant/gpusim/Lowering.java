@@ -169,6 +169,26 @@ public final class Lowering {
         double flops = c.flops();
         double bytes = c.bytes();
         switch (op) {
+            // The CPU engine's channel-blocked layout (engine passes.BlockedLayout): its conversions
+            // do not exist on a GPU, and its convolutions and pools are the operators they replace.
+            case "ToBlocked", "FromBlocked" -> {
+                return null;
+            }
+            case "BlockedConv" -> {
+                int[] w = in[1].shape();
+                int[] ys = y.shape();
+                long group = node.attributes().get("group") instanceof dev.cotenant.ir.Attribute.Int g ? g.value() : 1;
+                long outSize = (long) ys[2] * ys[3];
+                if (group > 1) {
+                    return new OpWork.Map(label, (long) ys[0] * w[0] * outSize, flops, bytes);
+                }
+                return new OpWork.Gemm(label, 1, (long) ys[0] * outSize, w[0], (long) w[1] * w[2] * w[3], flops, bytes, false, 0);
+            }
+            case "BlockedGlobalAveragePool" -> {
+                int[] x = in[0].shape();
+                long rows = (long) y.size();
+                return new OpWork.Rows(label, rows, (long) x[2] * x[3], flops, bytes);
+            }
             case "Conv", "FusedConv" -> {
                 int[] x = in[0].shape();
                 int[] w = in[1].shape();

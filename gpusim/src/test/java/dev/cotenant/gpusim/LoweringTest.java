@@ -112,4 +112,26 @@ class LoweringTest {
             assertTrue(e.getMessage().startsWith("--tenants:"), e.getMessage());
         }
     }
+
+    @Test
+    void aCpuPlanInTheBlockedLayoutLowersLikeTheOperatorPlan() {
+        // The server lowers the plans it runs on the CPU; their convolutions are in the engine's
+        // channel-blocked layout. They must cost on the GPU what the operator-level plan costs.
+        dev.cotenant.ir.Model m = dev.cotenant.zoo.Zoo.build("resnet18", 1, 128);
+        java.util.Map<String, dev.cotenant.ir.TensorType> types = java.util.Map.of(m.graph().feeds().getFirst().name(),
+                dev.cotenant.ir.TensorType.of(dev.cotenant.ir.DataType.FLOAT, 1, 3, 224, 224));
+        Plan cpu = dev.cotenant.runtime.Planner.plan(dev.cotenant.passes.Passes.optimize(m, types), types,
+                dev.cotenant.kernels.Workers.single());
+        assertTrue(cpu.steps().stream().anyMatch(s -> s.node().opType().equals("BlockedConv")), "the CPU plan is blocked");
+        Plan ops = dev.cotenant.runtime.Planner.plan(dev.cotenant.passes.Passes.optimizeOperators(m, types), types,
+                dev.cotenant.kernels.Workers.single());
+        LoweredModel a = Lowering.lower("cpu", cpu, Precision.FP16, A100, Lowering.Fusion.ENGINE);
+        LoweredModel b = Lowering.lower("ops", ops, Precision.FP16, A100, Lowering.Fusion.ENGINE);
+        double fa = a.kernels().stream().mapToDouble(Kernel::flops).sum();
+        double fb = b.kernels().stream().mapToDouble(Kernel::flops).sum();
+        assertEquals(fb, fa, 0.02 * fb, "total FLOPs");
+        double ta = Simulator.solo(A100, Stream.of("cpu", 0, a.launches())).makespanUs();
+        double tb = Simulator.solo(A100, Stream.of("ops", 0, b.launches())).makespanUs();
+        assertEquals(tb, ta, 0.05 * tb, "solo time on the A100 (us)");
+    }
 }
