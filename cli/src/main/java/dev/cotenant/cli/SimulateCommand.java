@@ -38,11 +38,11 @@ final class SimulateCommand implements Callable<Integer> {
                     + "mig:3g,2g,..., or all (default ${DEFAULT-VALUE}).")
     String policies;
 
-    @Option(names = "--budget", paramLabel = "SECONDS", defaultValue = "20",
+    @Option(names = "--budget", paramLabel = "SECONDS", defaultValue = "60",
             description = "Wall time for each gacer search (default ${DEFAULT-VALUE}).")
     double budget;
 
-    @Option(names = "--max-evaluations", paramLabel = "N", defaultValue = "3000",
+    @Option(names = "--max-evaluations", paramLabel = "N", defaultValue = "4000",
             description = "Schedules each gacer search simulates at most (default ${DEFAULT-VALUE}).")
     int maxEvaluations;
 

@@ -41,7 +41,7 @@ public final class GpuGacer {
     /** How the search runs: seeded, and bounded by wall time and by points scored. */
     public record Settings(long seed, double budgetSeconds, int maxEvaluations) {
         public static Settings defaults() {
-            return new Settings(1, 20, 3000);
+            return new Settings(1, 60, 4000);
         }
     }
 
@@ -63,7 +63,7 @@ public final class GpuGacer {
         long t0 = System.nanoTime();
         List<TenantShape> shapes = tenants.stream().map(ScheduleLowering::shape).toList();
         List<Schedule.Member> members = shapes.stream().map(s -> new Schedule.Member(s.name(), s.ops())).toList();
-        Search search = Search.over(shapes, 1, s -> ScheduleLowering.simulate(gpu, s, tenants, sharing).makespanUs() / 1e3);
+        Search search = Search.over(shapes, 1, ScheduleLowering.PRIORITY_LEVELS, s -> ScheduleLowering.simulate(gpu, s, tenants, sharing).makespanUs() / 1e3);
         Map<String, CompactSchedule> baselines = new LinkedHashMap<>();
         baselines.put("sequential", Baselines.sequential(shapes, 1));
         baselines.put("multistream", Baselines.multistream(shapes, 1));

@@ -36,12 +36,13 @@ public final class Search {
 
     /**
      * A search over the compact schedules of {@code shapes} on a device of {@code cores} (1 where a
-     * task asks for no threads, as on a GPU), scored by {@code cost}: the entry for devices whose
-     * own model is the cost (the simulated GPU scores a point by simulating it).
+     * task asks for no threads, as on a GPU) with {@code priorityLevels} stream priorities, scored
+     * by {@code cost}: the entry for devices whose own model is the cost (the simulated GPU scores a
+     * point by simulating it).
      */
-    public static Search over(List<TenantShape> shapes, int cores, java.util.function.ToDoubleFunction<Schedule> cost) {
+    public static Search over(List<TenantShape> shapes, int cores, int priorityLevels, java.util.function.ToDoubleFunction<Schedule> cost) {
         List<Schedule.Member> members = shapes.stream().map(s -> new Schedule.Member(s.name(), s.ops())).toList();
-        return new Search(new SearchSpace(shapes, cores), members, cost);
+        return new Search(new SearchSpace(shapes, cores, priorityLevels), members, cost);
     }
 
     /** Runs the search; returns up to {@code keep} distinct best points, best first. */
