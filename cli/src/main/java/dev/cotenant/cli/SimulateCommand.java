@@ -61,6 +61,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "FILE", description = "Write every policy's run as a Chrome/Perfetto trace (JSON).")
     java.nio.file.Path trace;
 
+    @Option(names = "--schedule", paramLabel = "FILE",
+            description = "Also simulate this schedule (text form, as `plan` writes it, for the same tenants), as policy 'schedule'.")
+    java.nio.file.Path schedule;
+
     @Option(names = "--report", paramLabel = "FILE.html", description = "Write a self-contained HTML report of every policy's run.")
     java.nio.file.Path report;
 
@@ -101,7 +105,19 @@ final class SimulateCommand implements Callable<Integer> {
         try (PhaseProgress progress = new PhaseProgress()) {
             resolved = Policies.resolve(policies, lowered, device, rounds, new GpuGacer.Settings(seed, budget, maxEvaluations), progress);
         }
-        Comparison c = Comparison.run(device, lowered, list.stream().map(Tenants.Tenant::batch).toList(), resolved.mechanisms(), rounds);
+        List<Mechanism> mechanisms = new ArrayList<>(resolved.mechanisms());
+        if (schedule != null) {
+            if (!java.nio.file.Files.isRegularFile(schedule)) {
+                throw new ModelException("--schedule: no such file " + schedule);
+            }
+            try {
+                mechanisms.add(new Mechanism.Scheduled("schedule", dev.cotenant.sched.Schedule.parse(java.nio.file.Files.readString(schedule)),
+                        dev.cotenant.gpusim.Sharing.SHARED));
+            } catch (java.io.IOException e) {
+                throw new ModelException("--schedule: cannot read " + schedule + ": " + e.getMessage());
+            }
+        }
+        Comparison c = Comparison.run(device, lowered, list.stream().map(Tenants.Tenant::batch).toList(), mechanisms, rounds);
         write(trace, "trace", () -> c.chromeTrace());
         write(report, "report", () -> SimulationReport.html(device, p, lowered, rounds, c, resolved.gacer()));
         if (json) {

@@ -97,6 +97,8 @@ class SimulateCommandTest {
         assertTrue(o.err().contains("gacer"), o.err());
         o = run("simulate", "--gpu", "a100", "--tenants", "bert-tiny:1", "--policies", "gacer", "--budget", "0");
         assertTrue(o.err().startsWith("cotenant: error: --budget must be a positive number"), o.err());
+        o = run("simulate", "--gpu", "a100", "--tenants", "bert-tiny:1", "--policies", "sequential", "--schedule", "/no/such.txt");
+        assertTrue(o.err().startsWith("cotenant: error: --schedule: no such file /no/such.txt"), o.err());
         o = run("simulate", "--gpu", "a100", "--tenants", "bert-tiny", "--policies", "sequential");
         assertTrue(o.err().startsWith("cotenant: error: --tenants: expected entries like resnet50:8"), o.err());
     }

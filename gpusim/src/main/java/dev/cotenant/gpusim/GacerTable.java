@@ -32,8 +32,8 @@ public final class GacerTable {
         for (String g : gpus) {
             Gpu gpu = Gpu.load(g);
             System.out.printf(Locale.ROOT, "%n**%s, FP16, one round** (ms; gacer x sequential; x multistream of the same host model; efficiency = bound / makespan, the one-host bound for the one-host-thread columns)%n%n", gpu.name());
-            System.out.println("| mix | batch | lower bound | one-host bound | sequential | multistream | multistream-1host | interleave | gacer | gacer-1host | search s (gacer, -1host) | gacer's choice |");
-            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+            System.out.println("| mix | batch | lower bound | one-host bound | sequential | multistream | multistream-1host | interleave | gacer | gacer-1host | SMs busy (multistream, gacer) | search s (gacer, -1host) | gacer's choice |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             List<double[]> ratios = new ArrayList<>();
             for (int batch : new int[] {1, 8}) {
                 for (String[] mix : MIXES) {
@@ -55,9 +55,10 @@ public final class GacerTable {
                     ratios.add(new double[] {seq / ga, ms / ga, seq / ga1, ms1 / ga1, lb / ga, host / ga1, lb / ms, host / ms1});
                     GpuGacer.Outcome o = p.gacer().get(0);
                     GpuGacer.Outcome o1 = p.gacer().get(1);
-                    System.out.printf(Locale.ROOT, "| %s %s | %d | %.3f | %.3f | %.3f (%.0f%%) | %.3f (%.0f%%) | %.3f (%.0f%%) | %.3f | %.3f (%.2fx, %.2fx, %.0f%%) | %.3f (%.2fx, %.2fx, %.0f%%) | %.1f, %.1f | %s: %s |%n",
+                    System.out.printf(Locale.ROOT, "| %s %s | %d | %.3f | %.3f | %.3f (%.0f%%) | %.3f (%.0f%%) | %.3f (%.0f%%) | %.3f | %.3f (%.2fx, %.2fx, %.0f%%) | %.3f (%.2fx, %.2fx, %.0f%%) | %.0f%%, %.0f%% | %.1f, %.1f | %s: %s |%n",
                             mix[0], mix[1], batch, lb, host, seq, 100 * lb / seq, ms, 100 * lb / ms, ms1, 100 * host / ms1, il,
-                            ga, seq / ga, ms / ga, 100 * lb / ga, ga1, seq / ga1, ms1 / ga1, 100 * host / ga1, o.seconds(), o1.seconds(),
+                            ga, seq / ga, ms / ga, 100 * lb / ga, ga1, seq / ga1, ms1 / ga1, 100 * host / ga1,
+                            100 * c.policies().get(1).smBusy(), 100 * c.policies().get(4).smBusy(), o.seconds(), o1.seconds(),
                             o.choice(), GpuGacer.describe(o.chosen()));
                 }
             }

@@ -26,8 +26,8 @@ import java.util.function.DoubleConsumer;
  * <p>Seeds, besides the three baselines: one stream per tenant with priorities by solo time,
  * longest most urgent (the longest tenant is the critical path, and left-over dispatch otherwise
  * lets short tenants' kernels delay it) or shortest most urgent (short tenants finish early, the
- * latency choice); and the first with every multi-wave kernel split in two, so that others' blocks
- * reach the SMs between the halves.
+ * latency choice); and the first with multi-wave kernels split in two or four (of every tenant, or of
+ * all but the longest), so that other tenants' blocks reach the SMs between the parts.
  *
  * <p>The search scores one round; the best few points and the baselines are then simulated for the
  * rounds asked and the fastest is chosen, so the choice is never slower than a baseline it
@@ -138,23 +138,36 @@ public final class GpuGacer {
             row[0] = 1;
         }
         int[][] whole = new int[n][];
-        int[][] halves = new int[n][];
+        int[][] waves = new int[n][];
         for (int t = 0; t < n; t++) {
             whole[t] = new int[shapes.get(t).ops()];
-            halves[t] = new int[shapes.get(t).ops()];
             Arrays.fill(whole[t], 1);
-            for (int o = 0; o < halves[t].length; o++) {
-                int wave = 0;
+            waves[t] = new int[shapes.get(t).ops()];
+            for (int o = 0; o < waves[t].length; o++) {
                 for (Kernel k : tenants.get(t).kernelsPerStep().get(o)) {
-                    wave = Math.max(wave, k.blocks() / Math.max(1, k.blocksPerSm(gpu) * gpu.sms()));
+                    waves[t][o] = Math.max(waves[t][o], k.blocks() / Math.max(1, k.blocksPerSm(gpu) * gpu.sms()));
                 }
-                halves[t][o] = wave >= 1 && shapes.get(t).maxParts()[o] >= 2 ? 2 : 1;
             }
         }
-        return List.of(
-                new CompactSchedule(streamOf, longestFirst, noCuts, whole, threads),
-                new CompactSchedule(streamOf.clone(), shortestFirst, deep(noCuts), deep(whole), deep(threads)),
-                new CompactSchedule(streamOf.clone(), longestFirst.clone(), deep(noCuts), halves, deep(threads)));
+        List<CompactSchedule> out = new ArrayList<>();
+        out.add(new CompactSchedule(streamOf, longestFirst, noCuts, whole, threads));
+        out.add(new CompactSchedule(streamOf.clone(), shortestFirst, deep(noCuts), deep(whole), deep(threads)));
+        // Spatial granularity: multi-wave kernels split, of every tenant or of all but the longest
+        // (whose kernels then find the SMs free sooner).
+        for (int f : new int[] {2, 4}) {
+            for (boolean spareLongest : new boolean[] {false, true}) {
+                int[][] parts = new int[n][];
+                for (int t = 0; t < n; t++) {
+                    parts[t] = new int[shapes.get(t).ops()];
+                    for (int o = 0; o < parts[t].length; o++) {
+                        boolean split = waves[t][o] >= 1 && !(spareLongest && t == byLength[0]);
+                        parts[t][o] = split ? Math.min(f, shapes.get(t).maxParts()[o]) : 1;
+                    }
+                }
+                out.add(new CompactSchedule(streamOf.clone(), longestFirst.clone(), deep(noCuts), parts, deep(threads)));
+            }
+        }
+        return out;
     }
 
     private static int[][] deep(int[][] a) {
