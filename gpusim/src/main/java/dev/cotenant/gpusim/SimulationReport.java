@@ -43,8 +43,7 @@ public final class SimulationReport {
             max = Math.max(max, r.makespanMs());
             b.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.3f</td><td>%.2fx</td><td>%.2fx</td><td>%.0f%%</td><td>%.0f%%</td>",
                     esc(r.name()), r.makespanMs(), r.speedupVsSequential(), r.speedupVsBestBaseline(), 100 * r.efficiency(), 100 * r.smBusy()));
-            double[] latency = latencyMs(r.timeline(), tenants);
-            for (double l : latency) {
+            for (double l : r.latencyMs()) {
                 b.append(String.format(Locale.ROOT, "<td>%.3f</td>", l));
             }
             b.append("</tr>\n");
@@ -76,7 +75,11 @@ public final class SimulationReport {
         return out;
     }
 
-    /** The tenant of a launch tag: {@code name:step} as lowering writes it. Tenants with equal names share the first index. */
+    /**
+     * The tenant of a launch tag: {@code name:step} as lowering writes it. Tenants with equal names
+     * (the same model at the same batch twice) share the first one's index, so its latency is the
+     * later of the two.
+     */
     private static int tenant(String tag, List<LoweredModel> tenants) {
         int colon = tag.lastIndexOf(':');
         String name = colon < 0 ? tag : tag.substring(0, colon);
