@@ -22,11 +22,13 @@ class SimulateCommandTest {
 
     @Test
     void printsEveryPolicyInTheCorunJsonShape() {
-        Outcome o = run("simulate", "--gpu", "a100", "--tenants", "bert-tiny:1,resnet18:1", "--policies", "all", "--json");
+        Outcome o = run("simulate", "--gpu", "a100", "--tenants", "bert-tiny:1,resnet18:1", "--policies", "all", "--json",
+                "--max-evaluations", "200");
         assertEquals(0, o.code(), o.err());
         String json = o.out().strip();
         assertTrue(json.startsWith("{\"lower_bound_ms\":"), json);
-        for (String name : new String[] {"sequential", "multistream", "multistream-1host", "timeslice", "mps:50,50", "mig:3g,3g"}) {
+        for (String name : new String[] {"sequential", "multistream", "multistream-1host", "timeslice", "mps:50,50", "mig:3g,3g", "interleave",
+            "gacer", "gacer-1host"}) {
             assertTrue(json.contains("{\"name\":\"" + name + "\",\"makespan_ms\":"), name + " missing in " + json);
         }
         Matcher m = Pattern.compile("\"name\":\"sequential\",\"makespan_ms\":[0-9.]+,\"throughput\":[0-9.]+,"
