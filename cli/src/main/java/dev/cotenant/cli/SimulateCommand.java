@@ -30,7 +30,8 @@ final class SimulateCommand implements Callable<Integer> {
             description = "v100, a100, h100, h200, l4, t4, or a device sheet file (default ${DEFAULT-VALUE}).")
     String gpu;
 
-    @Option(names = "--tenants", paramLabel = "MODEL:BATCH,...", description = "Zoo models and batch sizes, e.g. resnet50:8,bert-base:1.")
+    @Option(names = "--tenants", paramLabel = "MODEL:BATCH[:prio=N],...",
+            description = "Zoo models and batch sizes, e.g. resnet50:8,bert-base:1:prio=1 (prio: higher runs first under the scheduler's policies).")
     String tenants;
 
     @Option(names = "--policies", paramLabel = "LIST", defaultValue = "sequential,multistream,timeslice",
@@ -103,7 +104,7 @@ final class SimulateCommand implements Callable<Integer> {
         List<LoweredModel> lowered = Tenants.lower(list, p, device);
         Policies resolved;
         try (PhaseProgress progress = new PhaseProgress()) {
-            resolved = Policies.resolve(policies, lowered, device, rounds, new GpuGacer.Settings(seed, budget, maxEvaluations), progress);
+            resolved = Policies.resolve(policies, lowered, list.stream().map(Tenants.Tenant::priority).toList(), device, rounds, new GpuGacer.Settings(seed, budget, maxEvaluations), progress);
         }
         List<Mechanism> mechanisms = new ArrayList<>(resolved.mechanisms());
         if (schedule != null) {

@@ -60,10 +60,22 @@ public final class GpuGacer {
      */
     public static Outcome regulate(String name, Gpu gpu, List<LoweredModel> tenants, Sharing sharing, int rounds, Settings settings,
                                    DoubleConsumer progress) {
+        return regulate(name, gpu, tenants, java.util.Collections.nCopies(tenants.size(), 0), sharing, rounds, settings, progress);
+    }
+
+    /**
+     * As above, with the tenants' priorities (higher runs first; all 0 when none are given): a
+     * stream has the highest priority of its tenants, and the search leaves priorities be.
+     */
+    public static Outcome regulate(String name, Gpu gpu, List<LoweredModel> tenants, List<Integer> priorities, Sharing sharing, int rounds,
+                                   Settings settings, DoubleConsumer progress) {
         long t0 = System.nanoTime();
-        List<TenantShape> shapes = tenants.stream().map(ScheduleLowering::shape).toList();
+        List<TenantShape> shapes = shapes(tenants, priorities);
         List<Schedule.Member> members = shapes.stream().map(s -> new Schedule.Member(s.name(), s.ops())).toList();
-        Search search = Search.over(shapes, 1, ScheduleLowering.PRIORITY_LEVELS, s -> ScheduleLowering.simulate(gpu, s, tenants, sharing).makespanUs() / 1e3);
+        int[] weight = priorities.stream().mapToInt(p -> Math.max(0, p)).toArray();
+        boolean latency = Arrays.stream(weight).anyMatch(w -> w > 0);
+        Search search = Search.over(shapes, 1, ScheduleLowering.PRIORITY_LEVELS,
+                s -> objectiveUs(Simulator.run(gpu, ScheduleLowering.workload(s, tenants, sharing, 1)), tenants, weight) / 1e3);
         Map<String, CompactSchedule> baselines = new LinkedHashMap<>();
         baselines.put("sequential", Baselines.sequential(shapes, 1));
         baselines.put("multistream", Baselines.multistream(shapes, 1));
@@ -73,28 +85,33 @@ public final class GpuGacer {
         List<Search.Scored> best = search.run(seeds, settings.seed(), settings.budgetSeconds(), settings.maxEvaluations(), FINALISTS,
                 progress);
         List<String> log = new ArrayList<>();
-        log.add(String.format(Locale.ROOT, "search: %d schedules simulated (one round each) in %.1f s", search.evaluations(),
-                (System.nanoTime() - t0) / 1e9));
+        log.add(String.format(Locale.ROOT, "search: %d schedules simulated (one round each) in %.1f s%s", search.evaluations(),
+                (System.nanoTime() - t0) / 1e9, latency ? "; objective: makespan + each tenant's priority x its latency" : ""));
         Map<String, Double> baselineUs = new LinkedHashMap<>();
         CompactSchedule chosen = null;
         double chosenUs = Double.MAX_VALUE;
+        double chosenCost = Double.MAX_VALUE;
         String choice = "";
         for (var e : baselines.entrySet()) {
-            double us = makespanUs(gpu, e.getValue().compile(members), tenants, sharing, rounds);
-            baselineUs.put(e.getKey(), us);
-            if (us < chosenUs) {
-                chosenUs = us;
+            Timeline t = Simulator.run(gpu, ScheduleLowering.workload(e.getValue().compile(members), tenants, sharing, rounds));
+            double cost = objectiveUs(t, tenants, weight);
+            baselineUs.put(e.getKey(), t.makespanUs());
+            if (cost < chosenCost) {
+                chosenCost = cost;
+                chosenUs = t.makespanUs();
                 chosen = e.getValue();
                 choice = e.getKey();
             }
         }
         for (int i = 0; i < best.size(); i++) {
             CompactSchedule c = best.get(i).point();
-            double us = makespanUs(gpu, c.compile(members), tenants, sharing, rounds);
+            Timeline t = Simulator.run(gpu, ScheduleLowering.workload(c.compile(members), tenants, sharing, rounds));
+            double cost = objectiveUs(t, tenants, weight);
             log.add(String.format(Locale.ROOT, "finalist %d: %.4f ms a round in the search, %.4f ms over %d round%s", i + 1,
-                    best.get(i).predictedMs(), us / 1e3, rounds, rounds == 1 ? "" : "s"));
-            if (us < chosenUs) {
-                chosenUs = us;
+                    best.get(i).predictedMs(), cost / 1e3, rounds, rounds == 1 ? "" : "s"));
+            if (cost < chosenCost) {
+                chosenCost = cost;
+                chosenUs = t.makespanUs();
                 chosen = c;
                 choice = "searched";
             }
@@ -106,8 +123,32 @@ public final class GpuGacer {
         return new Outcome(name, chosen, chosen.compile(members), chosenUs, choice, baselineUs, search.evaluations(), seconds, log);
     }
 
-    static double makespanUs(Gpu gpu, Schedule s, List<LoweredModel> tenants, Sharing sharing, int rounds) {
-        return Simulator.run(gpu, ScheduleLowering.workload(s, tenants, sharing, rounds)).makespanUs();
+    /** The shapes a schedule covers, with the tenants' priorities. */
+    static List<TenantShape> shapes(List<LoweredModel> tenants, List<Integer> priorities) {
+        if (priorities.size() != tenants.size()) {
+            throw new IllegalArgumentException(priorities.size() + " priorities for " + tenants.size() + " tenants");
+        }
+        List<TenantShape> out = new ArrayList<>();
+        for (int t = 0; t < tenants.size(); t++) {
+            out.add(new TenantShape(tenants.get(t).name(), ScheduleLowering.shape(tenants.get(t)).maxParts(), priorities.get(t)));
+        }
+        return out;
+    }
+
+    /**
+     * What the search minimises: the makespan, plus each tenant's priority (when positive) times
+     * its latency (when its last kernel ended), so that a tenant the user ranks above others
+     * finishes early even where the makespan then grows a little. Without priorities, the makespan.
+     */
+    static double objectiveUs(Timeline t, List<LoweredModel> tenants, int[] weight) {
+        double cost = t.makespanUs();
+        if (Arrays.stream(weight).anyMatch(w -> w > 0)) {
+            double[] latency = SimulationReport.latencyMs(t, tenants);
+            for (int i = 0; i < weight.length; i++) {
+                cost += weight[i] * latency[i] * 1e3;
+            }
+        }
+        return cost;
     }
 
     /** Regulated starting points (see the class comment). */
@@ -131,6 +172,13 @@ public final class GpuGacer {
             // Rank 0 (longest) gets the highest level; levels beyond CUDA's six are shared.
             longestFirst[t] = Math.max(0, ScheduleLowering.PRIORITY_LEVELS - 1 - rank);
             shortestFirst[t] = Math.max(0, ScheduleLowering.PRIORITY_LEVELS - 1 - (n - 1 - rank));
+        }
+        if (shapes.stream().anyMatch(s -> s.priority() != 0)) {
+            // The user's priorities hold: every seed keeps them.
+            for (int t = 0; t < n; t++) {
+                longestFirst[t] = shapes.get(t).priority();
+                shortestFirst[t] = shapes.get(t).priority();
+            }
         }
         int[][] noCuts = new int[n][0];
         int[][] threads = new int[n][1];

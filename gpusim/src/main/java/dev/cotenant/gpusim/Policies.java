@@ -52,6 +52,16 @@ public record Policies(List<Mechanism> mechanisms, List<GpuGacer.Outcome> gacer)
      */
     public static Policies resolve(String spec, List<LoweredModel> tenants, Gpu gpu, int rounds, GpuGacer.Settings settings,
                                    BiConsumer<String, Double> progress) {
+        return resolve(spec, tenants, java.util.Collections.nCopies(tenants.size(), 0), gpu, rounds, settings, progress);
+    }
+
+    /**
+     * As above, with the tenants' priorities (higher runs first): the scheduler's policies give each
+     * stream the highest priority of its tenants and the search leaves them be; the sharing
+     * mechanisms ignore them.
+     */
+    public static Policies resolve(String spec, List<LoweredModel> tenants, List<Integer> priorities, Gpu gpu, int rounds,
+                                   GpuGacer.Settings settings, BiConsumer<String, Double> progress) {
         List<String> scheduled = new ArrayList<>();
         List<String> rest = new ArrayList<>();
         split(spec, scheduled, rest);
@@ -69,14 +79,15 @@ public record Policies(List<Mechanism> mechanisms, List<GpuGacer.Outcome> gacer)
             out.addAll(Mechanism.parse(String.join(",", rest), tenants.size(), gpu));
         }
         List<GpuGacer.Outcome> outcomes = new ArrayList<>();
-        List<TenantShape> shapes = tenants.stream().map(ScheduleLowering::shape).toList();
+        List<TenantShape> shapes = GpuGacer.shapes(tenants, priorities);
         List<Schedule.Member> members = shapes.stream().map(s -> new Schedule.Member(s.name(), s.ops())).toList();
         for (String s : scheduled) {
             switch (s) {
                 case "interleave" -> out.add(new Mechanism.Scheduled(s, Baselines.interleave(shapes, 1).compile(members), Sharing.SHARED));
                 case "gacer", "gacer-1host" -> {
                     Sharing sharing = s.equals("gacer") ? Sharing.SHARED : Sharing.ONE_HOST_THREAD;
-                    GpuGacer.Outcome o = GpuGacer.regulate(s, gpu, tenants, sharing, rounds, settings, f -> progress.accept(s, f));
+                    GpuGacer.Outcome o = GpuGacer.regulate(s, gpu, tenants, priorities, sharing, rounds, settings,
+                            f -> progress.accept(s, f));
                     outcomes.add(o);
                     out.add(new Mechanism.Scheduled(s, o.schedule(), sharing));
                 }

@@ -158,6 +158,25 @@ class ScheduleLoweringTest {
     }
 
     @Test
+    void withPrioritiesGacerWeighsThePrioritisedTenantsLatency() {
+        List<Integer> prio = List.of(0, 2, 0);
+        int[] weight = {0, 2, 0};
+        GpuGacer.Outcome g = GpuGacer.regulate("gacer", A100, MIX, prio, Sharing.SHARED, 1, new GpuGacer.Settings(5, 5, 300), f -> { });
+        double chosen = GpuGacer.objectiveUs(Simulator.run(A100, ScheduleLowering.workload(g.schedule(), MIX, Sharing.SHARED, 1)), MIX, weight);
+        List<TenantShape> sh = GpuGacer.shapes(MIX, prio);
+        for (CompactSchedule c : List.of(Baselines.sequential(sh, 1), Baselines.multistream(sh, 1), Baselines.interleave(sh, 1))) {
+            double b = GpuGacer.objectiveUs(Simulator.run(A100, ScheduleLowering.workload(c.compile(members(MIX)), MIX, Sharing.SHARED, 1)),
+                    MIX, weight);
+            assertTrue(chosen <= b, "gacer's score " + chosen + " above a baseline's " + b);
+        }
+        // The score is the makespan plus twice small's latency, and small's stream keeps its priority.
+        Timeline t = Simulator.run(A100, ScheduleLowering.workload(g.schedule(), MIX, Sharing.SHARED, 1));
+        assertEquals(t.makespanUs() + 2 * 1e3 * SimulationReport.latencyMs(t, MIX)[1], chosen, 1e-6);
+        int smallStream = g.chosen().streamOf()[1];
+        assertEquals(2, g.chosen().priority()[smallStream]);
+    }
+
+    @Test
     void theSearchIsSeededAndRepeatable() {
         GpuGacer.Settings s = new GpuGacer.Settings(11, 30, 200);
         GpuGacer.Outcome a = GpuGacer.regulate("gacer", A100, MIX, Sharing.SHARED, 1, s, f -> { });
