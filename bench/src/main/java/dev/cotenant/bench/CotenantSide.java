@@ -1,6 +1,5 @@
 package dev.cotenant.bench;
 
-import dev.cotenant.ir.Model;
 import dev.cotenant.ir.Tensor;
 import dev.cotenant.kernels.Workers;
 import dev.cotenant.onnx.OnnxImport;
@@ -19,9 +18,10 @@ final class CotenantSide implements Side {
     private final Map<String, Tensor> feeds;
 
     CotenantSide(Workload w, int threads) {
-        Model m = OnnxImport.load(w.file());
         this.workers = Workers.create(threads);
-        this.plan = Planner.plan(Passes.optimize(m, w.types()), w.types(), workers);
+        // No local holds the imported or the optimised model: each becomes garbage as soon as the
+        // next stage has what it needs, so planning does not carry three copies of the weights.
+        this.plan = Planner.plan(Passes.optimize(OnnxImport.load(w.file()), w.types()), w.types(), workers);
         this.feeds = w.feeds();
     }
 

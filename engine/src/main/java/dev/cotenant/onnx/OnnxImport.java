@@ -2,6 +2,7 @@ package dev.cotenant.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.cotenant.ir.Graph;
 import dev.cotenant.ir.Model;
 import dev.cotenant.ir.ModelException;
@@ -38,7 +39,7 @@ public final class OnnxImport {
     public static Model load(Path file) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = FileBytes.readAll(file);
         } catch (NoSuchFileException e) {
             throw new ModelException(file + ": no such file");
         } catch (IOException e) {
@@ -78,11 +79,17 @@ public final class OnnxImport {
         return TensorDecoder.decode(t, baseDir, where + (t.getName().isEmpty() ? "" : ": tensor '" + t.getName() + "'"));
     }
 
-    /** Parses model bytes, with one clear message for anything that is not a model. */
+    /**
+     * Parses model bytes, with one clear message for anything that is not a model. The returned
+     * message shares {@code bytes}: every {@code raw_data} field is a window onto them, not a copy
+     * (a model is mostly raw weights, so a copy would double the memory import needs). Callers
+     * must not change {@code bytes} while the message is in use.
+     */
     public static ModelProto parse(byte[] bytes, String where) {
         ModelProto m;
         try {
-            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+            in.enableAliasing(true);
             in.setRecursionLimit(1000);
             m = ModelProto.parseFrom(in);
             in.checkLastTagWas(0);
