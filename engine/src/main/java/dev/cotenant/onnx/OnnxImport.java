@@ -12,6 +12,7 @@ import dev.cotenant.onnx.proto.OnnxProto.ModelProto;
 import dev.cotenant.onnx.proto.OnnxProto.OperatorSetIdProto;
 import dev.cotenant.onnx.proto.OnnxProto.TensorProto;
 import dev.cotenant.ops.OpTable;
+import dev.cotenant.runtime.Footprint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -46,7 +47,14 @@ public final class OnnxImport {
             throw new ModelException(file + ": cannot read: " + e.getMessage(), e);
         }
         Path dir = file.toAbsolutePath().getParent();
-        return decode(parse(bytes, file.toString()), dir, file);
+        long size = bytes.length;
+        ModelProto proto = parse(bytes, file.toString());
+        bytes = null;
+        Model m = decode(proto, dir, file);
+        // The raw weights in the message are windows onto the file's bytes: both die here.
+        proto = null;
+        Footprint.released(size);
+        return m;
     }
 
     /**
