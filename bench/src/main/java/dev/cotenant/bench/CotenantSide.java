@@ -1,9 +1,11 @@
 package dev.cotenant.bench;
 
+import dev.cotenant.ir.Model;
 import dev.cotenant.ir.Tensor;
 import dev.cotenant.kernels.Workers;
 import dev.cotenant.onnx.OnnxImport;
 import dev.cotenant.passes.Passes;
+import dev.cotenant.runtime.Footprint;
 import dev.cotenant.runtime.Plan;
 import dev.cotenant.runtime.Planner;
 import java.util.Map;
@@ -19,9 +21,14 @@ final class CotenantSide implements Side {
 
     CotenantSide(Workload w, int threads) {
         this.workers = Workers.create(threads);
-        // No local holds the imported or the optimised model: each becomes garbage as soon as the
-        // next stage has what it needs, so planning does not carry three copies of the weights.
-        this.plan = Planner.plan(Passes.optimize(OnnxImport.load(w.file()), w.types()), w.types(), workers);
+        // Planning must not carry three copies of the weights: the imported model goes as soon as
+        // the optimised one exists, and packing reuses its space (see Footprint).
+        Model imported = OnnxImport.load(w.file());
+        long importedBytes = Footprint.weightBytes(imported);
+        Model optimized = Passes.optimize(imported, w.types());
+        imported = null;
+        Footprint.released(importedBytes);
+        this.plan = Planner.plan(optimized, w.types(), workers);
         this.feeds = w.feeds();
     }
 

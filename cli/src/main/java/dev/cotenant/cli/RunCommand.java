@@ -7,6 +7,7 @@ import dev.cotenant.ir.Tensor;
 import dev.cotenant.ir.TensorType;
 import dev.cotenant.kernels.Workers;
 import dev.cotenant.onnx.OnnxImport;
+import dev.cotenant.runtime.Footprint;
 import dev.cotenant.runtime.Plan;
 import dev.cotenant.runtime.Planner;
 import java.io.IOException;
@@ -71,8 +72,10 @@ final class RunCommand implements Callable<Integer> {
         Map<String, Tensor> feeds = p.feeds();
         Model optimized = p.optimized();
         Map<String, TensorType> types = p.types();
+        long importedBytes = Footprint.weightBytes(p.model());
         // The imported graph's weights are garbage from here on; planning reuses their space.
         p = null;
+        Footprint.released(importedBytes);
         try (Workers workers = Workers.create(threads)) {
             Plan plan = Planner.plan(optimized, types, workers);
             long t1 = System.nanoTime();

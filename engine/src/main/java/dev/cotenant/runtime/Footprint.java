@@ -1,5 +1,8 @@
 package dev.cotenant.runtime;
 
+import dev.cotenant.ir.Model;
+import dev.cotenant.ir.Tensor;
+
 /**
  * Keeps the Java heap near the size of what is live while a large model is loaded and planned.
  *
@@ -10,12 +13,14 @@ package dev.cotenant.runtime;
  * and the parallel collector do while the heap is below its maximum). Every page the heap grows
  * into stays resident, so a model of 100 MB of weights used to leave a process of a gigabyte.
  *
- * <p>So the two places that know a large piece has just died ask for one full collection:
- * {@code OnnxImport} after the file's bytes are decoded, and the planner before it starts packing
- * weights (by then the caller has usually dropped the imported model). The next large
- * allocations then reuse that space instead of growing the heap. Small models, which the
- * conformance runner loads by the hundred, skip it: the pause would cost more than the garbage.
- * A process started with {@code -XX:+DisableExplicitGC} keeps the old behaviour.
+ * <p>So whoever has just let a large piece die asks for one full collection: {@code OnnxImport}
+ * after the file's bytes are decoded, and a caller that drops the imported model once the passes
+ * have made the optimised one (the benchmark, {@code cotenant run}), before it plans. Packing
+ * then reuses that space instead of growing the heap. The planner does not ask by itself: a
+ * server keeps its imported models to plan new batch sizes, so there would be nothing to gain,
+ * only a stop-the-world pause while other tenants serve. Small models, which the conformance
+ * runner loads by the hundred, skip it: the pause would cost more than the garbage. A process
+ * started with {@code -XX:+DisableExplicitGC} keeps the old behaviour.
  */
 public final class Footprint {
 
@@ -27,6 +32,15 @@ public final class Footprint {
     static final long THRESHOLD = 4L << 20;
 
     private Footprint() {}
+
+    /** Bytes of {@code m}'s weights (its initializers): what dropping the model may release. */
+    public static long weightBytes(Model m) {
+        long n = 0;
+        for (Tensor t : m.graph().initializers().values()) {
+            n += (long) t.size() * t.dataType().byteSize();
+        }
+        return n;
+    }
 
     /** Runs a full collection when {@code bytes} of large objects just became garbage and reaching them is worth it. */
     public static void released(long bytes) {

@@ -49,9 +49,6 @@ public final class Planner {
     /** Plans {@code model}; {@code inputTypes} gives the concrete type of any feed whose declared shape is not concrete. */
     public static Plan plan(Model model, Map<String, TensorType> inputTypes, Workers workers) {
         Graph g = model.graph();
-        // Packing allocates about as much again as the weights; let it reuse what import and the
-        // passes left behind (the file's bytes, the unoptimised graph) instead of growing the heap.
-        Footprint.released(weightBytes(g));
         List<Node> order = Topology.order(g);
         Binder binder = new Binder(OpTable.standard(), model);
 
@@ -100,14 +97,6 @@ public final class Planner {
             }
         }
         return place(model, feeds, known, types, stepNodes, stepOps, workers);
-    }
-
-    private static long weightBytes(Graph g) {
-        long n = 0;
-        for (Tensor t : g.initializers().values()) {
-            n += (long) t.size() * t.dataType().byteSize();
-        }
-        return n;
     }
 
     private static boolean allKnown(Node node, Map<String, Tensor> known) {
