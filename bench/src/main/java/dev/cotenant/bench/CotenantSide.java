@@ -5,6 +5,7 @@ import dev.cotenant.ir.Tensor;
 import dev.cotenant.kernels.Workers;
 import dev.cotenant.onnx.OnnxImport;
 import dev.cotenant.passes.Passes;
+import dev.cotenant.runtime.Footprint;
 import dev.cotenant.runtime.Plan;
 import dev.cotenant.runtime.Planner;
 import java.util.Map;
@@ -19,9 +20,15 @@ final class CotenantSide implements Side {
     private final Map<String, Tensor> feeds;
 
     CotenantSide(Workload w, int threads) {
-        Model m = OnnxImport.load(w.file());
         this.workers = Workers.create(threads);
-        this.plan = Planner.plan(Passes.optimize(m, w.types()), w.types(), workers);
+        // Planning must not carry three copies of the weights: the imported model goes as soon as
+        // the optimised one exists, and packing reuses its space (see Footprint).
+        Model imported = OnnxImport.load(w.file());
+        long importedBytes = Footprint.weightBytes(imported);
+        Model optimized = Passes.optimize(imported, w.types());
+        imported = null;
+        Footprint.released(importedBytes);
+        this.plan = Planner.plan(optimized, w.types(), workers);
         this.feeds = w.feeds();
     }
 

@@ -1,11 +1,15 @@
 package dev.cotenant.cli;
 
 import dev.cotenant.io.Npy;
+import dev.cotenant.ir.Model;
 import dev.cotenant.ir.ModelException;
 import dev.cotenant.ir.Tensor;
+import dev.cotenant.ir.TensorType;
 import dev.cotenant.kernels.Workers;
 import dev.cotenant.onnx.OnnxImport;
+import dev.cotenant.runtime.Footprint;
 import dev.cotenant.runtime.Plan;
+import dev.cotenant.runtime.Planner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -66,17 +70,26 @@ final class RunCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         Prepared p = Prepared.of(OnnxImport.load(model), inputs, dims, random, seed);
+        int nodes = p.model().graph().nodes().size();
+        int optimizedNodes = p.optimized().graph().nodes().size();
+        Map<String, Tensor> feeds = p.feeds();
+        Model optimized = p.optimized();
+        Map<String, TensorType> types = p.types();
+        long importedBytes = Footprint.weightBytes(p.model());
+        // The imported graph's weights are garbage from here on; planning reuses their space.
+        p = null;
+        Footprint.released(importedBytes);
         try (Workers workers = Workers.create(threads)) {
-            Plan plan = p.plan(workers);
+            Plan plan = Planner.plan(optimized, types, workers);
             long t1 = System.nanoTime();
             o.printf(Locale.ROOT, "model %s: %d nodes (%d after passes), %d steps, arena %.1f MiB, loaded and planned in %.0f ms%s%n",
-                    model.getFileName(), p.model().graph().nodes().size(), p.optimized().graph().nodes().size(), plan.steps().size(),
+                    model.getFileName(), nodes, optimizedNodes, plan.steps().size(),
                     plan.arenaBytes() / 1048576.0, (t1 - t0) / 1e6, plan.interpreted() ? " (interpreted: shapes depend on input values)" : "");
-            Map<String, Tensor> result = plan.run(p.feeds());
+            Map<String, Tensor> result = plan.run(feeds);
             for (Map.Entry<String, Tensor> e : result.entrySet()) {
                 o.println("output " + e.getKey() + ": " + Inputs.describe(e.getValue()));
             }
-            Latencies lat = Latencies.measure(plan, p.feeds(), repeat);
+            Latencies lat = Latencies.measure(plan, feeds, repeat);
             o.printf(Locale.ROOT, "latency: median %.3f ms, p90 %.3f ms over %d run(s), %d thread(s)%n",
                     lat.medianMs(), lat.percentileMs(90), repeat, threads);
             if (profile && !plan.interpreted()) {

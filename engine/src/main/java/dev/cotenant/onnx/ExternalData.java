@@ -4,7 +4,6 @@ import dev.cotenant.ir.ModelException;
 import dev.cotenant.onnx.proto.OnnxProto.StringStringEntryProto;
 import dev.cotenant.onnx.proto.OnnxProto.TensorProto;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,16 +54,13 @@ final class ExternalData {
                 throw new ModelException(what + ": external data [" + offset + ", " + (offset + want) + ") lies outside '" + location
                         + "' (" + size + " bytes)");
             }
-            ByteBuffer buf = ByteBuffer.allocate((int) want);
-            long pos = offset;
-            while (buf.hasRemaining()) {
-                int r = ch.read(buf, pos);
-                if (r < 0) {
-                    throw new ModelException(what + ": external data file '" + location + "' ended early");
-                }
-                pos += r;
+            byte[] bytes = new byte[(int) want];
+            try {
+                FileBytes.read(ch, offset, bytes);
+            } catch (java.io.EOFException e) {
+                throw new ModelException(what + ": external data file '" + location + "' ended early");
             }
-            return buf.array();
+            return bytes;
         } catch (IOException e) {
             throw new ModelException(what + ": cannot read external data '" + location + "': " + e.getMessage(), e);
         }

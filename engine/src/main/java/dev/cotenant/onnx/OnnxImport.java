@@ -2,6 +2,7 @@ package dev.cotenant.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.cotenant.ir.Graph;
 import dev.cotenant.ir.Model;
 import dev.cotenant.ir.ModelException;
@@ -11,6 +12,7 @@ import dev.cotenant.onnx.proto.OnnxProto.ModelProto;
 import dev.cotenant.onnx.proto.OnnxProto.OperatorSetIdProto;
 import dev.cotenant.onnx.proto.OnnxProto.TensorProto;
 import dev.cotenant.ops.OpTable;
+import dev.cotenant.runtime.Footprint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -38,14 +40,21 @@ public final class OnnxImport {
     public static Model load(Path file) {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = FileBytes.readAll(file);
         } catch (NoSuchFileException e) {
             throw new ModelException(file + ": no such file");
         } catch (IOException e) {
             throw new ModelException(file + ": cannot read: " + e.getMessage(), e);
         }
         Path dir = file.toAbsolutePath().getParent();
-        return decode(parse(bytes, file.toString()), dir, file);
+        long size = bytes.length;
+        ModelProto proto = parse(bytes, file.toString());
+        bytes = null;
+        Model m = decode(proto, dir, file);
+        // The raw weights in the message are windows onto the file's bytes: both die here.
+        proto = null;
+        Footprint.released(size);
+        return m;
     }
 
     /**
@@ -78,11 +87,17 @@ public final class OnnxImport {
         return TensorDecoder.decode(t, baseDir, where + (t.getName().isEmpty() ? "" : ": tensor '" + t.getName() + "'"));
     }
 
-    /** Parses model bytes, with one clear message for anything that is not a model. */
+    /**
+     * Parses model bytes, with one clear message for anything that is not a model. The returned
+     * message shares {@code bytes}: every {@code raw_data} field is a window onto them, not a copy
+     * (a model is mostly raw weights, so a copy would double the memory import needs). Callers
+     * must not change {@code bytes} while the message is in use.
+     */
     public static ModelProto parse(byte[] bytes, String where) {
         ModelProto m;
         try {
-            CodedInputStream in = CodedInputStream.newInstance(bytes);
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(bytes).newCodedInput();
+            in.enableAliasing(true);
             in.setRecursionLimit(1000);
             m = ModelProto.parseFrom(in);
             in.checkLastTagWas(0);

@@ -35,9 +35,10 @@ final class TensorDecoder {
         Tensor out = Tensor.allocate(type, dims);
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
             byte[] bytes = ExternalData.read(t, baseDir, (long) n * type.byteSize(), what);
-            fromRaw(bytes, out, what);
+            fromRaw(ByteBuffer.wrap(bytes), out, what);
         } else if (t.hasRawData()) {
-            fromRaw(t.getRawData().toByteArray(), out, what);
+            // A read-only window onto the parsed bytes: no copy of the weights on the way in.
+            fromRaw(t.getRawData().asReadOnlyByteBuffer(), out, what);
         } else {
             fromTyped(t, out, n, what);
         }
@@ -79,28 +80,27 @@ final class TensorDecoder {
         return (int) n;
     }
 
-    private static void fromRaw(byte[] raw, Tensor out, String what) {
+    private static void fromRaw(ByteBuffer raw, Tensor out, String what) {
         DataType type = out.dataType();
         int n = out.size();
         long expected = (long) n * type.byteSize();
-        if (raw.length != expected) {
-            throw new ModelException(what + " holds " + raw.length + " bytes of data, expected " + expected
+        if (raw.remaining() != expected) {
+            throw new ModelException(what + " holds " + raw.remaining() + " bytes of data, expected " + expected
                     + " for " + type.onnxName() + Shape.of(out.shape()));
         }
-        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = raw.order(ByteOrder.LITTLE_ENDIAN);
         switch (type.storage()) {
             case F32 -> {
                 float[] f = out.floats();
-                for (int i = 0; i < n; i++) {
-                    f[i] = type == DataType.FLOAT16 ? Float.float16ToFloat(b.getShort()) : b.getFloat();
+                if (type == DataType.FLOAT) {
+                    b.asFloatBuffer().get(f, 0, n);
+                } else {
+                    for (int i = 0; i < n; i++) {
+                        f[i] = Float.float16ToFloat(b.getShort());
+                    }
                 }
             }
-            case F64 -> {
-                double[] d = out.doubles();
-                for (int i = 0; i < n; i++) {
-                    d[i] = b.getDouble();
-                }
-            }
+            case F64 -> b.asDoubleBuffer().get(out.doubles(), 0, n);
             case I64 -> {
                 long[] l = out.longs();
                 for (int i = 0; i < n; i++) {

@@ -217,6 +217,40 @@ class OnnxImportTest {
     }
 
     @Test
+    void weightsLargerThanOneReadSliceArriveIntact() throws IOException {
+        // More than one slice of the file reader, both inline (raw_data) and in an external file,
+        // with an odd length so the last slice is partial; every value is distinct.
+        int n = FileBytes.SLICE / 4 + 12_345;
+        ByteBuffer raw = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer halves = ByteBuffer.allocate(2 * 3).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            raw.putFloat(i * 0.5f - 7f);
+        }
+        halves.putShort(Float.floatToFloat16(1.5f)).putShort(Float.floatToFloat16(-0.25f)).putShort(Float.floatToFloat16(8f));
+        Path folder = dir.resolve("big");
+        Files.createDirectories(folder);
+        byte[] ext = new byte[3 + 4 * n];
+        System.arraycopy(raw.array(), 0, ext, 3, 4 * n);
+        Files.write(folder.resolve("w.bin"), ext);
+        GraphProto g = Protos.relu().getGraph().toBuilder()
+                .addInitializer(TensorProto.newBuilder().setName("inline").setDataType(1).addDims(n)
+                        .setRawData(ByteString.copyFrom(raw.array())))
+                .addInitializer(TensorProto.newBuilder().setName("half").setDataType(10).addDims(3)
+                        .setRawData(ByteString.copyFrom(halves.array())))
+                .addInitializer(external("outside", "w.bin", 3, 4L * n, n)).build();
+        Path f = folder.resolve("model.onnx");
+        Files.write(f, model(g, 13).toByteArray());
+        Graph graph = OnnxImport.load(f).graph();
+        float[] expected = new float[n];
+        for (int i = 0; i < n; i++) {
+            expected[i] = i * 0.5f - 7f;
+        }
+        assertArrayEquals(expected, graph.initializers().get("inline").floats());
+        assertArrayEquals(expected, graph.initializers().get("outside").floats());
+        assertArrayEquals(new float[] {1.5f, -0.25f, 8f}, graph.initializers().get("half").floats());
+    }
+
+    @Test
     void externalDataOutsideTheFolderIsRefused() throws IOException {
         Files.write(dir.resolve("secret.bin"), new byte[8]);
         Path f = modelWithExternal(dir.resolve("m"), "../secret.bin");
