@@ -114,6 +114,16 @@ class CommandLineTest {
     }
 
     @Test
+    void runProfilePrintsTimePerOperatorKindAndTheSlowestSteps() {
+        Outcome o = cotenant("run", mlp().toString(), "--random", "--dim", "batch=4", "--repeat", "3", "--profile");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("profile over 3 runs"), o.out());
+        assertTrue(o.out().contains("by kind:") && o.out().contains("slowest"), o.out());
+        assertTrue(o.out().lines().anyMatch(l -> l.strip().startsWith("Gemm") || l.strip().startsWith("FusedGemm")
+                || l.strip().startsWith("MatMul") || l.strip().startsWith("FusedMatMul")), o.out());
+    }
+
+    @Test
     void inspectPrintsOperatorsAndTotals() {
         Outcome o = cotenant("inspect", mlp().toString(), "--dim", "batch=8");
         assertEquals(0, o.code(), o.err());
