@@ -152,9 +152,9 @@ final class BlockedOps {
         TensorType yt = TensorType.of(DataType.FLOAT, x[0], blocks(m), oh, ow, L);
         long flops = 2L * x[0] * m * oh * ow * (depthwise ? 1 : c) * wd[2] * wd[3];
         Cost cost = new Cost(flops, 4L * (ctx.inputType(0).shape().size() + ctx.inputType(1).shape().size() + yt.shape().size()));
-        float[] w = new float[wk.size()];
-        ConvOp.copy(wk, w);
         if (depthwise) {
+            float[] w = new float[wk.size()];
+            ConvOp.copy(wk, w);
             Im2col.Geometry dg = new Im2col.Geometry(c, h, wdt, wd[2], wd[3], g.strides()[0], g.strides()[1], g.dilations()[0],
                     g.dilations()[1], g.padsBegin()[0], g.padsBegin()[1], oh, ow);
             return new Depthwise(yt, dg, ConvDepthwiseBlocked.packBlocked(w, bias, dg), new GemmEpilogue(null, null, act), cost);
@@ -167,7 +167,7 @@ final class BlockedOps {
         ConvBlocked.Geometry cg = new ConvBlocked.Geometry(c, h, wdt, m, wd[2], wd[3], g.strides()[0], g.strides()[1],
                 g.dilations()[0], g.dilations()[1], g.padsBegin()[0], g.padsBegin()[1], oh, ow, blocked);
         float[] packed = new float[cg.packedWeights()];
-        ConvBlocked.packWeights(w, 0, cg, packed);
+        ConvBlocked.packWeights(wk.floats(), wk.offset(), cg, packed);
         float[] pb = new float[cg.packedBias()];
         ConvBlocked.packBias(bias, cg, pb);
         return new Dense(yt, cg, ConvBlocked.offsets(cg), packed, pb, new GemmEpilogue(null, null, act), cost);

@@ -42,21 +42,28 @@ public final class BlockedLayout implements Pass {
     private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul");
     private static final Set<String> UNARY = Set.of("Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh");
 
-    private final Map<String, Integer> opsets;
     private final Map<String, TensorType> inputTypes;
 
-    public BlockedLayout(Map<String, Integer> opsets, Map<String, TensorType> inputTypes) {
-        this.opsets = opsets;
+    public BlockedLayout(Map<String, TensorType> inputTypes) {
         this.inputTypes = inputTypes;
     }
 
     @Override
     public Graph apply(Graph g) {
-        Map<String, TensorType> types;
-        try {
-            types = new Evaluation(g, opsets, inputTypes).types;
-        } catch (RuntimeException e) {
-            return g;
+        // Types as constant folding recorded them (value names and shapes survive the passes);
+        // a value without one is left in NCHW.
+        Map<String, TensorType> types = new HashMap<>();
+        g.valueInfo().forEach((name, v) -> {
+            if (v.type() != null && v.type().shape().isConcrete()) {
+                types.put(name, v.type());
+            }
+        });
+        g.initializers().forEach((name, t) -> types.put(name, t.type()));
+        for (ValueInfo in : g.feeds()) {
+            TensorType t = inputTypes.get(in.name());
+            if (t != null) {
+                types.put(in.name(), t);
+            }
         }
         Rewrite r = new Rewrite(g, types);
         for (Node n : Topology.order(g)) {

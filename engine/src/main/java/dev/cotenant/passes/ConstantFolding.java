@@ -3,6 +3,7 @@ package dev.cotenant.passes;
 import dev.cotenant.ir.Graph;
 import dev.cotenant.ir.Node;
 import dev.cotenant.ir.Tensor;
+import dev.cotenant.ir.ValueInfo;
 import dev.cotenant.ir.TensorType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,8 +26,17 @@ public final class ConstantFolding implements Pass {
     }
 
     @Override
-    public Graph apply(Graph g) {
-        Evaluation e = new Evaluation(g, opsets, inputTypes);
+    public Graph apply(Graph given) {
+        Evaluation e = new Evaluation(given, opsets, inputTypes);
+        // The walk typed every value; later passes keep value names and shapes, so they read the
+        // types here instead of binding every operator again (which packs every weight again).
+        Map<String, ValueInfo> info = new LinkedHashMap<>(given.valueInfo());
+        e.types.forEach((name, type) -> {
+            if (!given.initializers().containsKey(name) && !e.folded.containsKey(name)) {
+                info.putIfAbsent(name, new ValueInfo(name, type));
+            }
+        });
+        Graph g = given.withValueInfo(info);
         if (e.folded.isEmpty()) {
             return g;
         }

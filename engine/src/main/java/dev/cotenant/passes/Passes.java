@@ -29,7 +29,7 @@ public final class Passes {
      */
     public static Model optimize(Model m, Map<String, TensorType> inputTypes) {
         Model o = optimizeOperators(m, inputTypes);
-        return o.withGraph(new BlockedLayout(m.opsets(), inputTypes).apply(o.graph()));
+        return o.withGraph(new BlockedLayout(inputTypes).apply(o.graph()));
     }
 
     /**
