@@ -13,6 +13,14 @@ import dev.cotenant.server.wire.ModelMetadataRequest;
 import dev.cotenant.server.wire.ModelMetadataResponse;
 import dev.cotenant.server.wire.ModelReadyRequest;
 import dev.cotenant.server.wire.ModelReadyResponse;
+import dev.cotenant.server.wire.ModelStatisticsRequest;
+import dev.cotenant.server.wire.ModelStatisticsResponse;
+import dev.cotenant.server.wire.RepositoryIndexRequest;
+import dev.cotenant.server.wire.RepositoryIndexResponse;
+import dev.cotenant.server.wire.RepositoryModelLoadRequest;
+import dev.cotenant.server.wire.RepositoryModelLoadResponse;
+import dev.cotenant.server.wire.RepositoryModelUnloadRequest;
+import dev.cotenant.server.wire.RepositoryModelUnloadResponse;
 import dev.cotenant.server.wire.ServerLiveRequest;
 import dev.cotenant.server.wire.ServerLiveResponse;
 import dev.cotenant.server.wire.ServerMetadataRequest;
@@ -32,6 +40,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The gRPC front: {@code inference.GRPCInferenceService} on grpc-java, with the messages generated
@@ -85,7 +94,48 @@ final class GrpcFront {
         };
     }
 
+    /** Answers {@code out} with what {@code answer} returns, or with the status of what it threw. */
+    private static <T> void unary(StreamObserver<T> out, Supplier<T> answer) {
+        T value;
+        try {
+            value = answer.get();
+        } catch (RuntimeException e) {
+            out.onError(status(e).asRuntimeException());
+            return;
+        }
+        out.onNext(value);
+        out.onCompleted();
+    }
+
     private final class Service extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+
+        private final GrpcRepository repository = new GrpcRepository(server.repository);
+
+        @Override
+        public void modelStatistics(ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> out) {
+            unary(out, () -> repository.statistics(request));
+        }
+
+        @Override
+        public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> out) {
+            unary(out, () -> repository.index(request));
+        }
+
+        @Override
+        public void repositoryModelLoad(RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> out) {
+            unary(out, () -> {
+                repository.load(request);
+                return RepositoryModelLoadResponse.getDefaultInstance();
+            });
+        }
+
+        @Override
+        public void repositoryModelUnload(RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> out) {
+            unary(out, () -> {
+                repository.unload(request);
+                return RepositoryModelUnloadResponse.getDefaultInstance();
+            });
+        }
 
         @Override
         public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> out) {
