@@ -356,6 +356,10 @@ final class GrpcFront {
 
     private static ModelInferResponse encode(Tenant t, String id, InferResult r) {
         ModelInferResponse.Builder b = ModelInferResponse.newBuilder().setModelName(t.name).setModelVersion(t.version).setId(id);
+        if (r.simulatedOutputs()) {
+            // --sim-outputs none: the tensors below are zeros, never computed; say so in the answer
+            b.putParameters("simulated_outputs", InferParameter.newBuilder().setBoolParam(true).build());
+        }
         for (Map.Entry<String, Tensor> e : r.outputs().entrySet()) {
             Tensor x = e.getValue();
             ModelInferResponse.InferOutputTensor.Builder o = ModelInferResponse.InferOutputTensor.newBuilder()

@@ -26,9 +26,12 @@ public final class Server implements AutoCloseable {
 
     private Server(ServerOptions options) {
         this.options = options;
-        this.scheduler = switch (options.policy()) {
-            case REGULATED -> new RegulatedScheduler(options.cores(), options.concurrency(), timeline, mix -> SafeRounds.INSTANCE);
-            case MULTISTREAM -> new MultistreamScheduler(timeline);
+        this.scheduler = switch (options.device()) {
+            case ServingDevice.Sim sim -> new SimulatedScheduler(sim, options.policy(), options.cores(), timeline);
+            case ServingDevice.Cpu cpu -> switch (options.policy()) {
+                case REGULATED -> new RegulatedScheduler(options.cores(), options.concurrency(), timeline, mix -> SafeRounds.INSTANCE);
+                case MULTISTREAM -> new MultistreamScheduler(timeline);
+            };
         };
         this.repository = new Repository(options.repository(), options.cores(), scheduler);
         repository.loadAll();
