@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "serve", description = {"Serves a model repository over the Open Inference Protocol (REST and gRPC).",
-        "On --device sim:GPU with --sim-outputs none the server DOES NOT COMPUTE OUTPUTS: every answer holds zero tensors",
-        "of the right shape and datatype, marked \"simulated_outputs\": true in its parameters. Use it only to study",
-        "serving at GPU speed; never to get results."})
+        "WARNING: with --device sim:GPU --sim-outputs none the server DOES NOT COMPUTE OUTPUTS: every answer holds zero tensors "
+        + "of the right shape and datatype, marked \"simulated_outputs\": true in its parameters. Use it only to study "
+        + "serving at GPU speed, never to get results."})
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--repo", required = true, paramLabel = "DIR", description = "Model repository: DIR/<model>/<version>/model.onnx, optional DIR/<model>/config.pbtxt.")
