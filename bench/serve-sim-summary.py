@@ -16,6 +16,11 @@ def metrics(path):
     lines = open(path).read().split("\n")
     vals = {"t": float(lines[0])}
     for l in lines[1:]:
+        if l.startswith("# gc"):
+            f = l.split()
+            if len(f) >= 12:
+                vals["fgc"] = float(f[10])  # "# gc" then S0 S1 E O M CCS YGC YGCT FGC ...
+            continue
         if l.strip():
             k, v = l.rsplit(" ", 1)
             vals[k.split("{")[0]] = float(v)
@@ -29,8 +34,9 @@ def device(name):
     wall = a["t"] - b["t"]
     busy = a.get("cotenant_gpu_busy_seconds_total", 0) - b.get("cotenant_gpu_busy_seconds_total", 0)
     sm = a.get("cotenant_gpu_sm_busy_seconds_total", 0) - b.get("cotenant_gpu_sm_busy_seconds_total", 0)
+    fgc = f"; full collections during the run: {a['fgc'] - b['fgc']:.0f}" if "fgc" in a and "fgc" in b else ""
     return (f"\nsimulated H200 over the run ({wall:.0f} s of wall time): running rounds {100 * busy / wall:.1f}% of the time, "
-            f"SMs busy {100 * sm / wall:.1f}%; host process CPU at the end {100 * a.get('nv_cpu_utilization', 0):.0f}% of the cores")
+            f"SMs busy {100 * sm / wall:.1f}%; host process CPU at the end {100 * a.get('nv_cpu_utilization', 0):.0f}% of the cores{fgc}")
 
 def table(title, name):
     path = os.path.join(out, name + ".json")

@@ -325,6 +325,9 @@ final class SimulatedScheduler implements Scheduler {
         smBusyNanos.addAndGet(sm);
         synchronized (recent) {
             recent.addLast(new long[] {t0, t0 + makespan, sm});
+            while (recent.peekFirst()[1] < t0 - UTILISATION_WINDOW_NANOS) {
+                recent.pollFirst(); // bounded by the window whether or not anyone reads it
+            }
         }
     }
 
