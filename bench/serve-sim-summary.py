@@ -59,6 +59,9 @@ table("Capacity: the mix together, closed loop, 4 clients per model, multistream
 for r in (1, 2):
     for p in ("regulated", "multistream"):
         table(f"70% of capacity, {p}, round {r}", f"load70-{p}-{r}")
+for r in (1, 2):
+    for p in ("regulated", "multistream"):
+        table(f"fixed offered load, {p}, round {r}", f"fixed-{p}-{r}")
 for p in ("regulated", "multistream"):
     table(f"2x capacity, {p}", f"load200-{p}")
     f = os.path.join(out, f"rss-2x-{p}.txt")
