@@ -66,7 +66,12 @@ final class SimulatedScheduler implements Scheduler {
     private final Set<Tenant> busy = new HashSet<>();
     private final Map<Tenant, Map<String, LoweredModel>> lowered = new ConcurrentHashMap<>();
     private final Map<String, SimulatedRound> rounds = new LinkedHashMap<>(64, 0.75f, true);
-    /** Per tenant: smoothed nanoseconds from a round's start to its requests' completion. */
+    /**
+     * Per tenant: smoothed nanoseconds a round of its batches holds the device: the simulated
+     * makespan, or the host's compute time when outputs are computed and that is longer. Never
+     * the time spent waiting for a host thread: refusing requests does not shorten that (measured,
+     * see bench/RESULTS.md), it only throws away work the device had room for.
+     */
     private final Map<Tenant, Double> turnaround = new ConcurrentHashMap<>();
     private final ArrayDeque<long[]> recent = new ArrayDeque<>();
     private final ExecutorService host;
@@ -131,8 +136,8 @@ final class SimulatedScheduler implements Scheduler {
         double slo = r.tenant.settings.sloMs() * 1e6;
         if (regulated && slo > 0) {
             // SLO-aware admission, as on the CPU: refuse now a request predicted to wait more than
-            // half its objective. A round of this tenant takes its smoothed turnaround; the
-            // batches queued ahead each need one, plus the one in flight.
+            // half its objective. A batch of this tenant holds the device for its smoothed
+            // turnaround; the batches queued ahead each need one, plus the one in flight.
             double per = turnaround.getOrDefault(r.tenant, 0.0);
             int maxBatch = Math.max(1, r.tenant.settings.maxBatchSize());
             int ahead = (r.tenant.queue.samples() + maxBatch - 1) / maxBatch;
@@ -317,7 +322,7 @@ final class SimulatedScheduler implements Scheduler {
             sleepUntil(end);
             Entry e = round.get(i);
             // answered on a host thread: encoding responses must not hold up the device's clock
-            outputs.get(i).whenCompleteAsync((c, x) -> finish(e, c, x, t0, end, i), host);
+            outputs.get(i).whenCompleteAsync((c, x) -> finish(e, c, x, t0, end, makespan, i), host);
         }
         sleepUntil(t0 + makespan);
         deviceBusyNanos.addAndGet(makespan);
@@ -332,7 +337,7 @@ final class SimulatedScheduler implements Scheduler {
     }
 
     /** Completes a batch once both its simulated end and its outputs have come. */
-    private void finish(Entry e, Tenant.Computed c, Throwable x, long t0, long simEnd, int lane) {
+    private void finish(Entry e, Tenant.Computed c, Throwable x, long t0, long simEnd, long makespan, int lane) {
         Tenant t = e.tenant();
         try {
             if (x != null) {
@@ -345,8 +350,8 @@ final class SimulatedScheduler implements Scheduler {
                 t.stats.execution(c.rows(), c.samples(), simNanos);
                 t.observe(simNanos, c.samples(), 1);
                 t.complete(e.batch(), c.outputs(), t0, t0, simEnd, !device.realOutputs());
-                long done = System.nanoTime();
-                turnaround.merge(t, (double) (done - t0), (old, now) -> 0.8 * old + 0.2 * now);
+                double held = Math.max(makespan, c.inferNanos()); // the next round starts after the makespan
+                turnaround.merge(t, held, (old, now) -> 0.8 * old + 0.2 * now);
                 timeline.add(new Timeline.Execution(t.name, t.version, c.samples(), 1, lane, t0, simEnd));
             }
         } finally {

@@ -162,6 +162,35 @@ class SimulatedServingTest {
     }
 
     @Test
+    void theRegulatorRefusesAtOnceWhatTheSimulatedDeviceCannotFinishWithinTheSlo() throws Exception {
+        // rounds of one sample, each at least 30 ms on the slowed sheet; an SLO of 40 ms leaves 20 ms of wait
+        Fixtures.put(repo, "tiny", Fixtures.tiny(), "max_batch_size: 1 parameters { key: \"slo_ms\" value { string_value: \"40\" } }");
+        Path sheet = slowSheet(30_000);
+        try (Server s = Server.start(Fixtures.options(repo).withDevice(sim("sim:" + sheet, "none")))) {
+            assertEquals(200, Fixtures.post(s, "/v2/models/tiny/infer", Fixtures.tinyBody()).status()); // measures the device
+            List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> burst = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                burst.add(Fixtures.HTTP.sendAsync(java.net.http.HttpRequest.newBuilder(Fixtures.uri(s, "/v2/models/tiny/infer"))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Fixtures.tinyBody())).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()));
+            }
+            int ok = 0;
+            int refused = 0;
+            for (var f : burst) {
+                var r = f.get(30, TimeUnit.SECONDS);
+                if (r.statusCode() == 200) {
+                    ok++;
+                } else {
+                    assertEquals(503, r.statusCode(), r.body());
+                    assertTrue(r.body().contains("is overloaded: a request now would wait about"), r.body());
+                    refused++;
+                }
+            }
+            assertTrue(ok >= 1 && refused >= 1, ok + " answered, " + refused + " refused");
+        }
+    }
+
+    @Test
     void theRegulatorRanksTheMechanismsForAMixAndKeepsTheBest() {
         Gpu gpu = Gpu.load("h200");
         List<LoweredModel> batches = new ArrayList<>();
