@@ -2,6 +2,9 @@ package dev.cotenant.cli;
 
 import dev.cotenant.gpusim.Comparison;
 import dev.cotenant.gpusim.Gpu;
+import dev.cotenant.gpusim.GpuGacer;
+import dev.cotenant.gpusim.Policies;
+import dev.cotenant.gpusim.SimulationReport;
 import dev.cotenant.gpusim.LoweredModel;
 import dev.cotenant.gpusim.Mechanism;
 import dev.cotenant.gpusim.Precision;
@@ -27,12 +30,25 @@ final class SimulateCommand implements Callable<Integer> {
             description = "v100, a100, h100, h200, l4, t4, or a device sheet file (default ${DEFAULT-VALUE}).")
     String gpu;
 
-    @Option(names = "--tenants", paramLabel = "MODEL:BATCH,...", description = "Zoo models and batch sizes, e.g. resnet50:8,bert-base:1.")
+    @Option(names = "--tenants", paramLabel = "MODEL:BATCH[:prio=N],...",
+            description = "Zoo models and batch sizes, e.g. resnet50:8,bert-base:1:prio=1 (prio: higher runs first under the scheduler's policies).")
     String tenants;
 
     @Option(names = "--policies", paramLabel = "LIST", defaultValue = "sequential,multistream,timeslice",
-            description = "sequential, multistream, timeslice, mps:P1,P2,..., mig:3g,2g,..., or all (default ${DEFAULT-VALUE}).")
+            description = "sequential, multistream, multistream-1host, interleave, gacer, gacer-1host, timeslice, mps:P1,P2,..., "
+                    + "mig:3g,2g,..., or all (default ${DEFAULT-VALUE}).")
     String policies;
+
+    @Option(names = "--budget", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Wall time for each gacer search (default ${DEFAULT-VALUE}).")
+    double budget;
+
+    @Option(names = "--max-evaluations", paramLabel = "N", defaultValue = "4000",
+            description = "Schedules each gacer search simulates at most (default ${DEFAULT-VALUE}).")
+    int maxEvaluations;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for the gacer search (default ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = "--precision", paramLabel = "fp32|tf32|fp16", defaultValue = "fp16", description = "Default ${DEFAULT-VALUE}.")
     String precision;
@@ -45,6 +61,13 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--trace", paramLabel = "FILE", description = "Write every policy's run as a Chrome/Perfetto trace (JSON).")
     java.nio.file.Path trace;
+
+    @Option(names = "--schedule", paramLabel = "FILE",
+            description = "Also simulate this schedule (text form, as `plan` writes it, for the same tenants), as policy 'schedule'.")
+    java.nio.file.Path schedule;
+
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Write a self-contained HTML report of every policy's run.")
+    java.nio.file.Path report;
 
     @Option(names = "--validate", description = "Print the simulator against the published single-model figures, and exit.")
     boolean validate;
@@ -71,19 +94,33 @@ final class SimulateCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw new ModelException("--rounds must be at least 1");
         }
+        if (!(budget > 0) || maxEvaluations < 1) {
+            throw new ModelException("--budget must be a positive number of seconds and --max-evaluations at least 1");
+        }
         Gpu device = Gpu.load(gpu);
         Precision p = Precision.parse(precision);
         List<Tenants.Tenant> list = Tenants.parse(tenants);
-        var mechanisms = Mechanism.parse(policies, list.size(), device);
+        Policies.check(policies, list.size(), device);
         List<LoweredModel> lowered = Tenants.lower(list, p, device);
-        Comparison c = Comparison.run(device, lowered, list.stream().map(Tenants.Tenant::batch).toList(), mechanisms, rounds);
-        if (trace != null) {
+        Policies resolved;
+        try (PhaseProgress progress = new PhaseProgress()) {
+            resolved = Policies.resolve(policies, lowered, list.stream().map(Tenants.Tenant::priority).toList(), device, rounds, new GpuGacer.Settings(seed, budget, maxEvaluations), progress);
+        }
+        List<Mechanism> mechanisms = new ArrayList<>(resolved.mechanisms());
+        if (schedule != null) {
+            if (!java.nio.file.Files.isRegularFile(schedule)) {
+                throw new ModelException("--schedule: no such file " + schedule);
+            }
             try {
-                java.nio.file.Files.writeString(trace, c.chromeTrace());
+                mechanisms.add(new Mechanism.Scheduled("schedule", dev.cotenant.sched.Schedule.parse(java.nio.file.Files.readString(schedule)),
+                        dev.cotenant.gpusim.Sharing.SHARED));
             } catch (java.io.IOException e) {
-                throw new ModelException("cannot write trace " + trace + ": " + e.getMessage());
+                throw new ModelException("--schedule: cannot read " + schedule + ": " + e.getMessage());
             }
         }
+        Comparison c = Comparison.run(device, lowered, list.stream().map(Tenants.Tenant::batch).toList(), mechanisms, rounds);
+        write(trace, "trace", () -> c.chromeTrace());
+        write(report, "report", () -> SimulationReport.html(device, p, lowered, rounds, c, resolved.gacer()));
         if (json) {
             o.println(c.json());
         } else {
@@ -92,8 +129,28 @@ final class SimulateCommand implements Callable<Integer> {
                     p, String.join(" ", list.stream().map(Tenants.Tenant::label).toList()), rounds, rounds == 1 ? "" : "s");
             o.print(c.table());
             o.printf(Locale.ROOT, "%d kernels a round; simulated in %.0f ms%n", kernels, c.wallMs());
+            for (GpuGacer.Outcome g : resolved.gacer()) {
+                for (String line : g.log()) {
+                    o.println(g.name() + " " + line);
+                }
+            }
         }
         o.flush();
         return 0;
+    }
+
+    private static void write(java.nio.file.Path file, String what, java.util.function.Supplier<String> text) {
+        if (file == null) {
+            return;
+        }
+        try {
+            java.nio.file.Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                java.nio.file.Files.createDirectories(parent);
+            }
+            java.nio.file.Files.writeString(file, text.get());
+        } catch (java.io.IOException e) {
+            throw new ModelException("cannot write " + what + " " + file + ": " + e.getMessage());
+        }
     }
 }

@@ -153,6 +153,16 @@ public sealed interface Mechanism {
         }
     }
 
+    /**
+     * A scheduler's schedule (a baseline of the compact form, a searched one, a file), lowered by
+     * {@link ScheduleLowering}; {@code sharing} says whether each stream has its own host thread.
+     */
+    record Scheduled(String name, dev.cotenant.sched.Schedule schedule, Sharing sharing) implements Mechanism {
+        public Workload workload(List<LoweredModel> tenants, int rounds, Gpu gpu) {
+            return ScheduleLowering.workload(schedule, tenants, sharing, rounds);
+        }
+    }
+
     private static List<Item> repeat(LoweredModel t, int rounds) {
         List<Item> one = t.launches();
         List<Item> items = new ArrayList<>(one.size() * rounds);
@@ -212,8 +222,8 @@ public sealed interface Mechanism {
                 case "multistream" -> new Multistream();
                 case "multistream-1host" -> new Multistream(true);
                 case "timeslice" -> new Timeslice();
-                default -> throw new ModelException("unknown policy '" + p
-                        + "' (known: sequential, multistream, multistream-1host, timeslice, mps:P1,P2,..., mig:3g,2g,...)");
+                default -> throw new ModelException("unknown policy '" + p + "' (known: sequential, multistream, multistream-1host, "
+                        + "interleave, gacer, gacer-1host, timeslice, mps:P1,P2,..., mig:3g,2g,..., all)");
             });
         }
         return out;

@@ -306,7 +306,10 @@ public final class Simulator {
             Item it = items.get(i);
             double enqueued = hostReady != null ? hostReady[s][i] : (hostT[s] += hostCost(it));
             double ready = Math.max(now, enqueued);
-            if (it instanceof Item.Launch && i > 0 && items.get(i - 1) instanceof Item.Launch) {
+            // A launch that depends on anything before it on its stream (a kernel, or an event
+            // record or wait between two kernels) starts a kernel gap after that dependency resolved:
+            // a record between two kernels does not let the second skip the gap.
+            if (it instanceof Item.Launch && i > 0) {
                 ready = Math.max(ready, now + gpu.kernelGapUs());
             }
             if (ready > now + EPS) {

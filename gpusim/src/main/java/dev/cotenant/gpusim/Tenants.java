@@ -21,8 +21,15 @@ import java.util.function.BiConsumer;
  */
 public final class Tenants {
 
-    /** One tenant: a zoo model at a batch size. */
-    public record Tenant(String model, int batch) {
+    /**
+     * One tenant: a zoo model at a batch size, and a priority (higher runs first, as in the
+     * scheduler's workloads; {@code resnet50:8:prio=2}), which the scheduler's policies give its stream.
+     */
+    public record Tenant(String model, int batch, int priority) {
+        public Tenant(String model, int batch) {
+            this(model, batch, 0);
+        }
+
         public String label() {
             return model + ":" + batch;
         }
@@ -34,6 +41,16 @@ public final class Tenants {
         List<Tenant> out = new ArrayList<>();
         for (String entry : spec.split(",")) {
             String e = entry.strip();
+            int priority = 0;
+            int prio = e.indexOf(":prio=");
+            if (prio > 0) {
+                try {
+                    priority = Integer.parseInt(e.substring(prio + ":prio=".length()));
+                } catch (NumberFormatException x) {
+                    throw new ModelException("--tenants: prio of '" + e + "' must be a whole number");
+                }
+                e = e.substring(0, prio);
+            }
             int colon = e.lastIndexOf(':');
             if (e.isEmpty() || colon <= 0 || colon == e.length() - 1) {
                 throw new ModelException("--tenants: expected entries like resnet50:8 (zoo model:batch), got '" + e + "'");
@@ -52,7 +69,7 @@ public final class Tenants {
                 throw new ModelException("--tenants: unknown zoo model '" + model + "' (known: "
                         + String.join(", ", Zoo.entries().stream().map(Zoo.Entry::name).toList()) + ")");
             }
-            out.add(new Tenant(model, batch));
+            out.add(new Tenant(model, batch, priority));
         }
         return out;
     }

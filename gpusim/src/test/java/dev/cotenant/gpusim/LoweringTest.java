@@ -106,7 +106,9 @@ class LoweringTest {
     void tenantListsParseAndNameWhatIsWrong() {
         assertEquals(List.of(new Tenants.Tenant("resnet50", 8), new Tenants.Tenant("bert-base", 1)),
                 Tenants.parse("resnet50:8, bert-base:1"));
-        for (String bad : new String[] {"resnet50", "resnet50:x", "resnet50:0", "nope:1", ":3"}) {
+        assertEquals(List.of(new Tenants.Tenant("resnet50", 8, 2), new Tenants.Tenant("bert-tiny", 1, 0)),
+                Tenants.parse("resnet50:8:prio=2,bert-tiny:1"));
+        for (String bad : new String[] {"resnet50", "resnet50:x", "resnet50:0", "nope:1", ":3", "resnet50:1:prio=x"}) {
             var e = org.junit.jupiter.api.Assertions.assertThrows(dev.cotenant.ir.ModelException.class, () -> Tenants.parse(bad));
             assertNotNull(e.getMessage());
             assertTrue(e.getMessage().startsWith("--tenants:"), e.getMessage());

@@ -14,17 +14,20 @@ import java.util.List;
  *   <li>{@code interleave}: one stream, operators taken breadth-first round robin, one of each tenant
  *       in turn (a sync pointer after every operator).
  * </ul>
+ *
+ * <p>Public so that another device (the simulated GPU) builds the same points; there
+ * {@code cores} is 1, since a GPU task asks for no threads.
  */
-final class Baselines {
+public final class Baselines {
 
     private Baselines() {}
 
-    static CompactSchedule sequential(List<TenantShape> shapes, int cores) {
+    public static CompactSchedule sequential(List<TenantShape> shapes, int cores) {
         int n = shapes.size();
         return new CompactSchedule(new int[n], new int[] {0}, cuts(n, 0), whole(shapes), threads(n, 1, cores));
     }
 
-    static CompactSchedule multistream(List<TenantShape> shapes, int cores) {
+    public static CompactSchedule multistream(List<TenantShape> shapes, int cores) {
         int n = shapes.size();
         int[] streamOf = new int[n];
         for (int t = 0; t < n; t++) {
@@ -34,7 +37,7 @@ final class Baselines {
                 threads(n, 1, cores));
     }
 
-    static CompactSchedule interleave(List<TenantShape> shapes, int cores) {
+    public static CompactSchedule interleave(List<TenantShape> shapes, int cores) {
         int n = shapes.size();
         int longest = shapes.stream().mapToInt(TenantShape::ops).max().orElse(1);
         int[][] cuts = new int[n][longest - 1];

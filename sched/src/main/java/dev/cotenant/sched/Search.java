@@ -16,7 +16,7 @@ import java.util.function.DoubleConsumer;
  * and stops after {@code maxEvaluations} or when the time budget is spent, whichever is first;
  * with the same seed and evaluation count it returns the same candidates.
  */
-final class Search {
+public final class Search {
 
     static final int POPULATION = 24;
 
@@ -31,10 +31,22 @@ final class Search {
         this.cost = cost;
     }
 
-    record Scored(CompactSchedule point, double predictedMs) {}
+    /** A point of the space and its cost (milliseconds, predicted or simulated). */
+    public record Scored(CompactSchedule point, double predictedMs) {}
+
+    /**
+     * A search over the compact schedules of {@code shapes} on a device of {@code cores} (1 where a
+     * task asks for no threads, as on a GPU) with {@code priorityLevels} stream priorities, scored
+     * by {@code cost}: the entry for devices whose own model is the cost (the simulated GPU scores a
+     * point by simulating it).
+     */
+    public static Search over(List<TenantShape> shapes, int cores, int priorityLevels, java.util.function.ToDoubleFunction<Schedule> cost) {
+        List<Schedule.Member> members = shapes.stream().map(s -> new Schedule.Member(s.name(), s.ops())).toList();
+        return new Search(new SearchSpace(shapes, cores, priorityLevels), members, cost);
+    }
 
     /** Runs the search; returns up to {@code keep} distinct best points, best first. */
-    List<Scored> run(List<CompactSchedule> seeds, long seed, double budgetSeconds, int maxEvaluations, int keep, DoubleConsumer progress) {
+    public List<Scored> run(List<CompactSchedule> seeds, long seed, double budgetSeconds, int maxEvaluations, int keep, DoubleConsumer progress) {
         SplittableRandom rnd = new SplittableRandom(seed);
         long deadline = System.nanoTime() + (long) (budgetSeconds * 1e9);
         List<Scored> pop = new ArrayList<>();
@@ -100,7 +112,7 @@ final class Search {
     }
 
     /** Points scored by the last run. */
-    int evaluations() {
+    public int evaluations() {
         return evaluations;
     }
 

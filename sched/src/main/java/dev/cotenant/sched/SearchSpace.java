@@ -21,9 +21,17 @@ final class SearchSpace {
     /** Whether the user gave priorities: then each stream has its tenants' highest, and the search leaves them be. */
     private final boolean userPriorities;
 
+    /** Stream priorities the search draws from: 0 to {@code priorityLevels - 1}. */
+    private final int priorityLevels;
+
     SearchSpace(List<TenantShape> shapes, int cores) {
+        this(shapes, cores, 2);
+    }
+
+    SearchSpace(List<TenantShape> shapes, int cores, int priorityLevels) {
         this.shapes = shapes;
         this.cores = cores;
+        this.priorityLevels = priorityLevels;
         this.userPriorities = shapes.stream().anyMatch(s -> s.priority() != 0);
     }
 
@@ -54,7 +62,7 @@ final class SearchSpace {
         }
         int[] priority = streamPriorities(shapes, streamOf, streams);
         for (int s = 0; s < streams && !userPriorities; s++) {
-            priority[s] = rnd.nextInt(2);
+            priority[s] = rnd.nextInt(priorityLevels);
         }
         int stages = 1 + rnd.nextInt(MAX_STAGES);
         int[][] cuts = new int[n][];
@@ -127,7 +135,7 @@ final class SearchSpace {
             default -> {
                 if (!userPriorities) {
                     int s = rnd.nextInt(m.streams());
-                    m.priority()[s] = rnd.nextInt(2);
+                    m.priority()[s] = rnd.nextInt(priorityLevels);
                 }
             }
         }
