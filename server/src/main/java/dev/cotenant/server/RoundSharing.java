@@ -3,7 +3,10 @@ package dev.cotenant.server;
 import dev.cotenant.gpusim.Gpu;
 import dev.cotenant.gpusim.LoweredModel;
 import dev.cotenant.gpusim.Mechanism;
+import dev.cotenant.gpusim.ScheduleLowering;
+import dev.cotenant.gpusim.Sharing;
 import dev.cotenant.gpusim.Workload;
+import dev.cotenant.sched.Schedule;
 import java.util.List;
 
 /**
@@ -32,6 +35,18 @@ interface RoundSharing {
         @Override
         public Workload workload(List<LoweredModel> batches, Gpu gpu) {
             return mechanism.workload(batches, 1, gpu);
+        }
+    }
+
+    /**
+     * A co-location schedule searched for the round's batches (gacer with the simulator as its
+     * cost model), lowered by the scheduler's bridge, every stream with its own host thread. The
+     * schedule's tenants are the batches in round order.
+     */
+    record Scheduled(String name, Schedule schedule) implements RoundSharing {
+        @Override
+        public Workload workload(List<LoweredModel> batches, Gpu gpu) {
+            return ScheduleLowering.workload(schedule, batches, Sharing.SHARED, 1);
         }
     }
 

@@ -1,8 +1,10 @@
 package dev.cotenant.server;
 
 import dev.cotenant.gpusim.Gpu;
+import dev.cotenant.gpusim.GpuGacer;
 import dev.cotenant.gpusim.LoweredModel;
 import dev.cotenant.gpusim.Mechanism;
+import dev.cotenant.gpusim.Sharing;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,17 +19,23 @@ import java.util.concurrent.Executors;
  * the batches alone one after another, and known without a search) while a background thread
  * simulates each of the simulator's mechanisms for that round ({@link Mechanism#parse} "all":
  * sequential, multistream with a host thread per stream and with one, time slicing, MPS with equal
- * shares, MIG with equal instances where the sheet has MIG) and keeps the one with the shortest
- * makespan (device free soonest: the most rounds per second), ties going to the lower mean batch
- * end. Later rounds with that key use the choice. The search costs a few simulations per key and
- * never holds up a round.
+ * shares, MIG with equal instances where the sheet has MIG), then runs gacer with the simulator as
+ * its cost model ({@link GpuGacer}, a short search: {@link #SEARCH}) and keeps whichever has the
+ * shortest makespan (device free soonest: the most rounds per second), ties going to the lower
+ * mean batch end and then to the mechanism (the simpler sharing). Later rounds with that key use
+ * the choice. The search never holds up a round.
  *
- * <p><b>Where a searched schedule plugs in.</b> {@link #use} installs a sharing for a key; a
- * co-location schedule that the scheduler's search found for a mix, lowered to the simulator's
- * input, is a {@link RoundSharing} and goes in there, replacing the mechanism ranking for that key
- * and nothing else.
+ * <p><b>Where a searched schedule plugs in.</b> {@link #use} installs a sharing for a key: a
+ * schedule from elsewhere (a longer offline search, a file) goes in there as a
+ * {@link RoundSharing.Scheduled}, replacing the background choice for that key and nothing else.
  */
 final class SharingChoice {
+
+    /**
+     * gacer's budget per round key: one second or 150 schedules simulated, whichever comes first;
+     * a key's search runs once, in the background, on a host that also serves requests.
+     */
+    static final GpuGacer.Settings SEARCH = new GpuGacer.Settings(1, 1.0, 150);
 
     private final Gpu gpu;
     private final Map<String, RoundSharing> chosen = new ConcurrentHashMap<>();
@@ -86,6 +94,19 @@ final class SharingChoice {
                 best = s;
                 bestRound = r;
             }
+        }
+        try {
+            GpuGacer.Outcome o = GpuGacer.regulate("round", gpu, SimulatedRound.named(batches), Sharing.SHARED, 1, SEARCH, p -> {});
+            if (o.choice().equals("searched")) {
+                RoundSharing s = new RoundSharing.Scheduled("gacer", o.schedule());
+                SimulatedRound r = SimulatedRound.run(gpu, s, batches);
+                if (r.makespanUs() < bestRound.makespanUs() * (1 - 1e-9)) {
+                    best = s;
+                    bestRound = r;
+                }
+            }
+        } catch (RuntimeException e) {
+            // a round the search cannot cover keeps the best mechanism
         }
         return new Ranked(best, bestRound);
     }

@@ -29,12 +29,7 @@ record SimulatedRound(String sharing, double[] endUs, double makespanUs, double 
      * stream layout (one stream for all, one per batch, or a searched schedule's).
      */
     static SimulatedRound run(Gpu gpu, RoundSharing sharing, List<LoweredModel> batches) {
-        List<LoweredModel> named = new ArrayList<>(batches.size());
-        for (int i = 0; i < batches.size(); i++) {
-            LoweredModel m = batches.get(i);
-            named.add(new LoweredModel("b" + i, m.precision(), m.operators(), m.kernelsPerStep()));
-        }
-        Timeline t = Simulator.run(gpu, sharing.workload(named, gpu));
+        Timeline t = Simulator.run(gpu, sharing.workload(named(batches), gpu));
         double[] end = new double[batches.size()];
         for (Timeline.KernelSpan k : t.kernels()) {
             int colon = k.tag().indexOf(':');
@@ -44,6 +39,16 @@ record SimulatedRound(String sharing, double[] endUs, double makespanUs, double 
             }
         }
         return new SimulatedRound(sharing.name(), end, t.makespanUs(), t.meanSmBusy());
+    }
+
+    /** The batches renamed {@code b0, b1, ...}: the names their kernels' tags carry in a round. */
+    static List<LoweredModel> named(List<LoweredModel> batches) {
+        List<LoweredModel> named = new ArrayList<>(batches.size());
+        for (int i = 0; i < batches.size(); i++) {
+            LoweredModel m = batches.get(i);
+            named.add(new LoweredModel("b" + i, m.precision(), m.operators(), m.kernelsPerStep()));
+        }
+        return named;
     }
 
     /** Mean of the batches' end times: how long a request waits for its answer, on average over tenants. */

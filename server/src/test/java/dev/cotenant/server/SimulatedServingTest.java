@@ -191,7 +191,7 @@ class SimulatedServingTest {
     }
 
     @Test
-    void theRegulatorRanksTheMechanismsForAMixAndKeepsTheBest() {
+    void theRegulatorRanksTheMechanismsAndGacerForAMixAndKeepsTheBest() {
         Gpu gpu = Gpu.load("h200");
         List<LoweredModel> batches = new ArrayList<>();
         for (int rows : new int[] {1, 4}) {
@@ -206,6 +206,13 @@ class SimulatedServingTest {
             for (RoundSharing s : List.of(RoundSharing.SEQUENTIAL, RoundSharing.MULTISTREAM)) {
                 assertTrue(best.round().makespanUs() <= SimulatedRound.run(gpu, s, batches).makespanUs() + 1e-9, s.name());
             }
+            // a schedule searched by gacer runs through the same round: each batch's end is found by its kernels' tags
+            var searched = dev.cotenant.gpusim.GpuGacer.regulate("t", gpu, SimulatedRound.named(batches),
+                    dev.cotenant.gpusim.Sharing.SHARED, 1, SharingChoice.SEARCH, p -> {});
+            SimulatedRound g = SimulatedRound.run(gpu, new RoundSharing.Scheduled("gacer", searched.schedule()), batches);
+            assertTrue(g.endUs()[0] > 0 && g.endUs()[1] > 0 && Math.max(g.endUs()[0], g.endUs()[1]) <= g.makespanUs() + 1e-9,
+                    Arrays.toString(g.endUs()) + " within " + g.makespanUs());
+            assertTrue(best.round().makespanUs() <= g.makespanUs() + 1e-9, "the choice is never slower than gacer's");
             SimulatedRound r = best.round();
             assertEquals(2, r.endUs().length);
             assertTrue(r.endUs()[0] > 0 && r.endUs()[1] > 0 && Math.max(r.endUs()[0], r.endUs()[1]) <= r.makespanUs() + 1e-9,
