@@ -258,7 +258,16 @@ final class SimulatedScheduler implements Scheduler {
             } finally {
                 lock.unlock();
             }
-            run(round);
+            try {
+                run(round);
+            } catch (RuntimeException | Error x) {
+                // the device thread must outlive any one round: fail that round's requests, go on
+                InferError err = new InferError(InferError.Kind.INTERNAL, "the simulated device failed a round: " + x);
+                for (Entry e : round) {
+                    e.batch().forEach(r -> r.fail(err));
+                    release(e.tenant());
+                }
+            }
         }
     }
 
@@ -287,7 +296,16 @@ final class SimulatedScheduler implements Scheduler {
         }
         String key = k.toString();
         RoundSharing sharing = sharings.apply(key, kernels);
-        SimulatedRound sim = simulate(sharing, key, kernels);
+        SimulatedRound simulated;
+        try {
+            simulated = simulate(sharing, key, kernels);
+        } catch (RuntimeException x) {
+            // a sharing that cannot run this round (a schedule installed for another shape, say)
+            // must not stop the device: the round runs batch after batch instead
+            sharing = RoundSharing.SEQUENTIAL;
+            simulated = simulate(sharing, key, kernels);
+        }
+        SimulatedRound sim = simulated;
         lastSharing = sharing.name();
         long t0 = System.nanoTime();
         long makespan = Math.round(sim.makespanUs() * 1000);
