@@ -3,6 +3,7 @@ package dev.cotenant.cli;
 import dev.cotenant.ir.ModelException;
 import dev.cotenant.server.Server;
 import dev.cotenant.server.ServerOptions;
+import dev.cotenant.server.ServingDevice;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -13,7 +14,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "serve", description = "Serves a model repository over the Open Inference Protocol (REST and gRPC).")
+@Command(name = "serve", description = {"Serves a model repository over the Open Inference Protocol (REST and gRPC).",
+        "WARNING: with --device sim:GPU --sim-outputs none the server DOES NOT COMPUTE OUTPUTS: every answer holds zero tensors "
+        + "of the right shape and datatype, marked \"simulated_outputs\": true in its parameters. Use it only to study "
+        + "serving at GPU speed, never to get results."})
 final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--repo", required = true, paramLabel = "DIR", description = "Model repository: DIR/<model>/<version>/model.onnx, optional DIR/<model>/config.pbtxt.")
@@ -28,8 +32,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     String host;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "Device to serve on (default ${DEFAULT-VALUE}).")
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu (default) or sim:GPU, a simulated GPU: a built-in sheet (h200, h100, a100, v100, l4, t4) or a .gpu sheet file. Requests complete when the simulated GPU would have finished them.")
     String device;
+
+    @Option(names = "--precision", description = "sim:GPU only: the arithmetic kernels are lowered for, fp16 (default), tf32 or fp32.")
+    String precision;
+
+    @Option(names = "--sim-outputs", paramLabel = "real|none", description = "sim:GPU only: real (default) computes every output on the host's CPU and answers at the later of the simulated end and the host's; none computes NOTHING and answers zero tensors marked simulated_outputs.")
+    String simOutputs;
 
     @Option(names = "--policy", defaultValue = "regulated", description = "regulated (default) or multistream (every model on its own thread, unregulated).")
     String policy;
@@ -52,16 +62,14 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter o = spec.commandLine().getOut();
-        if (!device.equals("cpu")) {
-            throw new ModelException("--device " + device + ": this build serves on the CPU only (--device cpu)");
-        }
+        ServingDevice dev = ServingDevice.parse(device, precision, simOutputs);
         ServerOptions.Policy p = switch (policy.toLowerCase(Locale.ROOT)) {
             case "regulated" -> ServerOptions.Policy.REGULATED;
             case "multistream" -> ServerOptions.Policy.MULTISTREAM;
             default -> throw new ModelException("--policy " + policy + ": expected regulated or multistream");
         };
         ServerOptions opts = ServerOptions.defaults(repo).withHost(host).withPorts(httpPort, grpcPort).withPolicy(p)
-                .withMaxBodyBytes(maxBodyMb << 20);
+                .withMaxBodyBytes(maxBodyMb << 20).withDevice(dev);
         if (cores != null) {
             opts = opts.withCores(cores);
         }
@@ -73,9 +81,12 @@ final class ServeCommand implements Callable<Integer> {
         for (String line : server.describeModels()) {
             o.println("model " + line);
         }
-        o.printf(Locale.ROOT, "serving %s on http://%s:%d (gRPC %s), policy %s, %d cores, concurrency %d; dashboard at http://%s:%d/dashboard%n",
+        o.printf(Locale.ROOT, "serving %s on http://%s:%d (gRPC %s), device %s, policy %s, %d cores, concurrency %d; dashboard at http://%s:%d/dashboard%n",
                 repo, host, server.httpPort(), server.grpcPort() < 0 ? "off" : host + ":" + server.grpcPort(),
-                policy, opts.cores(), opts.concurrency(), host, server.httpPort());
+                dev.describe(), policy, opts.cores(), opts.concurrency(), host, server.httpPort());
+        if (dev instanceof ServingDevice.Sim sim && !sim.realOutputs()) {
+            o.println("WARNING: --sim-outputs none: outputs are NOT computed; every answer is zero tensors marked \"simulated_outputs\": true");
+        }
         o.flush();
         server.await();
         return 0;

@@ -50,6 +50,16 @@ class ServingCommandsTest {
         Run policy = run("serve", "--repo", dir.toString(), "--policy", "fastest");
         assertEquals(1, policy.code());
         assertTrue(policy.err().contains("--policy fastest: expected regulated or multistream"), policy.err());
+        Run gpu = run("serve", "--repo", dir.toString(), "--device", "sim:b300");
+        assertEquals(1, gpu.code());
+        assertTrue(gpu.err().startsWith("cotenant: error: --device 'sim:b300': no GPU named 'b300'"), gpu.err());
+        assertEquals(1, gpu.err().strip().lines().count(), gpu.err());
+        Run device = run("serve", "--repo", dir.toString(), "--device", "gpu0");
+        assertEquals(1, device.code());
+        assertTrue(device.err().contains("--device 'gpu0': expected cpu or sim:GPU"), device.err());
+        Run outputs = run("serve", "--repo", dir.toString(), "--device", "sim:h200", "--sim-outputs", "fake");
+        assertEquals(1, outputs.code());
+        assertTrue(outputs.err().contains("--sim-outputs 'fake': expected real"), outputs.err());
         Run missing = run("serve", "--repo", dir.resolve("nope").toString(), "--http-port", "0", "--grpc-port", "-1");
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("is not a folder"), missing.err());

@@ -43,6 +43,11 @@ final class Dashboard {
         root.put("uptime_s", (now - server.startedNanos) / 1e9);
         root.put("cpu", Metrics.processCpuLoad());
         root.put("pending", server.scheduler.pending());
+        root.put("device", server.options.device().describe());
+        if (server.scheduler instanceof SimulatedScheduler sim) {
+            root.put("gpu_utilization", sim.recentUtilisation());
+            root.put("sharing", sim.lastSharing());
+        }
         root.put("window_ms", WINDOW_NANOS / 1e6);
         ArrayNode models = root.putArray("models");
         for (Tenant t : server.repository.tenants()) {

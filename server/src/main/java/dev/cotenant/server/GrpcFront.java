@@ -13,6 +13,14 @@ import dev.cotenant.server.wire.ModelMetadataRequest;
 import dev.cotenant.server.wire.ModelMetadataResponse;
 import dev.cotenant.server.wire.ModelReadyRequest;
 import dev.cotenant.server.wire.ModelReadyResponse;
+import dev.cotenant.server.wire.ModelStatisticsRequest;
+import dev.cotenant.server.wire.ModelStatisticsResponse;
+import dev.cotenant.server.wire.RepositoryIndexRequest;
+import dev.cotenant.server.wire.RepositoryIndexResponse;
+import dev.cotenant.server.wire.RepositoryModelLoadRequest;
+import dev.cotenant.server.wire.RepositoryModelLoadResponse;
+import dev.cotenant.server.wire.RepositoryModelUnloadRequest;
+import dev.cotenant.server.wire.RepositoryModelUnloadResponse;
 import dev.cotenant.server.wire.ServerLiveRequest;
 import dev.cotenant.server.wire.ServerLiveResponse;
 import dev.cotenant.server.wire.ServerMetadataRequest;
@@ -32,6 +40,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The gRPC front: {@code inference.GRPCInferenceService} on grpc-java, with the messages generated
@@ -85,7 +94,48 @@ final class GrpcFront {
         };
     }
 
+    /** Answers {@code out} with what {@code answer} returns, or with the status of what it threw. */
+    private static <T> void unary(StreamObserver<T> out, Supplier<T> answer) {
+        T value;
+        try {
+            value = answer.get();
+        } catch (RuntimeException e) {
+            out.onError(status(e).asRuntimeException());
+            return;
+        }
+        out.onNext(value);
+        out.onCompleted();
+    }
+
     private final class Service extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+
+        private final GrpcRepository repository = new GrpcRepository(server.repository);
+
+        @Override
+        public void modelStatistics(ModelStatisticsRequest request, StreamObserver<ModelStatisticsResponse> out) {
+            unary(out, () -> repository.statistics(request));
+        }
+
+        @Override
+        public void repositoryIndex(RepositoryIndexRequest request, StreamObserver<RepositoryIndexResponse> out) {
+            unary(out, () -> repository.index(request));
+        }
+
+        @Override
+        public void repositoryModelLoad(RepositoryModelLoadRequest request, StreamObserver<RepositoryModelLoadResponse> out) {
+            unary(out, () -> {
+                repository.load(request);
+                return RepositoryModelLoadResponse.getDefaultInstance();
+            });
+        }
+
+        @Override
+        public void repositoryModelUnload(RepositoryModelUnloadRequest request, StreamObserver<RepositoryModelUnloadResponse> out) {
+            unary(out, () -> {
+                repository.unload(request);
+                return RepositoryModelUnloadResponse.getDefaultInstance();
+            });
+        }
 
         @Override
         public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> out) {
@@ -306,6 +356,10 @@ final class GrpcFront {
 
     private static ModelInferResponse encode(Tenant t, String id, InferResult r) {
         ModelInferResponse.Builder b = ModelInferResponse.newBuilder().setModelName(t.name).setModelVersion(t.version).setId(id);
+        if (r.simulatedOutputs()) {
+            // --sim-outputs none: the tensors below are zeros, never computed; say so in the answer
+            b.putParameters("simulated_outputs", InferParameter.newBuilder().setBoolParam(true).build());
+        }
         for (Map.Entry<String, Tensor> e : r.outputs().entrySet()) {
             Tensor x = e.getValue();
             ModelInferResponse.InferOutputTensor.Builder o = ModelInferResponse.InferOutputTensor.newBuilder()

@@ -59,6 +59,15 @@ final class Metrics {
         b.append("cotenant_device_cores ").append(server.options.cores()).append('\n');
         header(b, "cotenant_device_busy_core_seconds_total", "Core-seconds of batches run (threads times wall time)", "counter");
         b.append("cotenant_device_busy_core_seconds_total ").append(num(server.scheduler.busyCoreNanos() / 1e9)).append('\n');
+        if (server.scheduler instanceof SimulatedScheduler sim) {
+            header(b, "nv_gpu_utilization", "Simulated GPU: fraction of SMs busy over the last 10 s of wall time, 0 to 1", "gauge");
+            b.append("nv_gpu_utilization{gpu=\"").append(escape(sim.device().gpu().name())).append("\"} ")
+                    .append(num(sim.recentUtilisation())).append('\n');
+            header(b, "cotenant_gpu_busy_seconds_total", "Simulated GPU: seconds the device was running a round", "counter");
+            b.append("cotenant_gpu_busy_seconds_total ").append(num(sim.deviceBusyNanos() / 1e9)).append('\n');
+            header(b, "cotenant_gpu_sm_busy_seconds_total", "Simulated GPU: round seconds times the fraction of SMs busy", "counter");
+            b.append("cotenant_gpu_sm_busy_seconds_total ").append(num(sim.smBusyNanos() / 1e9)).append('\n');
+        }
         header(b, "cotenant_pending_requests", "Requests queued or running over all models", "gauge");
         b.append("cotenant_pending_requests ").append(server.scheduler.pending()).append('\n');
         return b.toString();

@@ -210,6 +210,12 @@ final class RestCodec {
             g.writeStringField("model_name", t.name);
             g.writeStringField("model_version", t.version);
             g.writeStringField("id", id);
+            if (r.simulatedOutputs()) {
+                // --sim-outputs none: the tensors below are zeros, never computed; say so in the answer
+                g.writeObjectFieldStart("parameters");
+                g.writeBooleanField("simulated_outputs", true);
+                g.writeEndObject();
+            }
             g.writeArrayFieldStart("outputs");
             for (Map.Entry<String, Tensor> e : r.outputs().entrySet()) {
                 Tensor x = e.getValue();

@@ -7,9 +7,10 @@ import java.time.Duration;
  * scheduler interface): tenants come and go, requests are enqueued, the scheduler reports what it
  * holds and stops by draining. Which batches run beside which is the implementation's business:
  * {@link RegulatedScheduler} decides it round by round through a {@link RoundPolicy};
- * {@link MultistreamScheduler} is the unregulated baseline.
+ * {@link MultistreamScheduler} is the unregulated baseline; {@link SimulatedScheduler} serves either
+ * policy on a simulated GPU.
  */
-sealed interface Scheduler permits RegulatedScheduler, MultistreamScheduler {
+sealed interface Scheduler permits RegulatedScheduler, MultistreamScheduler, SimulatedScheduler {
 
     /** Starts serving {@code t}'s queue. */
     void add(Tenant t);

@@ -26,11 +26,18 @@ public final class Server implements AutoCloseable {
 
     private Server(ServerOptions options) {
         this.options = options;
-        this.scheduler = switch (options.policy()) {
-            case REGULATED -> new RegulatedScheduler(options.cores(), options.concurrency(), timeline, mix -> SafeRounds.INSTANCE);
-            case MULTISTREAM -> new MultistreamScheduler(timeline);
+        this.scheduler = switch (options.device()) {
+            case ServingDevice.Sim sim -> new SimulatedScheduler(sim, options.policy(), options.cores(), timeline);
+            case ServingDevice.Cpu cpu -> switch (options.policy()) {
+                case REGULATED -> new RegulatedScheduler(options.cores(), options.concurrency(), timeline, mix -> SafeRounds.INSTANCE);
+                case MULTISTREAM -> new MultistreamScheduler(timeline);
+            };
         };
-        this.repository = new Repository(options.repository(), options.cores(), scheduler);
+        // On the simulated GPU the host computes a batch on one thread (batches of different tenants
+        // run side by side on its cores), so only one-thread plans are made: plans hold packed
+        // weights, and a plan per batch size and thread count of a large model does not fit a heap.
+        int planThreads = options.device() instanceof ServingDevice.Sim ? 1 : options.cores();
+        this.repository = new Repository(options.repository(), planThreads, scheduler);
         repository.loadAll();
         this.http = new HttpFront(this);
         this.grpc = options.grpcPort() >= 0 ? new GrpcFront(this) : null;

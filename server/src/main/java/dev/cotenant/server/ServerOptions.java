@@ -16,9 +16,10 @@ import java.time.Duration;
  * @param drain        how long shutdown waits for queued and running requests
  * @param concurrency  the regulator's limit on threads running batches at once (a batch alone on
  *                     the device takes {@code cores}, one among several takes one)
+ * @param device       where batches run: the CPU, or a simulated GPU paced on the wall clock
  */
 public record ServerOptions(Path repository, String host, int httpPort, int grpcPort, Policy policy, int cores,
-                            long maxBodyBytes, Duration drain, int concurrency) {
+                            long maxBodyBytes, Duration drain, int concurrency, ServingDevice device) {
 
     /** The scheduling policy of a server. */
     public enum Policy {
@@ -35,6 +36,9 @@ public record ServerOptions(Path repository, String host, int httpPort, int grpc
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1");
         }
+        if (device == null) {
+            throw new IllegalArgumentException("a device is needed");
+        }
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("the body limit must be positive");
         }
@@ -47,31 +51,35 @@ public record ServerOptions(Path repository, String host, int httpPort, int grpc
     public static ServerOptions defaults(Path repository) {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerOptions(repository, "127.0.0.1", 8000, 8001, Policy.REGULATED, cores, 64L << 20, Duration.ofSeconds(10),
-                2 * cores);
+                2 * cores, new ServingDevice.Cpu());
     }
 
     public ServerOptions withPorts(int http, int grpc) {
-        return new ServerOptions(repository, host, http, grpc, policy, cores, maxBodyBytes, drain, concurrency);
+        return new ServerOptions(repository, host, http, grpc, policy, cores, maxBodyBytes, drain, concurrency, device);
     }
 
     public ServerOptions withPolicy(Policy p) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, p, cores, maxBodyBytes, drain, concurrency);
+        return new ServerOptions(repository, host, httpPort, grpcPort, p, cores, maxBodyBytes, drain, concurrency, device);
     }
 
     public ServerOptions withHost(String h) {
-        return new ServerOptions(repository, h, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency);
+        return new ServerOptions(repository, h, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, device);
     }
 
     public ServerOptions withMaxBodyBytes(long n) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, n, drain, concurrency);
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, n, drain, concurrency, device);
     }
 
     /** {@code n} cores, and concurrency twice that. */
     public ServerOptions withCores(int n) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, n, maxBodyBytes, drain, 2 * n);
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, n, maxBodyBytes, drain, 2 * n, device);
     }
 
     public ServerOptions withConcurrency(int n) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, n);
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, n, device);
+    }
+
+    public ServerOptions withDevice(ServingDevice d) {
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, d);
     }
 }

@@ -217,10 +217,26 @@ final class Tenant implements AutoCloseable {
      */
     void execute(List<InferRequest> batch, int threads) {
         long start = System.nanoTime();
-        int samples = 0;
-        for (InferRequest r : batch) {
-            samples += r.batch;
+        try {
+            Computed c = compute(batch, threads);
+            stats.execution(c.rows(), c.samples(), c.inferNanos());
+            observe(c.inferNanos(), c.samples(), Math.min(threads, pool.threads()));
+            complete(batch, c.outputs(), start, start + c.inputNanos(), start + c.inputNanos() + c.inferNanos(), false);
+        } catch (InferError e) {
+            batch.forEach(r -> r.fail(e));
         }
+    }
+
+    /** One batch's outputs, one map per request in batch order, its rows and samples, and where the time went. */
+    record Computed(List<Map<String, Tensor>> outputs, int rows, int samples, long inputNanos, long inferNanos) {}
+
+    /**
+     * Runs {@code batch} on {@code threads} threads and returns each request's outputs without
+     * completing anything; a failure is an {@link InferError} naming the model.
+     */
+    Computed compute(List<InferRequest> batch, int threads) {
+        long start = System.nanoTime();
+        int samples = samples(batch);
         try {
             Map<String, Tensor> feeds = concatenate(batch, samples);
             int rows = settings.maxBatchSize() > 0 ? feeds.values().iterator().next().dim(0) : samples;
@@ -230,34 +246,95 @@ final class Tenant implements AutoCloseable {
             long t1 = System.nanoTime();
             Map<String, Tensor> out = plan.run(feeds);
             long t2 = System.nanoTime();
-            double perSample = (t2 - t1) * (double) Math.min(threads, pool.threads()) / samples;
-            nanosPerSample = nanosPerSample == 0 ? perSample : 0.8 * nanosPerSample + 0.2 * perSample;
-            stats.execution(rows, samples, t2 - t1);
-            int row = 0;
-            for (InferRequest r : batch) {
-                Map<String, Tensor> mine = new LinkedHashMap<>();
-                for (Map.Entry<String, Tensor> e : out.entrySet()) {
-                    if (r.outputs == null || r.outputs.contains(e.getKey())) {
-                        mine.put(e.getKey(), slice(e.getValue(), row, r.batch, rows));
-                    }
-                }
-                row += r.batch;
-                long end = System.nanoTime();
-                long queue = start - r.arrivedNanos;
-                // counted before completing: completion writes the answer, and a client that has
-                // its answer must find it in the statistics
-                if (!r.result.isDone()) {
-                    stats.success(end - r.arrivedNanos, queue, t1 - start, t2 - t1, end - t2);
-                    r.result.complete(new InferResult(mine, queue, end - start));
+            return new Computed(split(batch, out, rows), rows, samples, t1 - start, t2 - t1);
+        } catch (ModelException e) {
+            throw InferError.badRequest("model '" + name + "' could not run the request: " + e.getMessage());
+        } catch (RuntimeException | OutOfMemoryError e) {
+            if (e instanceof InferError ie) {
+                throw ie;
+            }
+            throw new InferError(InferError.Kind.INTERNAL, "model '" + name + "' failed: " + e);
+        }
+    }
+
+    /**
+     * Zero tensors of the shapes and types the model would return for {@code batch}, taken from
+     * the plan for the batch's shapes (made at load for the planned batch sizes), without running it.
+     */
+    List<Map<String, Tensor>> zeros(List<InferRequest> batch) {
+        Map<String, TensorType> types = typesOf(batch);
+        int rows = types.values().iterator().next().dims()[0];
+        Plan plan = plan(types, 1);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (TensorSpec o : outputs) {
+            TensorType t = plan.valueTypes().get(o.name());
+            out.put(o.name(), Tensor.allocate(t.dataType(), t.dims()));
+        }
+        return split(batch, out, rows);
+    }
+
+    /** The input types of the batch as it will run: per-sample shapes of the first request, rows padded as planned. */
+    Map<String, TensorType> typesOf(List<InferRequest> batch) {
+        int samples = samples(batch);
+        int rows = settings.maxBatchSize() > 0 ? settings.paddedSize(samples) : samples;
+        Map<String, TensorType> types = new LinkedHashMap<>();
+        for (TensorSpec s : inputs) {
+            Tensor first = batch.getFirst().inputs.get(s.name());
+            int[] shape = first.shape();
+            if (settings.maxBatchSize() > 0 || batch.size() > 1) {
+                shape[0] = rows;
+            }
+            types.put(s.name(), new TensorType(first.dataType(), Shape.of(shape)));
+        }
+        return types;
+    }
+
+    /** Folds a measured run into the per-sample estimate the regulator's admission uses. */
+    void observe(long nanos, int samples, int threads) {
+        double perSample = nanos * (double) threads / Math.max(1, samples);
+        nanosPerSample = nanosPerSample == 0 ? perSample : 0.8 * nanosPerSample + 0.2 * perSample;
+    }
+
+    /**
+     * Completes each request of {@code batch} with its outputs and counts it: the batch started at
+     * {@code start}, its inputs were ready at {@code inputDone}, the model finished at {@code inferDone}.
+     */
+    void complete(List<InferRequest> batch, List<Map<String, Tensor>> outs, long start, long inputDone, long inferDone, boolean simulated) {
+        for (int i = 0; i < batch.size(); i++) {
+            InferRequest r = batch.get(i);
+            long end = System.nanoTime();
+            long queue = start - r.arrivedNanos;
+            // counted before completing: completion writes the answer, and a client that has
+            // its answer must find it in the statistics
+            if (!r.result.isDone()) {
+                stats.success(end - r.arrivedNanos, queue, inputDone - start, inferDone - inputDone, Math.max(0, end - inferDone));
+                r.result.complete(new InferResult(outs.get(i), queue, end - start, simulated));
+            }
+        }
+    }
+
+    private List<Map<String, Tensor>> split(List<InferRequest> batch, Map<String, Tensor> out, int rows) {
+        List<Map<String, Tensor>> per = new ArrayList<>(batch.size());
+        int row = 0;
+        for (InferRequest r : batch) {
+            Map<String, Tensor> mine = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : out.entrySet()) {
+                if (r.outputs == null || r.outputs.contains(e.getKey())) {
+                    mine.put(e.getKey(), slice(e.getValue(), row, r.batch, rows));
                 }
             }
-        } catch (ModelException e) {
-            InferError err = InferError.badRequest("model '" + name + "' could not run the request: " + e.getMessage());
-            batch.forEach(r -> r.fail(err));
-        } catch (RuntimeException | OutOfMemoryError e) {
-            InferError err = new InferError(InferError.Kind.INTERNAL, "model '" + name + "' failed: " + e);
-            batch.forEach(r -> r.fail(err));
+            row += r.batch;
+            per.add(mine);
         }
+        return per;
+    }
+
+    private static int samples(List<InferRequest> batch) {
+        int n = 0;
+        for (InferRequest r : batch) {
+            n += r.batch;
+        }
+        return n;
     }
 
     /** The batch's inputs end to end along dimension 0, zero-padded to the next planned batch size. */
