@@ -258,6 +258,7 @@ public final class ConvBlocked {
         int rFirst = resOff + n0 * outImage;
         w.parallelFor(pairs * groups, 1, (s, e) -> {
             int[] base = new int[P];
+            float[] scratch = new float[2 * P * L];
             for (int u = s; u < e; u++) {
                 int q = q0 + u / groups;
                 int grp = u % groups;
@@ -286,17 +287,17 @@ public final class ConvBlocked {
                         if (runs && base[rows - 1] - base[0] == (rows - 1) * runStride && base[0] + reach < src.length) {
                             if (runStride == L) {
                                 tileRun(src, base[0], L, koff, k0, k1, wt, q * steps * 2 * L, y, y0, y1, rows, init, bias, q * 2 * L,
-                                        last && clamps, lo, hi, res, r0, r1);
+                                        last && clamps, lo, hi, res, r0, r1, scratch);
                             } else {
                                 tileRun2(src, base[0], L, koff, k0, k1, wt, q * steps * 2 * L, y, y0, y1, rows, init, bias, q * 2 * L,
-                                        last && clamps, lo, hi, res, r0, r1);
+                                        last && clamps, lo, hi, res, r0, r1, scratch);
                             }
                         } else if (lanes == L) {
                             tileLanes(src, base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7], koff, k0, k1,
-                                    wt, q * steps * 2 * L, y, y0, y1, rows, init, bias, q * 2 * L, last && clamps, lo, hi, res, r0, r1);
+                                    wt, q * steps * 2 * L, y, y0, y1, rows, init, bias, q * 2 * L, last && clamps, lo, hi, res, r0, r1, scratch);
                         } else {
                             tile(src, base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7], koff, k0, k1,
-                                    wt, q * steps * 2 * L, y, y0, y1, rows, init, bias, q * 2 * L, last && clamps, lo, hi, res, r0, r1);
+                                    wt, q * steps * 2 * L, y, y0, y1, rows, init, bias, q * 2 * L, last && clamps, lo, hi, res, r0, r1, scratch);
                         }
                         if (last && pointwise) {
                             ep.activate(y, y0, rows * L);
@@ -335,86 +336,78 @@ public final class ConvBlocked {
     }
 
     /**
+     * The tile's starting values into {@code t} (pixel r, block j at {@code (2r + j) L}): the bias
+     * plus the residual on the first chunk, what an earlier chunk stored in y on later ones.
+     */
+    private static void start(float[] y, int y0, int y1, int rows, int init, float[] bias, int bo, float[] res, int r0, int r1,
+                              float[] t) {
+        for (int j = 0; j < 2; j++) {
+            int yj = j == 0 ? y0 : y1;
+            int rj = j == 0 ? r0 : r1;
+            FloatVector b = init == 1 ? FloatVector.fromArray(S, bias, bo + j * L) : FloatVector.zero(S);
+            for (int r = 0; r < P; r++) {
+                FloatVector v = b;
+                if (r < rows && yj >= 0) {
+                    if (init == 2) {
+                        v = FloatVector.fromArray(S, y, yj + r * L);
+                    } else if (init == 1 && rj >= 0) {
+                        v = v.add(FloatVector.fromArray(S, res, rj + r * L));
+                    }
+                }
+                v.intoArray(t, (2 * r + j) * L);
+            }
+        }
+    }
+
+    /** The tile from {@code t} into y: its {@code rows} pixels of each existing block, clamped when asked. */
+    private static void finish(float[] t, float[] y, int y0, int y1, int rows, boolean clamp, float lo, float hi) {
+        FloatVector lv = FloatVector.broadcast(S, lo);
+        FloatVector hv = FloatVector.broadcast(S, hi);
+        for (int j = 0; j < 2; j++) {
+            int yj = j == 0 ? y0 : y1;
+            if (yj < 0) {
+                continue;
+            }
+            for (int r = 0; r < rows; r++) {
+                FloatVector v = FloatVector.fromArray(S, t, (2 * r + j) * L);
+                if (clamp) {
+                    v = v.max(lv).min(hv);
+                }
+                v.intoArray(y, yj + r * L);
+            }
+        }
+    }
+
+    /**
      * One tile: output pixels {@code p0..p0+rows} (their input offsets {@code b0..b7}; a partial tile
      * repeats its last pixel, never read past) times the {@code 2L} output channels of one block pair,
      * over steps {@code [k0, k1)}. {@code init}: 0 starts from zero, 1 from the bias, 2 from what y
      * holds (an earlier chunk). {@code y1 < 0}: the pair's second block does not exist. {@code r0},
      * {@code r1}: where the tile's residual is in {@code res}, added with the bias ({@code r0 < 0}: none).
+     * The accumulators start from and end in {@code acc} ({@code 2 P L} floats, in L1): the start and
+     * the store of a partial tile are loops there, not sixteen unrolled vector operations each,
+     * which kept the compiled kernel (and the JIT's memory while compiling it) twice as large.
      */
     static void tile(float[] x, int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7, int[] koff, int k0, int k1,
                      float[] wt, int wo, float[] y, int y0, int y1, int rows, int init, float[] bias, int bo,
-                     boolean clamp, float lo, float hi, float[] res, int r0, int r1) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector i0 = init == 1 ? FloatVector.fromArray(S, bias, bo) : z;
-        FloatVector i1 = init == 1 ? FloatVector.fromArray(S, bias, bo + L) : z;
-        boolean fromY = init == 2;
-        boolean two = y1 >= 0;
-        FloatVector c00 = fromY && rows > 0 ? FloatVector.fromArray(S, y, y0 + 0 * L) : i0;
-        FloatVector c01 = fromY && two && rows > 0 ? FloatVector.fromArray(S, y, y1 + 0 * L) : i1;
-        FloatVector c10 = fromY && rows > 1 ? FloatVector.fromArray(S, y, y0 + 1 * L) : i0;
-        FloatVector c11 = fromY && two && rows > 1 ? FloatVector.fromArray(S, y, y1 + 1 * L) : i1;
-        FloatVector c20 = fromY && rows > 2 ? FloatVector.fromArray(S, y, y0 + 2 * L) : i0;
-        FloatVector c21 = fromY && two && rows > 2 ? FloatVector.fromArray(S, y, y1 + 2 * L) : i1;
-        FloatVector c30 = fromY && rows > 3 ? FloatVector.fromArray(S, y, y0 + 3 * L) : i0;
-        FloatVector c31 = fromY && two && rows > 3 ? FloatVector.fromArray(S, y, y1 + 3 * L) : i1;
-        FloatVector c40 = fromY && rows > 4 ? FloatVector.fromArray(S, y, y0 + 4 * L) : i0;
-        FloatVector c41 = fromY && two && rows > 4 ? FloatVector.fromArray(S, y, y1 + 4 * L) : i1;
-        FloatVector c50 = fromY && rows > 5 ? FloatVector.fromArray(S, y, y0 + 5 * L) : i0;
-        FloatVector c51 = fromY && two && rows > 5 ? FloatVector.fromArray(S, y, y1 + 5 * L) : i1;
-        FloatVector c60 = fromY && rows > 6 ? FloatVector.fromArray(S, y, y0 + 6 * L) : i0;
-        FloatVector c61 = fromY && two && rows > 6 ? FloatVector.fromArray(S, y, y1 + 6 * L) : i1;
-        FloatVector c70 = fromY && rows > 7 ? FloatVector.fromArray(S, y, y0 + 7 * L) : i0;
-        FloatVector c71 = fromY && two && rows > 7 ? FloatVector.fromArray(S, y, y1 + 7 * L) : i1;
-        if (init == 1 && r0 >= 0) {
-            if (rows > 0) {
-                c00 = c00.add(FloatVector.fromArray(S, res, r0 + 0 * L));
-                if (two) {
-                    c01 = c01.add(FloatVector.fromArray(S, res, r1 + 0 * L));
-                }
-            }
-            if (rows > 1) {
-                c10 = c10.add(FloatVector.fromArray(S, res, r0 + 1 * L));
-                if (two) {
-                    c11 = c11.add(FloatVector.fromArray(S, res, r1 + 1 * L));
-                }
-            }
-            if (rows > 2) {
-                c20 = c20.add(FloatVector.fromArray(S, res, r0 + 2 * L));
-                if (two) {
-                    c21 = c21.add(FloatVector.fromArray(S, res, r1 + 2 * L));
-                }
-            }
-            if (rows > 3) {
-                c30 = c30.add(FloatVector.fromArray(S, res, r0 + 3 * L));
-                if (two) {
-                    c31 = c31.add(FloatVector.fromArray(S, res, r1 + 3 * L));
-                }
-            }
-            if (rows > 4) {
-                c40 = c40.add(FloatVector.fromArray(S, res, r0 + 4 * L));
-                if (two) {
-                    c41 = c41.add(FloatVector.fromArray(S, res, r1 + 4 * L));
-                }
-            }
-            if (rows > 5) {
-                c50 = c50.add(FloatVector.fromArray(S, res, r0 + 5 * L));
-                if (two) {
-                    c51 = c51.add(FloatVector.fromArray(S, res, r1 + 5 * L));
-                }
-            }
-            if (rows > 6) {
-                c60 = c60.add(FloatVector.fromArray(S, res, r0 + 6 * L));
-                if (two) {
-                    c61 = c61.add(FloatVector.fromArray(S, res, r1 + 6 * L));
-                }
-            }
-            if (rows > 7) {
-                c70 = c70.add(FloatVector.fromArray(S, res, r0 + 7 * L));
-                if (two) {
-                    c71 = c71.add(FloatVector.fromArray(S, res, r1 + 7 * L));
-                }
-            }
-        }
+                     boolean clamp, float lo, float hi, float[] res, int r0, int r1, float[] acc) {
+        start(y, y0, y1, rows, init, bias, bo, res, r0, r1, acc);
+        FloatVector c00 = FloatVector.fromArray(S, acc, 0 * L);
+        FloatVector c01 = FloatVector.fromArray(S, acc, 1 * L);
+        FloatVector c10 = FloatVector.fromArray(S, acc, 2 * L);
+        FloatVector c11 = FloatVector.fromArray(S, acc, 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, acc, 4 * L);
+        FloatVector c21 = FloatVector.fromArray(S, acc, 5 * L);
+        FloatVector c30 = FloatVector.fromArray(S, acc, 6 * L);
+        FloatVector c31 = FloatVector.fromArray(S, acc, 7 * L);
+        FloatVector c40 = FloatVector.fromArray(S, acc, 8 * L);
+        FloatVector c41 = FloatVector.fromArray(S, acc, 9 * L);
+        FloatVector c50 = FloatVector.fromArray(S, acc, 10 * L);
+        FloatVector c51 = FloatVector.fromArray(S, acc, 11 * L);
+        FloatVector c60 = FloatVector.fromArray(S, acc, 12 * L);
+        FloatVector c61 = FloatVector.fromArray(S, acc, 13 * L);
+        FloatVector c70 = FloatVector.fromArray(S, acc, 14 * L);
+        FloatVector c71 = FloatVector.fromArray(S, acc, 15 * L);
         for (int k = k0; k < k1; k++) {
             int o = koff[k];
             int wk = wo + k * 2 * L;
@@ -445,95 +438,23 @@ public final class ConvBlocked {
             c70 = a7.fma(v0, c70);
             c71 = a7.fma(v1, c71);
         }
-        if (clamp) {
-            FloatVector lv = FloatVector.broadcast(S, lo);
-            FloatVector hv = FloatVector.broadcast(S, hi);
-            c00 = c00.max(lv).min(hv);
-            c01 = c01.max(lv).min(hv);
-            c10 = c10.max(lv).min(hv);
-            c11 = c11.max(lv).min(hv);
-            c20 = c20.max(lv).min(hv);
-            c21 = c21.max(lv).min(hv);
-            c30 = c30.max(lv).min(hv);
-            c31 = c31.max(lv).min(hv);
-            c40 = c40.max(lv).min(hv);
-            c41 = c41.max(lv).min(hv);
-            c50 = c50.max(lv).min(hv);
-            c51 = c51.max(lv).min(hv);
-            c60 = c60.max(lv).min(hv);
-            c61 = c61.max(lv).min(hv);
-            c70 = c70.max(lv).min(hv);
-            c71 = c71.max(lv).min(hv);
-        }
-        if (rows == P) {
-            c00.intoArray(y, y0 + 0 * L);
-            c10.intoArray(y, y0 + 1 * L);
-            c20.intoArray(y, y0 + 2 * L);
-            c30.intoArray(y, y0 + 3 * L);
-            c40.intoArray(y, y0 + 4 * L);
-            c50.intoArray(y, y0 + 5 * L);
-            c60.intoArray(y, y0 + 6 * L);
-            c70.intoArray(y, y0 + 7 * L);
-            if (two) {
-                c01.intoArray(y, y1 + 0 * L);
-                c11.intoArray(y, y1 + 1 * L);
-                c21.intoArray(y, y1 + 2 * L);
-                c31.intoArray(y, y1 + 3 * L);
-                c41.intoArray(y, y1 + 4 * L);
-                c51.intoArray(y, y1 + 5 * L);
-                c61.intoArray(y, y1 + 6 * L);
-                c71.intoArray(y, y1 + 7 * L);
-            }
-            return;
-        }
-        if (rows > 0) {
-            c00.intoArray(y, y0 + 0 * L);
-            if (two) {
-                c01.intoArray(y, y1 + 0 * L);
-            }
-        }
-        if (rows > 1) {
-            c10.intoArray(y, y0 + 1 * L);
-            if (two) {
-                c11.intoArray(y, y1 + 1 * L);
-            }
-        }
-        if (rows > 2) {
-            c20.intoArray(y, y0 + 2 * L);
-            if (two) {
-                c21.intoArray(y, y1 + 2 * L);
-            }
-        }
-        if (rows > 3) {
-            c30.intoArray(y, y0 + 3 * L);
-            if (two) {
-                c31.intoArray(y, y1 + 3 * L);
-            }
-        }
-        if (rows > 4) {
-            c40.intoArray(y, y0 + 4 * L);
-            if (two) {
-                c41.intoArray(y, y1 + 4 * L);
-            }
-        }
-        if (rows > 5) {
-            c50.intoArray(y, y0 + 5 * L);
-            if (two) {
-                c51.intoArray(y, y1 + 5 * L);
-            }
-        }
-        if (rows > 6) {
-            c60.intoArray(y, y0 + 6 * L);
-            if (two) {
-                c61.intoArray(y, y1 + 6 * L);
-            }
-        }
-        if (rows > 7) {
-            c70.intoArray(y, y0 + 7 * L);
-            if (two) {
-                c71.intoArray(y, y1 + 7 * L);
-            }
-        }
+        c00.intoArray(acc, 0 * L);
+        c01.intoArray(acc, 1 * L);
+        c10.intoArray(acc, 2 * L);
+        c11.intoArray(acc, 3 * L);
+        c20.intoArray(acc, 4 * L);
+        c21.intoArray(acc, 5 * L);
+        c30.intoArray(acc, 6 * L);
+        c31.intoArray(acc, 7 * L);
+        c40.intoArray(acc, 8 * L);
+        c41.intoArray(acc, 9 * L);
+        c50.intoArray(acc, 10 * L);
+        c51.intoArray(acc, 11 * L);
+        c60.intoArray(acc, 12 * L);
+        c61.intoArray(acc, 13 * L);
+        c70.intoArray(acc, 14 * L);
+        c71.intoArray(acc, 15 * L);
+        finish(acc, y, y0, y1, rows, clamp, lo, hi);
     }
 
     /**
@@ -545,81 +466,30 @@ public final class ConvBlocked {
      * over steps {@code [k0, k1)}. {@code init}: 0 starts from zero, 1 from the bias, 2 from what y
      * holds (an earlier chunk). {@code y1 < 0}: the pair's second block does not exist. {@code r0},
      * {@code r1}: where the tile's residual is in {@code res}, added with the bias ({@code r0 < 0}: none).
+     * The accumulators start from and end in {@code acc} ({@code 2 P L} floats, in L1): the start and
+     * the store of a partial tile are loops there, not sixteen unrolled vector operations each,
+     * which kept the compiled kernel (and the JIT's memory while compiling it) twice as large.
      */
     static void tileLanes(float[] x, int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7, int[] koff, int k0, int k1,
                      float[] wt, int wo, float[] y, int y0, int y1, int rows, int init, float[] bias, int bo,
-                     boolean clamp, float lo, float hi, float[] res, int r0, int r1) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector i0 = init == 1 ? FloatVector.fromArray(S, bias, bo) : z;
-        FloatVector i1 = init == 1 ? FloatVector.fromArray(S, bias, bo + L) : z;
-        boolean fromY = init == 2;
-        boolean two = y1 >= 0;
-        FloatVector c00 = fromY && rows > 0 ? FloatVector.fromArray(S, y, y0 + 0 * L) : i0;
-        FloatVector c01 = fromY && two && rows > 0 ? FloatVector.fromArray(S, y, y1 + 0 * L) : i1;
-        FloatVector c10 = fromY && rows > 1 ? FloatVector.fromArray(S, y, y0 + 1 * L) : i0;
-        FloatVector c11 = fromY && two && rows > 1 ? FloatVector.fromArray(S, y, y1 + 1 * L) : i1;
-        FloatVector c20 = fromY && rows > 2 ? FloatVector.fromArray(S, y, y0 + 2 * L) : i0;
-        FloatVector c21 = fromY && two && rows > 2 ? FloatVector.fromArray(S, y, y1 + 2 * L) : i1;
-        FloatVector c30 = fromY && rows > 3 ? FloatVector.fromArray(S, y, y0 + 3 * L) : i0;
-        FloatVector c31 = fromY && two && rows > 3 ? FloatVector.fromArray(S, y, y1 + 3 * L) : i1;
-        FloatVector c40 = fromY && rows > 4 ? FloatVector.fromArray(S, y, y0 + 4 * L) : i0;
-        FloatVector c41 = fromY && two && rows > 4 ? FloatVector.fromArray(S, y, y1 + 4 * L) : i1;
-        FloatVector c50 = fromY && rows > 5 ? FloatVector.fromArray(S, y, y0 + 5 * L) : i0;
-        FloatVector c51 = fromY && two && rows > 5 ? FloatVector.fromArray(S, y, y1 + 5 * L) : i1;
-        FloatVector c60 = fromY && rows > 6 ? FloatVector.fromArray(S, y, y0 + 6 * L) : i0;
-        FloatVector c61 = fromY && two && rows > 6 ? FloatVector.fromArray(S, y, y1 + 6 * L) : i1;
-        FloatVector c70 = fromY && rows > 7 ? FloatVector.fromArray(S, y, y0 + 7 * L) : i0;
-        FloatVector c71 = fromY && two && rows > 7 ? FloatVector.fromArray(S, y, y1 + 7 * L) : i1;
-        if (init == 1 && r0 >= 0) {
-            if (rows > 0) {
-                c00 = c00.add(FloatVector.fromArray(S, res, r0 + 0 * L));
-                if (two) {
-                    c01 = c01.add(FloatVector.fromArray(S, res, r1 + 0 * L));
-                }
-            }
-            if (rows > 1) {
-                c10 = c10.add(FloatVector.fromArray(S, res, r0 + 1 * L));
-                if (two) {
-                    c11 = c11.add(FloatVector.fromArray(S, res, r1 + 1 * L));
-                }
-            }
-            if (rows > 2) {
-                c20 = c20.add(FloatVector.fromArray(S, res, r0 + 2 * L));
-                if (two) {
-                    c21 = c21.add(FloatVector.fromArray(S, res, r1 + 2 * L));
-                }
-            }
-            if (rows > 3) {
-                c30 = c30.add(FloatVector.fromArray(S, res, r0 + 3 * L));
-                if (two) {
-                    c31 = c31.add(FloatVector.fromArray(S, res, r1 + 3 * L));
-                }
-            }
-            if (rows > 4) {
-                c40 = c40.add(FloatVector.fromArray(S, res, r0 + 4 * L));
-                if (two) {
-                    c41 = c41.add(FloatVector.fromArray(S, res, r1 + 4 * L));
-                }
-            }
-            if (rows > 5) {
-                c50 = c50.add(FloatVector.fromArray(S, res, r0 + 5 * L));
-                if (two) {
-                    c51 = c51.add(FloatVector.fromArray(S, res, r1 + 5 * L));
-                }
-            }
-            if (rows > 6) {
-                c60 = c60.add(FloatVector.fromArray(S, res, r0 + 6 * L));
-                if (two) {
-                    c61 = c61.add(FloatVector.fromArray(S, res, r1 + 6 * L));
-                }
-            }
-            if (rows > 7) {
-                c70 = c70.add(FloatVector.fromArray(S, res, r0 + 7 * L));
-                if (two) {
-                    c71 = c71.add(FloatVector.fromArray(S, res, r1 + 7 * L));
-                }
-            }
-        }
+                     boolean clamp, float lo, float hi, float[] res, int r0, int r1, float[] acc) {
+        start(y, y0, y1, rows, init, bias, bo, res, r0, r1, acc);
+        FloatVector c00 = FloatVector.fromArray(S, acc, 0 * L);
+        FloatVector c01 = FloatVector.fromArray(S, acc, 1 * L);
+        FloatVector c10 = FloatVector.fromArray(S, acc, 2 * L);
+        FloatVector c11 = FloatVector.fromArray(S, acc, 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, acc, 4 * L);
+        FloatVector c21 = FloatVector.fromArray(S, acc, 5 * L);
+        FloatVector c30 = FloatVector.fromArray(S, acc, 6 * L);
+        FloatVector c31 = FloatVector.fromArray(S, acc, 7 * L);
+        FloatVector c40 = FloatVector.fromArray(S, acc, 8 * L);
+        FloatVector c41 = FloatVector.fromArray(S, acc, 9 * L);
+        FloatVector c50 = FloatVector.fromArray(S, acc, 10 * L);
+        FloatVector c51 = FloatVector.fromArray(S, acc, 11 * L);
+        FloatVector c60 = FloatVector.fromArray(S, acc, 12 * L);
+        FloatVector c61 = FloatVector.fromArray(S, acc, 13 * L);
+        FloatVector c70 = FloatVector.fromArray(S, acc, 14 * L);
+        FloatVector c71 = FloatVector.fromArray(S, acc, 15 * L);
         for (int gi = k0 / L; gi < k1 / L; gi++) {
           int t = koff[gi * L];
           int q0 = b0 + t, q1 = b1 + t, q2 = b2 + t, q3 = b3 + t, q4 = b4 + t, q5 = b5 + t, q6 = b6 + t, q7 = b7 + t;
@@ -654,95 +524,23 @@ public final class ConvBlocked {
             c71 = a7.fma(v1, c71);
           }
         }
-        if (clamp) {
-            FloatVector lv = FloatVector.broadcast(S, lo);
-            FloatVector hv = FloatVector.broadcast(S, hi);
-            c00 = c00.max(lv).min(hv);
-            c01 = c01.max(lv).min(hv);
-            c10 = c10.max(lv).min(hv);
-            c11 = c11.max(lv).min(hv);
-            c20 = c20.max(lv).min(hv);
-            c21 = c21.max(lv).min(hv);
-            c30 = c30.max(lv).min(hv);
-            c31 = c31.max(lv).min(hv);
-            c40 = c40.max(lv).min(hv);
-            c41 = c41.max(lv).min(hv);
-            c50 = c50.max(lv).min(hv);
-            c51 = c51.max(lv).min(hv);
-            c60 = c60.max(lv).min(hv);
-            c61 = c61.max(lv).min(hv);
-            c70 = c70.max(lv).min(hv);
-            c71 = c71.max(lv).min(hv);
-        }
-        if (rows == P) {
-            c00.intoArray(y, y0 + 0 * L);
-            c10.intoArray(y, y0 + 1 * L);
-            c20.intoArray(y, y0 + 2 * L);
-            c30.intoArray(y, y0 + 3 * L);
-            c40.intoArray(y, y0 + 4 * L);
-            c50.intoArray(y, y0 + 5 * L);
-            c60.intoArray(y, y0 + 6 * L);
-            c70.intoArray(y, y0 + 7 * L);
-            if (two) {
-                c01.intoArray(y, y1 + 0 * L);
-                c11.intoArray(y, y1 + 1 * L);
-                c21.intoArray(y, y1 + 2 * L);
-                c31.intoArray(y, y1 + 3 * L);
-                c41.intoArray(y, y1 + 4 * L);
-                c51.intoArray(y, y1 + 5 * L);
-                c61.intoArray(y, y1 + 6 * L);
-                c71.intoArray(y, y1 + 7 * L);
-            }
-            return;
-        }
-        if (rows > 0) {
-            c00.intoArray(y, y0 + 0 * L);
-            if (two) {
-                c01.intoArray(y, y1 + 0 * L);
-            }
-        }
-        if (rows > 1) {
-            c10.intoArray(y, y0 + 1 * L);
-            if (two) {
-                c11.intoArray(y, y1 + 1 * L);
-            }
-        }
-        if (rows > 2) {
-            c20.intoArray(y, y0 + 2 * L);
-            if (two) {
-                c21.intoArray(y, y1 + 2 * L);
-            }
-        }
-        if (rows > 3) {
-            c30.intoArray(y, y0 + 3 * L);
-            if (two) {
-                c31.intoArray(y, y1 + 3 * L);
-            }
-        }
-        if (rows > 4) {
-            c40.intoArray(y, y0 + 4 * L);
-            if (two) {
-                c41.intoArray(y, y1 + 4 * L);
-            }
-        }
-        if (rows > 5) {
-            c50.intoArray(y, y0 + 5 * L);
-            if (two) {
-                c51.intoArray(y, y1 + 5 * L);
-            }
-        }
-        if (rows > 6) {
-            c60.intoArray(y, y0 + 6 * L);
-            if (two) {
-                c61.intoArray(y, y1 + 6 * L);
-            }
-        }
-        if (rows > 7) {
-            c70.intoArray(y, y0 + 7 * L);
-            if (two) {
-                c71.intoArray(y, y1 + 7 * L);
-            }
-        }
+        c00.intoArray(acc, 0 * L);
+        c01.intoArray(acc, 1 * L);
+        c10.intoArray(acc, 2 * L);
+        c11.intoArray(acc, 3 * L);
+        c20.intoArray(acc, 4 * L);
+        c21.intoArray(acc, 5 * L);
+        c30.intoArray(acc, 6 * L);
+        c31.intoArray(acc, 7 * L);
+        c40.intoArray(acc, 8 * L);
+        c41.intoArray(acc, 9 * L);
+        c50.intoArray(acc, 10 * L);
+        c51.intoArray(acc, 11 * L);
+        c60.intoArray(acc, 12 * L);
+        c61.intoArray(acc, 13 * L);
+        c70.intoArray(acc, 14 * L);
+        c71.intoArray(acc, 15 * L);
+        finish(acc, y, y0, y1, rows, clamp, lo, hi);
     }
 
     /**
@@ -754,81 +552,30 @@ public final class ConvBlocked {
      * over steps {@code [k0, k1)}. {@code init}: 0 starts from zero, 1 from the bias, 2 from what y
      * holds (an earlier chunk). {@code y1 < 0}: the pair's second block does not exist. {@code r0},
      * {@code r1}: where the tile's residual is in {@code res}, added with the bias ({@code r0 < 0}: none).
+     * The accumulators start from and end in {@code acc} ({@code 2 P L} floats, in L1): the start and
+     * the store of a partial tile are loops there, not sixteen unrolled vector operations each,
+     * which kept the compiled kernel (and the JIT's memory while compiling it) twice as large.
      */
     static void tileRun(float[] x, int b0, int lanes, int[] koff, int k0, int k1,
                      float[] wt, int wo, float[] y, int y0, int y1, int rows, int init, float[] bias, int bo,
-                     boolean clamp, float lo, float hi, float[] res, int r0, int r1) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector i0 = init == 1 ? FloatVector.fromArray(S, bias, bo) : z;
-        FloatVector i1 = init == 1 ? FloatVector.fromArray(S, bias, bo + L) : z;
-        boolean fromY = init == 2;
-        boolean two = y1 >= 0;
-        FloatVector c00 = fromY && rows > 0 ? FloatVector.fromArray(S, y, y0 + 0 * L) : i0;
-        FloatVector c01 = fromY && two && rows > 0 ? FloatVector.fromArray(S, y, y1 + 0 * L) : i1;
-        FloatVector c10 = fromY && rows > 1 ? FloatVector.fromArray(S, y, y0 + 1 * L) : i0;
-        FloatVector c11 = fromY && two && rows > 1 ? FloatVector.fromArray(S, y, y1 + 1 * L) : i1;
-        FloatVector c20 = fromY && rows > 2 ? FloatVector.fromArray(S, y, y0 + 2 * L) : i0;
-        FloatVector c21 = fromY && two && rows > 2 ? FloatVector.fromArray(S, y, y1 + 2 * L) : i1;
-        FloatVector c30 = fromY && rows > 3 ? FloatVector.fromArray(S, y, y0 + 3 * L) : i0;
-        FloatVector c31 = fromY && two && rows > 3 ? FloatVector.fromArray(S, y, y1 + 3 * L) : i1;
-        FloatVector c40 = fromY && rows > 4 ? FloatVector.fromArray(S, y, y0 + 4 * L) : i0;
-        FloatVector c41 = fromY && two && rows > 4 ? FloatVector.fromArray(S, y, y1 + 4 * L) : i1;
-        FloatVector c50 = fromY && rows > 5 ? FloatVector.fromArray(S, y, y0 + 5 * L) : i0;
-        FloatVector c51 = fromY && two && rows > 5 ? FloatVector.fromArray(S, y, y1 + 5 * L) : i1;
-        FloatVector c60 = fromY && rows > 6 ? FloatVector.fromArray(S, y, y0 + 6 * L) : i0;
-        FloatVector c61 = fromY && two && rows > 6 ? FloatVector.fromArray(S, y, y1 + 6 * L) : i1;
-        FloatVector c70 = fromY && rows > 7 ? FloatVector.fromArray(S, y, y0 + 7 * L) : i0;
-        FloatVector c71 = fromY && two && rows > 7 ? FloatVector.fromArray(S, y, y1 + 7 * L) : i1;
-        if (init == 1 && r0 >= 0) {
-            if (rows > 0) {
-                c00 = c00.add(FloatVector.fromArray(S, res, r0 + 0 * L));
-                if (two) {
-                    c01 = c01.add(FloatVector.fromArray(S, res, r1 + 0 * L));
-                }
-            }
-            if (rows > 1) {
-                c10 = c10.add(FloatVector.fromArray(S, res, r0 + 1 * L));
-                if (two) {
-                    c11 = c11.add(FloatVector.fromArray(S, res, r1 + 1 * L));
-                }
-            }
-            if (rows > 2) {
-                c20 = c20.add(FloatVector.fromArray(S, res, r0 + 2 * L));
-                if (two) {
-                    c21 = c21.add(FloatVector.fromArray(S, res, r1 + 2 * L));
-                }
-            }
-            if (rows > 3) {
-                c30 = c30.add(FloatVector.fromArray(S, res, r0 + 3 * L));
-                if (two) {
-                    c31 = c31.add(FloatVector.fromArray(S, res, r1 + 3 * L));
-                }
-            }
-            if (rows > 4) {
-                c40 = c40.add(FloatVector.fromArray(S, res, r0 + 4 * L));
-                if (two) {
-                    c41 = c41.add(FloatVector.fromArray(S, res, r1 + 4 * L));
-                }
-            }
-            if (rows > 5) {
-                c50 = c50.add(FloatVector.fromArray(S, res, r0 + 5 * L));
-                if (two) {
-                    c51 = c51.add(FloatVector.fromArray(S, res, r1 + 5 * L));
-                }
-            }
-            if (rows > 6) {
-                c60 = c60.add(FloatVector.fromArray(S, res, r0 + 6 * L));
-                if (two) {
-                    c61 = c61.add(FloatVector.fromArray(S, res, r1 + 6 * L));
-                }
-            }
-            if (rows > 7) {
-                c70 = c70.add(FloatVector.fromArray(S, res, r0 + 7 * L));
-                if (two) {
-                    c71 = c71.add(FloatVector.fromArray(S, res, r1 + 7 * L));
-                }
-            }
-        }
+                     boolean clamp, float lo, float hi, float[] res, int r0, int r1, float[] acc) {
+        start(y, y0, y1, rows, init, bias, bo, res, r0, r1, acc);
+        FloatVector c00 = FloatVector.fromArray(S, acc, 0 * L);
+        FloatVector c01 = FloatVector.fromArray(S, acc, 1 * L);
+        FloatVector c10 = FloatVector.fromArray(S, acc, 2 * L);
+        FloatVector c11 = FloatVector.fromArray(S, acc, 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, acc, 4 * L);
+        FloatVector c21 = FloatVector.fromArray(S, acc, 5 * L);
+        FloatVector c30 = FloatVector.fromArray(S, acc, 6 * L);
+        FloatVector c31 = FloatVector.fromArray(S, acc, 7 * L);
+        FloatVector c40 = FloatVector.fromArray(S, acc, 8 * L);
+        FloatVector c41 = FloatVector.fromArray(S, acc, 9 * L);
+        FloatVector c50 = FloatVector.fromArray(S, acc, 10 * L);
+        FloatVector c51 = FloatVector.fromArray(S, acc, 11 * L);
+        FloatVector c60 = FloatVector.fromArray(S, acc, 12 * L);
+        FloatVector c61 = FloatVector.fromArray(S, acc, 13 * L);
+        FloatVector c70 = FloatVector.fromArray(S, acc, 14 * L);
+        FloatVector c71 = FloatVector.fromArray(S, acc, 15 * L);
         for (int gi = k0 / L; gi < k1 / L; gi++) {
           int q = b0 + koff[gi * L];
           int wg = wo + gi * L * 2 * L;
@@ -864,95 +611,23 @@ public final class ConvBlocked {
             c71 = a7.fma(v1, c71);
           }
         }
-        if (clamp) {
-            FloatVector lv = FloatVector.broadcast(S, lo);
-            FloatVector hv = FloatVector.broadcast(S, hi);
-            c00 = c00.max(lv).min(hv);
-            c01 = c01.max(lv).min(hv);
-            c10 = c10.max(lv).min(hv);
-            c11 = c11.max(lv).min(hv);
-            c20 = c20.max(lv).min(hv);
-            c21 = c21.max(lv).min(hv);
-            c30 = c30.max(lv).min(hv);
-            c31 = c31.max(lv).min(hv);
-            c40 = c40.max(lv).min(hv);
-            c41 = c41.max(lv).min(hv);
-            c50 = c50.max(lv).min(hv);
-            c51 = c51.max(lv).min(hv);
-            c60 = c60.max(lv).min(hv);
-            c61 = c61.max(lv).min(hv);
-            c70 = c70.max(lv).min(hv);
-            c71 = c71.max(lv).min(hv);
-        }
-        if (rows == P) {
-            c00.intoArray(y, y0 + 0 * L);
-            c10.intoArray(y, y0 + 1 * L);
-            c20.intoArray(y, y0 + 2 * L);
-            c30.intoArray(y, y0 + 3 * L);
-            c40.intoArray(y, y0 + 4 * L);
-            c50.intoArray(y, y0 + 5 * L);
-            c60.intoArray(y, y0 + 6 * L);
-            c70.intoArray(y, y0 + 7 * L);
-            if (two) {
-                c01.intoArray(y, y1 + 0 * L);
-                c11.intoArray(y, y1 + 1 * L);
-                c21.intoArray(y, y1 + 2 * L);
-                c31.intoArray(y, y1 + 3 * L);
-                c41.intoArray(y, y1 + 4 * L);
-                c51.intoArray(y, y1 + 5 * L);
-                c61.intoArray(y, y1 + 6 * L);
-                c71.intoArray(y, y1 + 7 * L);
-            }
-            return;
-        }
-        if (rows > 0) {
-            c00.intoArray(y, y0 + 0 * L);
-            if (two) {
-                c01.intoArray(y, y1 + 0 * L);
-            }
-        }
-        if (rows > 1) {
-            c10.intoArray(y, y0 + 1 * L);
-            if (two) {
-                c11.intoArray(y, y1 + 1 * L);
-            }
-        }
-        if (rows > 2) {
-            c20.intoArray(y, y0 + 2 * L);
-            if (two) {
-                c21.intoArray(y, y1 + 2 * L);
-            }
-        }
-        if (rows > 3) {
-            c30.intoArray(y, y0 + 3 * L);
-            if (two) {
-                c31.intoArray(y, y1 + 3 * L);
-            }
-        }
-        if (rows > 4) {
-            c40.intoArray(y, y0 + 4 * L);
-            if (two) {
-                c41.intoArray(y, y1 + 4 * L);
-            }
-        }
-        if (rows > 5) {
-            c50.intoArray(y, y0 + 5 * L);
-            if (two) {
-                c51.intoArray(y, y1 + 5 * L);
-            }
-        }
-        if (rows > 6) {
-            c60.intoArray(y, y0 + 6 * L);
-            if (two) {
-                c61.intoArray(y, y1 + 6 * L);
-            }
-        }
-        if (rows > 7) {
-            c70.intoArray(y, y0 + 7 * L);
-            if (two) {
-                c71.intoArray(y, y1 + 7 * L);
-            }
-        }
+        c00.intoArray(acc, 0 * L);
+        c01.intoArray(acc, 1 * L);
+        c10.intoArray(acc, 2 * L);
+        c11.intoArray(acc, 3 * L);
+        c20.intoArray(acc, 4 * L);
+        c21.intoArray(acc, 5 * L);
+        c30.intoArray(acc, 6 * L);
+        c31.intoArray(acc, 7 * L);
+        c40.intoArray(acc, 8 * L);
+        c41.intoArray(acc, 9 * L);
+        c50.intoArray(acc, 10 * L);
+        c51.intoArray(acc, 11 * L);
+        c60.intoArray(acc, 12 * L);
+        c61.intoArray(acc, 13 * L);
+        c70.intoArray(acc, 14 * L);
+        c71.intoArray(acc, 15 * L);
+        finish(acc, y, y0, y1, rows, clamp, lo, hi);
     }
 
     /**
@@ -964,81 +639,30 @@ public final class ConvBlocked {
      * over steps {@code [k0, k1)}. {@code init}: 0 starts from zero, 1 from the bias, 2 from what y
      * holds (an earlier chunk). {@code y1 < 0}: the pair's second block does not exist. {@code r0},
      * {@code r1}: where the tile's residual is in {@code res}, added with the bias ({@code r0 < 0}: none).
+     * The accumulators start from and end in {@code acc} ({@code 2 P L} floats, in L1): the start and
+     * the store of a partial tile are loops there, not sixteen unrolled vector operations each,
+     * which kept the compiled kernel (and the JIT's memory while compiling it) twice as large.
      */
     static void tileRun2(float[] x, int b0, int lanes, int[] koff, int k0, int k1,
                      float[] wt, int wo, float[] y, int y0, int y1, int rows, int init, float[] bias, int bo,
-                     boolean clamp, float lo, float hi, float[] res, int r0, int r1) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector i0 = init == 1 ? FloatVector.fromArray(S, bias, bo) : z;
-        FloatVector i1 = init == 1 ? FloatVector.fromArray(S, bias, bo + L) : z;
-        boolean fromY = init == 2;
-        boolean two = y1 >= 0;
-        FloatVector c00 = fromY && rows > 0 ? FloatVector.fromArray(S, y, y0 + 0 * L) : i0;
-        FloatVector c01 = fromY && two && rows > 0 ? FloatVector.fromArray(S, y, y1 + 0 * L) : i1;
-        FloatVector c10 = fromY && rows > 1 ? FloatVector.fromArray(S, y, y0 + 1 * L) : i0;
-        FloatVector c11 = fromY && two && rows > 1 ? FloatVector.fromArray(S, y, y1 + 1 * L) : i1;
-        FloatVector c20 = fromY && rows > 2 ? FloatVector.fromArray(S, y, y0 + 2 * L) : i0;
-        FloatVector c21 = fromY && two && rows > 2 ? FloatVector.fromArray(S, y, y1 + 2 * L) : i1;
-        FloatVector c30 = fromY && rows > 3 ? FloatVector.fromArray(S, y, y0 + 3 * L) : i0;
-        FloatVector c31 = fromY && two && rows > 3 ? FloatVector.fromArray(S, y, y1 + 3 * L) : i1;
-        FloatVector c40 = fromY && rows > 4 ? FloatVector.fromArray(S, y, y0 + 4 * L) : i0;
-        FloatVector c41 = fromY && two && rows > 4 ? FloatVector.fromArray(S, y, y1 + 4 * L) : i1;
-        FloatVector c50 = fromY && rows > 5 ? FloatVector.fromArray(S, y, y0 + 5 * L) : i0;
-        FloatVector c51 = fromY && two && rows > 5 ? FloatVector.fromArray(S, y, y1 + 5 * L) : i1;
-        FloatVector c60 = fromY && rows > 6 ? FloatVector.fromArray(S, y, y0 + 6 * L) : i0;
-        FloatVector c61 = fromY && two && rows > 6 ? FloatVector.fromArray(S, y, y1 + 6 * L) : i1;
-        FloatVector c70 = fromY && rows > 7 ? FloatVector.fromArray(S, y, y0 + 7 * L) : i0;
-        FloatVector c71 = fromY && two && rows > 7 ? FloatVector.fromArray(S, y, y1 + 7 * L) : i1;
-        if (init == 1 && r0 >= 0) {
-            if (rows > 0) {
-                c00 = c00.add(FloatVector.fromArray(S, res, r0 + 0 * L));
-                if (two) {
-                    c01 = c01.add(FloatVector.fromArray(S, res, r1 + 0 * L));
-                }
-            }
-            if (rows > 1) {
-                c10 = c10.add(FloatVector.fromArray(S, res, r0 + 1 * L));
-                if (two) {
-                    c11 = c11.add(FloatVector.fromArray(S, res, r1 + 1 * L));
-                }
-            }
-            if (rows > 2) {
-                c20 = c20.add(FloatVector.fromArray(S, res, r0 + 2 * L));
-                if (two) {
-                    c21 = c21.add(FloatVector.fromArray(S, res, r1 + 2 * L));
-                }
-            }
-            if (rows > 3) {
-                c30 = c30.add(FloatVector.fromArray(S, res, r0 + 3 * L));
-                if (two) {
-                    c31 = c31.add(FloatVector.fromArray(S, res, r1 + 3 * L));
-                }
-            }
-            if (rows > 4) {
-                c40 = c40.add(FloatVector.fromArray(S, res, r0 + 4 * L));
-                if (two) {
-                    c41 = c41.add(FloatVector.fromArray(S, res, r1 + 4 * L));
-                }
-            }
-            if (rows > 5) {
-                c50 = c50.add(FloatVector.fromArray(S, res, r0 + 5 * L));
-                if (two) {
-                    c51 = c51.add(FloatVector.fromArray(S, res, r1 + 5 * L));
-                }
-            }
-            if (rows > 6) {
-                c60 = c60.add(FloatVector.fromArray(S, res, r0 + 6 * L));
-                if (two) {
-                    c61 = c61.add(FloatVector.fromArray(S, res, r1 + 6 * L));
-                }
-            }
-            if (rows > 7) {
-                c70 = c70.add(FloatVector.fromArray(S, res, r0 + 7 * L));
-                if (two) {
-                    c71 = c71.add(FloatVector.fromArray(S, res, r1 + 7 * L));
-                }
-            }
-        }
+                     boolean clamp, float lo, float hi, float[] res, int r0, int r1, float[] acc) {
+        start(y, y0, y1, rows, init, bias, bo, res, r0, r1, acc);
+        FloatVector c00 = FloatVector.fromArray(S, acc, 0 * L);
+        FloatVector c01 = FloatVector.fromArray(S, acc, 1 * L);
+        FloatVector c10 = FloatVector.fromArray(S, acc, 2 * L);
+        FloatVector c11 = FloatVector.fromArray(S, acc, 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, acc, 4 * L);
+        FloatVector c21 = FloatVector.fromArray(S, acc, 5 * L);
+        FloatVector c30 = FloatVector.fromArray(S, acc, 6 * L);
+        FloatVector c31 = FloatVector.fromArray(S, acc, 7 * L);
+        FloatVector c40 = FloatVector.fromArray(S, acc, 8 * L);
+        FloatVector c41 = FloatVector.fromArray(S, acc, 9 * L);
+        FloatVector c50 = FloatVector.fromArray(S, acc, 10 * L);
+        FloatVector c51 = FloatVector.fromArray(S, acc, 11 * L);
+        FloatVector c60 = FloatVector.fromArray(S, acc, 12 * L);
+        FloatVector c61 = FloatVector.fromArray(S, acc, 13 * L);
+        FloatVector c70 = FloatVector.fromArray(S, acc, 14 * L);
+        FloatVector c71 = FloatVector.fromArray(S, acc, 15 * L);
         for (int gi = k0 / L; gi < k1 / L; gi++) {
           int q = b0 + koff[gi * L];
           int wg = wo + gi * L * 2 * L;
@@ -1074,94 +698,22 @@ public final class ConvBlocked {
             c71 = a7.fma(v1, c71);
           }
         }
-        if (clamp) {
-            FloatVector lv = FloatVector.broadcast(S, lo);
-            FloatVector hv = FloatVector.broadcast(S, hi);
-            c00 = c00.max(lv).min(hv);
-            c01 = c01.max(lv).min(hv);
-            c10 = c10.max(lv).min(hv);
-            c11 = c11.max(lv).min(hv);
-            c20 = c20.max(lv).min(hv);
-            c21 = c21.max(lv).min(hv);
-            c30 = c30.max(lv).min(hv);
-            c31 = c31.max(lv).min(hv);
-            c40 = c40.max(lv).min(hv);
-            c41 = c41.max(lv).min(hv);
-            c50 = c50.max(lv).min(hv);
-            c51 = c51.max(lv).min(hv);
-            c60 = c60.max(lv).min(hv);
-            c61 = c61.max(lv).min(hv);
-            c70 = c70.max(lv).min(hv);
-            c71 = c71.max(lv).min(hv);
-        }
-        if (rows == P) {
-            c00.intoArray(y, y0 + 0 * L);
-            c10.intoArray(y, y0 + 1 * L);
-            c20.intoArray(y, y0 + 2 * L);
-            c30.intoArray(y, y0 + 3 * L);
-            c40.intoArray(y, y0 + 4 * L);
-            c50.intoArray(y, y0 + 5 * L);
-            c60.intoArray(y, y0 + 6 * L);
-            c70.intoArray(y, y0 + 7 * L);
-            if (two) {
-                c01.intoArray(y, y1 + 0 * L);
-                c11.intoArray(y, y1 + 1 * L);
-                c21.intoArray(y, y1 + 2 * L);
-                c31.intoArray(y, y1 + 3 * L);
-                c41.intoArray(y, y1 + 4 * L);
-                c51.intoArray(y, y1 + 5 * L);
-                c61.intoArray(y, y1 + 6 * L);
-                c71.intoArray(y, y1 + 7 * L);
-            }
-            return;
-        }
-        if (rows > 0) {
-            c00.intoArray(y, y0 + 0 * L);
-            if (two) {
-                c01.intoArray(y, y1 + 0 * L);
-            }
-        }
-        if (rows > 1) {
-            c10.intoArray(y, y0 + 1 * L);
-            if (two) {
-                c11.intoArray(y, y1 + 1 * L);
-            }
-        }
-        if (rows > 2) {
-            c20.intoArray(y, y0 + 2 * L);
-            if (two) {
-                c21.intoArray(y, y1 + 2 * L);
-            }
-        }
-        if (rows > 3) {
-            c30.intoArray(y, y0 + 3 * L);
-            if (two) {
-                c31.intoArray(y, y1 + 3 * L);
-            }
-        }
-        if (rows > 4) {
-            c40.intoArray(y, y0 + 4 * L);
-            if (two) {
-                c41.intoArray(y, y1 + 4 * L);
-            }
-        }
-        if (rows > 5) {
-            c50.intoArray(y, y0 + 5 * L);
-            if (two) {
-                c51.intoArray(y, y1 + 5 * L);
-            }
-        }
-        if (rows > 6) {
-            c60.intoArray(y, y0 + 6 * L);
-            if (two) {
-                c61.intoArray(y, y1 + 6 * L);
-            }
-        }
-        if (rows > 7) {
-            c70.intoArray(y, y0 + 7 * L);
-            if (two) {
-                c71.intoArray(y, y1 + 7 * L);
-            }
-        }
+        c00.intoArray(acc, 0 * L);
+        c01.intoArray(acc, 1 * L);
+        c10.intoArray(acc, 2 * L);
+        c11.intoArray(acc, 3 * L);
+        c20.intoArray(acc, 4 * L);
+        c21.intoArray(acc, 5 * L);
+        c30.intoArray(acc, 6 * L);
+        c31.intoArray(acc, 7 * L);
+        c40.intoArray(acc, 8 * L);
+        c41.intoArray(acc, 9 * L);
+        c50.intoArray(acc, 10 * L);
+        c51.intoArray(acc, 11 * L);
+        c60.intoArray(acc, 12 * L);
+        c61.intoArray(acc, 13 * L);
+        c70.intoArray(acc, 14 * L);
+        c71.intoArray(acc, 15 * L);
+        finish(acc, y, y0, y1, rows, clamp, lo, hi);
     }
 }
