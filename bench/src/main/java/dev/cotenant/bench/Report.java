@@ -20,7 +20,7 @@ public final class Report {
                         String.format(Locale.ROOT, "   ratio %.2f", r.ratio()));
             }
         }
-        o.printf(Locale.ROOT, "%d warm-up and %d timed runs per engine, alternating run by run (ABBA); ratio = onnxruntime median / cotenant median (above 1: cotenant faster)%n",
+        o.printf(Locale.ROOT, "%d warm-up and %d timed runs per engine, alternating in blocks of " + SideBySide.BLOCK + " runs (ABBA), each block after a pause and one untimed run; ratio = onnxruntime median / cotenant median (above 1: cotenant faster)%n",
                 s.warmup(), s.runs());
         if (s.peer()) {
             o.println("onnxruntime " + OnnxRuntimeSide.version() + ": same file and inputs, same intra-op threads, inter-op 1, sequential, all graph optimisations");

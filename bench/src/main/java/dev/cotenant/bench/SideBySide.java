@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,12 +17,16 @@ import java.util.stream.Stream;
  * Cotenant and ONNX Runtime on the same file, the same inputs and the same thread count, run by
  * run. Warm-up is at least the asked number of runs and at least two seconds of Cotenant's
  * time, since a small model needs many runs before the JIT has compiled its kernels. The machine this runs on is usually shared and its clock drifts, so the two sides are never
- * timed in separate phases: after warm-up they alternate, and the order within each pair flips
- * every pair (ABBA), so neither side always runs right after the other's caches or spinning
- * threads. Between runs the benchmark pauses {@value #PAUSE_MS} ms, untimed, so that worker threads
- * of the side that just ran (both engines spin briefly before parking) have gone quiet. Medians,
- * not means, summarise the samples: a run disturbed by another process moves the mean, not the
- * median.
+ * timed in separate phases: after warm-up they alternate, in blocks of {@value #BLOCK} timed runs,
+ * and the order of the blocks flips every pair (ABBA). Blocks rather than single runs because ONNX
+ * Runtime's idle worker threads spin for a long time after a run (its default, which it needs for
+ * its own speed) and took the second core from every Cotenant run that followed: MobileNetV2 at 2
+ * threads measured 11.9 ms alternating run by run, 6.5 ms with ONNX Runtime's spinning turned off
+ * and 6.1 ms with no peer at all, while ONNX Runtime lost 27% without spinning. So before each
+ * block the benchmark pauses {@value #BLOCK_PAUSE_MS} ms, untimed, until the other side's threads
+ * have gone quiet, and runs once untimed so that neither side is timed cold; within a block the
+ * runs follow each other as requests do on a busy server. Medians, not means, summarise the
+ * samples: a run disturbed by another process moves the mean, not the median.
  */
 public final class SideBySide {
 
@@ -31,7 +36,8 @@ public final class SideBySide {
         void step(String what);
     }
 
-    static final long PAUSE_MS = 5;
+    static final int BLOCK = 4;
+    static final long BLOCK_PAUSE_MS = 500;
     static final long WARM_NANOS = 2_000_000_000L;
     static final int MAX_WARMUP = 200;
 
@@ -100,15 +106,24 @@ public final class SideBySide {
                 }
                 warm++;
             }
-            for (int i = 0; i < s.runs(); i++) {
+            // Timed runs come in blocks of BLOCK runs of one side, blocks alternating ABBA, with a
+            // pause before each block and one untimed run at its start (see the class comment).
+            int[] done = new int[sides.size()];
+            for (int b = 0; Arrays.stream(done).min().orElse(s.runs()) < s.runs(); b++) {
                 for (int j = 0; j < sides.size(); j++) {
-                    // ABBA: the side that ran second in this pair runs first in the next.
-                    Side side = sides.get(i % 2 == 0 ? j : sides.size() - 1 - j);
+                    int k = b % 2 == 0 ? j : sides.size() - 1 - j;
+                    Side side = sides.get(k);
+                    if (done[k] >= s.runs()) {
+                        continue;
+                    }
                     l.step(where + " " + side.engine());
-                    Thread.sleep(PAUSE_MS);
-                    long t0 = System.nanoTime();
+                    Thread.sleep(BLOCK_PAUSE_MS);
                     side.run();
-                    samples.get(side.engine())[i] = System.nanoTime() - t0;
+                    for (int r = 0; r < BLOCK && done[k] < s.runs(); r++) {
+                        long t0 = System.nanoTime();
+                        side.run();
+                        samples.get(side.engine())[done[k]++] = System.nanoTime() - t0;
+                    }
                 }
             }
         } catch (ModelException e) {
