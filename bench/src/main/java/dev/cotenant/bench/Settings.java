@@ -20,6 +20,8 @@ public record Settings(int warmup, int runs, boolean peer, boolean memory, int s
     /** Progress steps one row takes: every run of every side, and the memory measurements. */
     int stepsPerRow() {
         int sides = peer ? 2 : 1;
-        return sides * (warmup + runs) + (memory ? sides : 0);
+        // One progress step per warm-up run, per block of timed runs and per memory measurement.
+        int blocks = (runs + SideBySide.BLOCK - 1) / SideBySide.BLOCK;
+        return sides * (warmup + blocks) + (memory ? sides : 0);
     }
 }
