@@ -24,7 +24,13 @@ import jdk.incubator.vector.VectorSpecies;
  * that is blocked or, for stems with a handful of channels, plain NCHW. Weights are packed once:
  * per block pair, k-major, 2L output channels per step, zeros for missing channels. K runs in chunks
  * of {@link #KC} steps so a chunk's weights (32 KiB at L = 16) stay in L1 while the pixel tiles of a
- * work unit stream past; later chunks start from what the earlier ones stored. {@link ConvReference}
+ * work unit stream past; later chunks start from what the earlier ones stored.
+ *
+ * <p>The tile kernel exists in four variants that differ only in how a pixel's input is addressed
+ * (eight bases through the offset table; the same by tap group; one base with pixels {@code L} or
+ * {@code 2L} apart). They are spelled out rather than shared because sixteen accumulators cannot
+ * cross a method call without the JIT boxing them, and the single-base forms are what bring the
+ * kernel to the packed SGEMM's speed. {@link ConvReference}
  * is its oracle (through the layout conversions of {@link ChannelBlocks}).
  */
 public final class ConvBlocked {

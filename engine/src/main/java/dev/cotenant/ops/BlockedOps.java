@@ -173,6 +173,20 @@ final class BlockedOps {
         return new Dense(yt, cg, ConvBlocked.offsets(cg), packed, pb, new GemmEpilogue(null, null, act), cost);
     }
 
+    /**
+     * Part {@code part} of {@code parts} of a blocked convolution: whole images {@code [n0, n1)} when
+     * the batch has several, else channel units {@code [c0, c1)} (block pairs, or blocks) of the one
+     * image. Both blocked convolutions cut their work this way.
+     */
+    private record Part(int n0, int n1, int c0, int c1) {
+        static Part of(int images, int units, int part, int parts) {
+            if (images > 1) {
+                return new Part(BoundOp.partStart(images, part, parts), BoundOp.partStart(images, part + 1, parts), 0, units);
+            }
+            return new Part(0, images, BoundOp.partStart(units, part, parts), BoundOp.partStart(units, part + 1, parts));
+        }
+    }
+
     @FunctionalInterface
     private interface Body {
         void run(Tensor[] in, Tensor[] out, Workers w);
@@ -235,22 +249,10 @@ final class BlockedOps {
 
         @Override
         public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers w) {
-            int n = in[0].dim(0);
-            int pairs = ConvBlocked.pairs(g);
-            int n0 = 0;
-            int n1 = n;
-            int q0 = 0;
-            int q1 = pairs;
-            if (n > 1) {
-                n0 = BoundOp.partStart(n, part, parts);
-                n1 = BoundOp.partStart(n, part + 1, parts);
-            } else {
-                q0 = BoundOp.partStart(pairs, part, parts);
-                q1 = BoundOp.partStart(pairs, part + 1, parts);
-            }
+            Part p = Part.of(in[0].dim(0), ConvBlocked.pairs(g), part, parts);
             Tensor res = in.length > 3 ? in[3] : null;
-            ConvBlocked.run(in[0].floats(), in[0].offset(), n0, n1, q0, q1, g, koff, weights, bias, ep, pad, out[0].floats(),
-                    out[0].offset(), res == null ? null : res.floats(), res == null ? 0 : res.offset(), w);
+            ConvBlocked.run(in[0].floats(), in[0].offset(), p.n0(), p.n1(), p.c0(), p.c1(), g, koff, weights, bias, ep, pad,
+                    out[0].floats(), out[0].offset(), res == null ? null : res.floats(), res == null ? 0 : res.offset(), w);
         }
     }
 
@@ -297,23 +299,12 @@ final class BlockedOps {
             if (scratch.length < w.threads()) {
                 scratch = new float[w.threads()][ConvDepthwiseBlocked.blockedScratchSize(g)];
             }
-            int n = in[0].dim(0);
             int blocks = blocks(g.c());
-            int n0 = 0;
-            int n1 = n;
-            int b0 = 0;
-            int b1 = blocks;
-            if (n > 1) {
-                n0 = BoundOp.partStart(n, part, parts);
-                n1 = BoundOp.partStart(n, part + 1, parts);
-            } else {
-                b0 = BoundOp.partStart(blocks, part, parts);
-                b1 = BoundOp.partStart(blocks, part + 1, parts);
-            }
+            Part p = Part.of(in[0].dim(0), blocks, part, parts);
             int image = blocks * g.h() * g.w() * L;
             int outImage = blocks * g.oh() * g.ow() * L;
-            ConvDepthwiseBlocked.runBlocked(in[0].floats(), in[0].offset() + n0 * image, n1 - n0, b0, b1, g, packed, ep,
-                    out[0].floats(), out[0].offset() + n0 * outImage, scratch, w);
+            ConvDepthwiseBlocked.runBlocked(in[0].floats(), in[0].offset() + p.n0() * image, p.n1() - p.n0(), p.c0(), p.c1(), g,
+                    packed, ep, out[0].floats(), out[0].offset() + p.n0() * outImage, scratch, w);
         }
     }
 }

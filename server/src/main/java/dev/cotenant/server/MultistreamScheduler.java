@@ -126,12 +126,7 @@ final class MultistreamScheduler implements Scheduler {
             throw new InferError(InferError.Kind.UNAVAILABLE, "model '" + r.tenant.name + "' is not being served");
         }
         r.tenant.lastArrivalNanos = r.arrivedNanos;
-        if (!r.tenant.queue.offer(r)) {
-            throw new InferError(InferError.Kind.OVERLOADED, "the queue of model '" + r.tenant.name + "' is full ("
-                    + r.tenant.settings.maxQueueSize() + " requests waiting); retry later");
-        }
-        pending.incrementAndGet();
-        r.result.whenComplete((x, e) -> pending.decrementAndGet());
+        Scheduler.admit(r, pending);
         s.signal();
     }
 

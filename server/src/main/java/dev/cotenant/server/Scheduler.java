@@ -27,6 +27,20 @@ sealed interface Scheduler permits RegulatedScheduler, MultistreamScheduler, Sim
     /** Requests queued or running, over all tenants. */
     int pending();
 
+    /**
+     * Puts {@code r} on its tenant's bounded queue and counts it in {@code pending} until its result
+     * completes; refuses it at once, {@link InferError.Kind#OVERLOADED}, when the queue is full. The
+     * step every scheduler's {@link #enqueue} ends with, after its own admission rules.
+     */
+    static void admit(InferRequest r, java.util.concurrent.atomic.AtomicInteger pending) {
+        if (!r.tenant.queue.offer(r)) {
+            throw new InferError(InferError.Kind.OVERLOADED, "the queue of model '" + r.tenant.name + "' is full ("
+                    + r.tenant.settings.maxQueueSize() + " requests waiting); retry later");
+        }
+        pending.incrementAndGet();
+        r.result.whenComplete((x, e) -> pending.decrementAndGet());
+    }
+
     /** Core-nanoseconds of compute handed out so far (threads times wall time of each batch). */
     long busyCoreNanos();
 

@@ -148,12 +148,7 @@ final class SimulatedScheduler implements Scheduler {
                         r.tenant.name, wait / 1e6, slo / 1e6));
             }
         }
-        if (!r.tenant.queue.offer(r)) {
-            throw new InferError(InferError.Kind.OVERLOADED, "the queue of model '" + r.tenant.name + "' is full ("
-                    + r.tenant.settings.maxQueueSize() + " requests waiting); retry later");
-        }
-        pending.incrementAndGet();
-        r.result.whenComplete((x, e) -> pending.decrementAndGet());
+        Scheduler.admit(r, pending);
         signal();
     }
 
