@@ -93,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "latency: median %.3f ms, p90 %.3f ms over %d run(s), %d thread(s)%n",
                     lat.medianMs(), lat.percentileMs(90), repeat, threads);
             if (profile && !plan.interpreted()) {
-                StepProfile.measure(plan, feeds, repeat).print(o, 15);
+                StepProfile.measure(plan, feeds, repeat).print(o, common.verbose ? Integer.MAX_VALUE : 15);
             } else if (profile) {
                 o.println("profile: not available for an interpreted plan (shapes depend on input values)");
             }

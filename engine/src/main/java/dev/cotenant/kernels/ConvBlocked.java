@@ -26,19 +26,21 @@ import jdk.incubator.vector.VectorSpecies;
  * of {@link #KC} steps so a chunk's weights (32 KiB at L = 16) stay in L1 while the pixel tiles of a
  * work unit stream past; later chunks start from what the earlier ones stored.
  *
- * <p>The tile kernel exists in four variants that differ only in how a pixel's input is addressed
- * (eight bases through the offset table; the same by tap group; one base with pixels {@code L} or
- * {@code 2L} apart). They are spelled out rather than shared because sixteen accumulators cannot
- * cross a method call without the JIT boxing them, and the single-base forms are what bring the
- * kernel to the packed SGEMM's speed. {@link ConvReference}
- * is its oracle (through the layout conversions of {@link ChannelBlocks}).
+ * <p>Tiles follow the rows of the output: eight pixels where a row holds whole tiles of eight,
+ * seven where the width is a multiple of seven (every plane of a 224x224 network), one row per
+ * tile on other planes narrower than eight. The pixels of such a tile lie at a constant distance
+ * from one another in the input, so the inner loops of {@link ConvTiles} address them from one
+ * base; only tiles that wrap a row (other widths) take the kernel with eight bases. This class
+ * cuts the work, starts each tile (bias, residual, an earlier chunk) and stores it (clamp,
+ * activation); {@link ConvReference} is its oracle, through the layout conversions of
+ * {@link ChannelBlocks}.
  */
 public final class ConvBlocked {
 
     static final VectorSpecies<Float> S = SgemmKernel.S;
     /** Channels per block: one vector. */
     public static final int L = S.length();
-    /** Output pixels per tile. */
+    /** Output pixels per tile (at most). */
     static final int P = 8;
     /** K steps per chunk. */
     static final int KC = 256;
@@ -224,14 +226,18 @@ public final class ConvBlocked {
             return;
         }
         int pixels = g.oh() * g.ow();
-        // Tiles run along the flattened pixels, except on planes narrower than a tile (7x7), where
-        // flat tiles would nearly all wrap a row and lose the contiguous-run kernel: there each
-        // output row is its own tile.
-        boolean byRow = g.ow() < P;
-        int perImage = byRow ? g.oh() : (pixels + P - 1) / P;
-        int runStride = g.sw() * L;
-        boolean runs = g.blockedInput() && (g.sw() == 1 || g.sw() == 2);
+        int lanes = g.lanesIn();
+        int runStride = g.sw() * lanes;
+        boolean runs = g.sw() == 1 || g.sw() == 2;
         int reach = koff.length == 0 ? 0 : koff[koff.length - 1] + (P - 1) * runStride;
+        // Tiles run along the flattened pixels when rows hold whole tiles of 8 (or a tile that
+        // wraps a row is rare). Planes 7, 14, 28 or 56 wide would make every other flat tile wrap
+        // a row and take the eight-base kernel: there each row is cut into tiles of 7, and a plane
+        // narrower than 8 of another width gives a tile per row.
+        int width = runs && g.blockedInput() && g.ow() % P != 0 && g.ow() % 7 == 0 ? 7 : g.ow() < P ? g.ow() : P;
+        boolean byRow = width != P;
+        int perRow = g.ow() / width;
+        int perImage = byRow ? g.oh() * perRow : (pixels + P - 1) / P;
         int tiles = images * perImage;
         int pairs = q1 - q0;
         if (pairs <= 0) {
@@ -245,7 +251,6 @@ public final class ConvBlocked {
         float lo = ep != null ? ep.lo : 0f;
         float hi = ep != null ? ep.hi : 0f;
         int steps = g.steps();
-        int lanes = g.lanesIn();
         float[] src;
         int srcOff;
         int srcImage;
@@ -262,9 +267,14 @@ public final class ConvBlocked {
         int outImage = g.outputImage();
         int yFirst = yOff + n0 * outImage;
         int rFirst = resOff + n0 * outImage;
+        // The offsets chunk by chunk, so a kernel indexes them from 0 and needs no start register.
+        int[][] chunks = new int[(steps + KC - 1) / KC][];
+        for (int c = 0; c < chunks.length; c++) {
+            chunks[c] = java.util.Arrays.copyOfRange(koff, c * KC, Math.min(steps, (c + 1) * KC));
+        }
         w.parallelFor(pairs * groups, 1, (s, e) -> {
             int[] base = new int[P];
-            float[] scratch = new float[2 * P * L];
+            float[] acc = new float[2 * P * L];
             for (int u = s; u < e; u++) {
                 int q = q0 + u / groups;
                 int grp = u % groups;
@@ -277,8 +287,9 @@ public final class ConvBlocked {
                     int init = k0 > 0 ? 2 : 1;
                     for (int t = t0; t < t1; t++) {
                         int n = t / perImage;
-                        int p0 = byRow ? (t - n * perImage) * g.ow() : (t - n * perImage) * P;
-                        int rows = byRow ? g.ow() : Math.min(P, pixels - p0);
+                        int i = t - n * perImage;
+                        int p0 = byRow ? (i / perRow) * g.ow() + (i % perRow) * width : i * P;
+                        int rows = byRow ? width : Math.min(P, pixels - p0);
                         int at = srcOff + n * srcImage;
                         for (int r = 0; r < P; r++) {
                             int p = p0 + Math.min(r, rows - 1);
@@ -290,21 +301,32 @@ public final class ConvBlocked {
                         int y1 = two ? y0 + pixels * L : -1;
                         int r0 = res == null ? -1 : rFirst + n * outImage + (2 * q * pixels + p0) * L;
                         int r1 = res == null || !two ? -1 : r0 + pixels * L;
-                        if (runs && base[rows - 1] - base[0] == (rows - 1) * runStride && base[0] + reach < src.length) {
-                            if (runStride == L) {
-                                tileRun(src, base[0], L, koff, k0, k1, wt, q * steps * 2 * L, y, y0, y1, rows, init, bias, q * 2 * L,
-                                        last && clamps, lo, hi, res, r0, r1, scratch);
+                        start(y, y0, y1, rows, init, bias, q * 2 * L, res, r0, r1, acc);
+                        int b = base[0];
+                        int chunk = k1 - k0;
+                        int[] ko = chunks[k0 / KC];
+                        int wo = (q * steps + k0) * 2 * L;
+                        if (runs && base[rows - 1] - b == (rows - 1) * runStride && b + reach < src.length) {
+                            if (width == 7) {
+                                if (runStride == L) {
+                                    ConvTiles.run7xL(src, b, ko, chunk, wt, wo, acc);
+                                } else {
+                                    ConvTiles.run7x2L(src, b, ko, chunk, wt, wo, acc);
+                                }
+                            } else if (runStride == L) {
+                                ConvTiles.run8xL(src, b, ko, chunk, wt, wo, acc);
+                            } else if (runStride == 2 * L) {
+                                ConvTiles.run8x2L(src, b, ko, chunk, wt, wo, acc);
+                            } else if (runStride == 1) {
+                                ConvTiles.run8x1(src, b, ko, chunk, wt, wo, acc);
                             } else {
-                                tileRun2(src, base[0], L, koff, k0, k1, wt, q * steps * 2 * L, y, y0, y1, rows, init, bias, q * 2 * L,
-                                        last && clamps, lo, hi, res, r0, r1, scratch);
+                                ConvTiles.run8x2(src, b, ko, chunk, wt, wo, acc);
                             }
-                        } else if (lanes == L) {
-                            tileLanes(src, base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7], koff, k0, k1,
-                                    wt, q * steps * 2 * L, y, y0, y1, rows, init, bias, q * 2 * L, last && clamps, lo, hi, res, r0, r1, scratch);
                         } else {
-                            tile(src, base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7], koff, k0, k1,
-                                    wt, q * steps * 2 * L, y, y0, y1, rows, init, bias, q * 2 * L, last && clamps, lo, hi, res, r0, r1, scratch);
+                            ConvTiles.tile(src, base[1] - b, base[2] - b, base[3] - b, base[4] - b, base[5] - b,
+                                    base[6] - b, base[7] - b, b, ko, chunk, wt, wo, acc);
                         }
+                        finish(acc, y, y0, y1, rows, last && clamps, lo, hi);
                         if (last && pointwise) {
                             ep.activate(y, y0, rows * L);
                             if (y1 >= 0) {
@@ -382,344 +404,5 @@ public final class ConvBlocked {
                 v.intoArray(y, yj + r * L);
             }
         }
-    }
-
-    /**
-     * One tile: output pixels {@code p0..p0+rows} (their input offsets {@code b0..b7}; a partial tile
-     * repeats its last pixel, never read past) times the {@code 2L} output channels of one block pair,
-     * over steps {@code [k0, k1)}. {@code init}: 0 starts from zero, 1 from the bias, 2 from what y
-     * holds (an earlier chunk). {@code y1 < 0}: the pair's second block does not exist. {@code r0},
-     * {@code r1}: where the tile's residual is in {@code res}, added with the bias ({@code r0 < 0}: none).
-     * The accumulators start from and end in {@code acc} ({@code 2 P L} floats, in L1): the start and
-     * the store of a partial tile are loops there, not sixteen unrolled vector operations each,
-     * which kept the compiled kernel (and the JIT's memory while compiling it) twice as large.
-     */
-    static void tile(float[] x, int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7, int[] koff, int k0, int k1,
-                     float[] wt, int wo, float[] y, int y0, int y1, int rows, int init, float[] bias, int bo,
-                     boolean clamp, float lo, float hi, float[] res, int r0, int r1, float[] acc) {
-        start(y, y0, y1, rows, init, bias, bo, res, r0, r1, acc);
-        FloatVector c00 = FloatVector.fromArray(S, acc, 0 * L);
-        FloatVector c01 = FloatVector.fromArray(S, acc, 1 * L);
-        FloatVector c10 = FloatVector.fromArray(S, acc, 2 * L);
-        FloatVector c11 = FloatVector.fromArray(S, acc, 3 * L);
-        FloatVector c20 = FloatVector.fromArray(S, acc, 4 * L);
-        FloatVector c21 = FloatVector.fromArray(S, acc, 5 * L);
-        FloatVector c30 = FloatVector.fromArray(S, acc, 6 * L);
-        FloatVector c31 = FloatVector.fromArray(S, acc, 7 * L);
-        FloatVector c40 = FloatVector.fromArray(S, acc, 8 * L);
-        FloatVector c41 = FloatVector.fromArray(S, acc, 9 * L);
-        FloatVector c50 = FloatVector.fromArray(S, acc, 10 * L);
-        FloatVector c51 = FloatVector.fromArray(S, acc, 11 * L);
-        FloatVector c60 = FloatVector.fromArray(S, acc, 12 * L);
-        FloatVector c61 = FloatVector.fromArray(S, acc, 13 * L);
-        FloatVector c70 = FloatVector.fromArray(S, acc, 14 * L);
-        FloatVector c71 = FloatVector.fromArray(S, acc, 15 * L);
-        for (int k = k0; k < k1; k++) {
-            int o = koff[k];
-            int wk = wo + k * 2 * L;
-            FloatVector v0 = FloatVector.fromArray(S, wt, wk);
-            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);
-            FloatVector a0 = FloatVector.broadcast(S, x[b0 + o]);
-            c00 = a0.fma(v0, c00);
-            c01 = a0.fma(v1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[b1 + o]);
-            c10 = a1.fma(v0, c10);
-            c11 = a1.fma(v1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, x[b2 + o]);
-            c20 = a2.fma(v0, c20);
-            c21 = a2.fma(v1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, x[b3 + o]);
-            c30 = a3.fma(v0, c30);
-            c31 = a3.fma(v1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, x[b4 + o]);
-            c40 = a4.fma(v0, c40);
-            c41 = a4.fma(v1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, x[b5 + o]);
-            c50 = a5.fma(v0, c50);
-            c51 = a5.fma(v1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, x[b6 + o]);
-            c60 = a6.fma(v0, c60);
-            c61 = a6.fma(v1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, x[b7 + o]);
-            c70 = a7.fma(v0, c70);
-            c71 = a7.fma(v1, c71);
-        }
-        c00.intoArray(acc, 0 * L);
-        c01.intoArray(acc, 1 * L);
-        c10.intoArray(acc, 2 * L);
-        c11.intoArray(acc, 3 * L);
-        c20.intoArray(acc, 4 * L);
-        c21.intoArray(acc, 5 * L);
-        c30.intoArray(acc, 6 * L);
-        c31.intoArray(acc, 7 * L);
-        c40.intoArray(acc, 8 * L);
-        c41.intoArray(acc, 9 * L);
-        c50.intoArray(acc, 10 * L);
-        c51.intoArray(acc, 11 * L);
-        c60.intoArray(acc, 12 * L);
-        c61.intoArray(acc, 13 * L);
-        c70.intoArray(acc, 14 * L);
-        c71.intoArray(acc, 15 * L);
-        finish(acc, y, y0, y1, rows, clamp, lo, hi);
-    }
-
-    /**
-     * {@link #tile} for a blocked input, where the steps come in groups of L lanes at consecutive
-     * offsets ({@code k0}, {@code k1} multiples of L): the inner loop over a group's lanes has a
-     * linear index, so the JIT checks the eight pixels' bounds once per group instead of per step.
-     * One tile: output pixels {@code p0..p0+rows} (their input offsets {@code b0..b7}; a partial tile
-     * repeats its last pixel, never read past) times the {@code 2L} output channels of one block pair,
-     * over steps {@code [k0, k1)}. {@code init}: 0 starts from zero, 1 from the bias, 2 from what y
-     * holds (an earlier chunk). {@code y1 < 0}: the pair's second block does not exist. {@code r0},
-     * {@code r1}: where the tile's residual is in {@code res}, added with the bias ({@code r0 < 0}: none).
-     * The accumulators start from and end in {@code acc} ({@code 2 P L} floats, in L1): the start and
-     * the store of a partial tile are loops there, not sixteen unrolled vector operations each,
-     * which kept the compiled kernel (and the JIT's memory while compiling it) twice as large.
-     */
-    static void tileLanes(float[] x, int b0, int b1, int b2, int b3, int b4, int b5, int b6, int b7, int[] koff, int k0, int k1,
-                     float[] wt, int wo, float[] y, int y0, int y1, int rows, int init, float[] bias, int bo,
-                     boolean clamp, float lo, float hi, float[] res, int r0, int r1, float[] acc) {
-        start(y, y0, y1, rows, init, bias, bo, res, r0, r1, acc);
-        FloatVector c00 = FloatVector.fromArray(S, acc, 0 * L);
-        FloatVector c01 = FloatVector.fromArray(S, acc, 1 * L);
-        FloatVector c10 = FloatVector.fromArray(S, acc, 2 * L);
-        FloatVector c11 = FloatVector.fromArray(S, acc, 3 * L);
-        FloatVector c20 = FloatVector.fromArray(S, acc, 4 * L);
-        FloatVector c21 = FloatVector.fromArray(S, acc, 5 * L);
-        FloatVector c30 = FloatVector.fromArray(S, acc, 6 * L);
-        FloatVector c31 = FloatVector.fromArray(S, acc, 7 * L);
-        FloatVector c40 = FloatVector.fromArray(S, acc, 8 * L);
-        FloatVector c41 = FloatVector.fromArray(S, acc, 9 * L);
-        FloatVector c50 = FloatVector.fromArray(S, acc, 10 * L);
-        FloatVector c51 = FloatVector.fromArray(S, acc, 11 * L);
-        FloatVector c60 = FloatVector.fromArray(S, acc, 12 * L);
-        FloatVector c61 = FloatVector.fromArray(S, acc, 13 * L);
-        FloatVector c70 = FloatVector.fromArray(S, acc, 14 * L);
-        FloatVector c71 = FloatVector.fromArray(S, acc, 15 * L);
-        for (int gi = k0 / L; gi < k1 / L; gi++) {
-          int t = koff[gi * L];
-          int q0 = b0 + t, q1 = b1 + t, q2 = b2 + t, q3 = b3 + t, q4 = b4 + t, q5 = b5 + t, q6 = b6 + t, q7 = b7 + t;
-          int wg = wo + gi * L * 2 * L;
-          for (int l = 0; l < L; l++) {
-            int wk = wg + l * 2 * L;
-            FloatVector v0 = FloatVector.fromArray(S, wt, wk);
-            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);
-            FloatVector a0 = FloatVector.broadcast(S, x[q0 + l]);
-            c00 = a0.fma(v0, c00);
-            c01 = a0.fma(v1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[q1 + l]);
-            c10 = a1.fma(v0, c10);
-            c11 = a1.fma(v1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, x[q2 + l]);
-            c20 = a2.fma(v0, c20);
-            c21 = a2.fma(v1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, x[q3 + l]);
-            c30 = a3.fma(v0, c30);
-            c31 = a3.fma(v1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, x[q4 + l]);
-            c40 = a4.fma(v0, c40);
-            c41 = a4.fma(v1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, x[q5 + l]);
-            c50 = a5.fma(v0, c50);
-            c51 = a5.fma(v1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, x[q6 + l]);
-            c60 = a6.fma(v0, c60);
-            c61 = a6.fma(v1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, x[q7 + l]);
-            c70 = a7.fma(v0, c70);
-            c71 = a7.fma(v1, c71);
-          }
-        }
-        c00.intoArray(acc, 0 * L);
-        c01.intoArray(acc, 1 * L);
-        c10.intoArray(acc, 2 * L);
-        c11.intoArray(acc, 3 * L);
-        c20.intoArray(acc, 4 * L);
-        c21.intoArray(acc, 5 * L);
-        c30.intoArray(acc, 6 * L);
-        c31.intoArray(acc, 7 * L);
-        c40.intoArray(acc, 8 * L);
-        c41.intoArray(acc, 9 * L);
-        c50.intoArray(acc, 10 * L);
-        c51.intoArray(acc, 11 * L);
-        c60.intoArray(acc, 12 * L);
-        c61.intoArray(acc, 13 * L);
-        c70.intoArray(acc, 14 * L);
-        c71.intoArray(acc, 15 * L);
-        finish(acc, y, y0, y1, rows, clamp, lo, hi);
-    }
-
-    /**
-     * {@link #tileLanes} for a tile whose pixels follow one another in a blocked input (offsets
-     * {@code b0 + r * L}; rows beyond {@code rows} are read, in bounds, and dropped): a 1x1
-     * convolution's, or a row of a plane. One base and constant offsets, as in the SGEMM kernel,
-     * instead of eight bases: measured 100 -> 130 GFLOP/s on ResNet-50's 56x56 layers. One tile: output pixels {@code p0..p0+rows} (their input offsets {@code b0..b7}; a partial tile
-     * repeats its last pixel, never read past) times the {@code 2L} output channels of one block pair,
-     * over steps {@code [k0, k1)}. {@code init}: 0 starts from zero, 1 from the bias, 2 from what y
-     * holds (an earlier chunk). {@code y1 < 0}: the pair's second block does not exist. {@code r0},
-     * {@code r1}: where the tile's residual is in {@code res}, added with the bias ({@code r0 < 0}: none).
-     * The accumulators start from and end in {@code acc} ({@code 2 P L} floats, in L1): the start and
-     * the store of a partial tile are loops there, not sixteen unrolled vector operations each,
-     * which kept the compiled kernel (and the JIT's memory while compiling it) twice as large.
-     */
-    static void tileRun(float[] x, int b0, int lanes, int[] koff, int k0, int k1,
-                     float[] wt, int wo, float[] y, int y0, int y1, int rows, int init, float[] bias, int bo,
-                     boolean clamp, float lo, float hi, float[] res, int r0, int r1, float[] acc) {
-        start(y, y0, y1, rows, init, bias, bo, res, r0, r1, acc);
-        FloatVector c00 = FloatVector.fromArray(S, acc, 0 * L);
-        FloatVector c01 = FloatVector.fromArray(S, acc, 1 * L);
-        FloatVector c10 = FloatVector.fromArray(S, acc, 2 * L);
-        FloatVector c11 = FloatVector.fromArray(S, acc, 3 * L);
-        FloatVector c20 = FloatVector.fromArray(S, acc, 4 * L);
-        FloatVector c21 = FloatVector.fromArray(S, acc, 5 * L);
-        FloatVector c30 = FloatVector.fromArray(S, acc, 6 * L);
-        FloatVector c31 = FloatVector.fromArray(S, acc, 7 * L);
-        FloatVector c40 = FloatVector.fromArray(S, acc, 8 * L);
-        FloatVector c41 = FloatVector.fromArray(S, acc, 9 * L);
-        FloatVector c50 = FloatVector.fromArray(S, acc, 10 * L);
-        FloatVector c51 = FloatVector.fromArray(S, acc, 11 * L);
-        FloatVector c60 = FloatVector.fromArray(S, acc, 12 * L);
-        FloatVector c61 = FloatVector.fromArray(S, acc, 13 * L);
-        FloatVector c70 = FloatVector.fromArray(S, acc, 14 * L);
-        FloatVector c71 = FloatVector.fromArray(S, acc, 15 * L);
-        for (int gi = k0 / L; gi < k1 / L; gi++) {
-          int q = b0 + koff[gi * L];
-          int wg = wo + gi * L * 2 * L;
-          // lanes == L, passed in: a trip count the JIT does not know keeps it from unrolling the
-          // loop sixteen times (which cost 80 MiB of compiler memory for no speed).
-          for (int l = 0; l < lanes; l++, q++) {
-            int wk = wg + l * 2 * L;
-            FloatVector v0 = FloatVector.fromArray(S, wt, wk);
-            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);
-            FloatVector a0 = FloatVector.broadcast(S, x[q + 0 * L]);
-            c00 = a0.fma(v0, c00);
-            c01 = a0.fma(v1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[q + 1 * L]);
-            c10 = a1.fma(v0, c10);
-            c11 = a1.fma(v1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, x[q + 2 * L]);
-            c20 = a2.fma(v0, c20);
-            c21 = a2.fma(v1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, x[q + 3 * L]);
-            c30 = a3.fma(v0, c30);
-            c31 = a3.fma(v1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, x[q + 4 * L]);
-            c40 = a4.fma(v0, c40);
-            c41 = a4.fma(v1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, x[q + 5 * L]);
-            c50 = a5.fma(v0, c50);
-            c51 = a5.fma(v1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, x[q + 6 * L]);
-            c60 = a6.fma(v0, c60);
-            c61 = a6.fma(v1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, x[q + 7 * L]);
-            c70 = a7.fma(v0, c70);
-            c71 = a7.fma(v1, c71);
-          }
-        }
-        c00.intoArray(acc, 0 * L);
-        c01.intoArray(acc, 1 * L);
-        c10.intoArray(acc, 2 * L);
-        c11.intoArray(acc, 3 * L);
-        c20.intoArray(acc, 4 * L);
-        c21.intoArray(acc, 5 * L);
-        c30.intoArray(acc, 6 * L);
-        c31.intoArray(acc, 7 * L);
-        c40.intoArray(acc, 8 * L);
-        c41.intoArray(acc, 9 * L);
-        c50.intoArray(acc, 10 * L);
-        c51.intoArray(acc, 11 * L);
-        c60.intoArray(acc, 12 * L);
-        c61.intoArray(acc, 13 * L);
-        c70.intoArray(acc, 14 * L);
-        c71.intoArray(acc, 15 * L);
-        finish(acc, y, y0, y1, rows, clamp, lo, hi);
-    }
-
-    /**
-     * {@link #tileLanes} for a tile whose pixels follow one another in a blocked input (offsets
-     * {@code b0 + r * L}; rows beyond {@code rows} are read, in bounds, and dropped): a 1x1
-     * convolution's, or a row of a plane. One base and constant offsets, as in the SGEMM kernel,
-     * instead of eight bases: measured 100 -> 130 GFLOP/s on ResNet-50's 56x56 layers. One tile: output pixels {@code p0..p0+rows} (their input offsets {@code b0..b7}; a partial tile
-     * repeats its last pixel, never read past) times the {@code 2L} output channels of one block pair,
-     * over steps {@code [k0, k1)}. {@code init}: 0 starts from zero, 1 from the bias, 2 from what y
-     * holds (an earlier chunk). {@code y1 < 0}: the pair's second block does not exist. {@code r0},
-     * {@code r1}: where the tile's residual is in {@code res}, added with the bias ({@code r0 < 0}: none).
-     * The accumulators start from and end in {@code acc} ({@code 2 P L} floats, in L1): the start and
-     * the store of a partial tile are loops there, not sixteen unrolled vector operations each,
-     * which kept the compiled kernel (and the JIT's memory while compiling it) twice as large.
-     */
-    static void tileRun2(float[] x, int b0, int lanes, int[] koff, int k0, int k1,
-                     float[] wt, int wo, float[] y, int y0, int y1, int rows, int init, float[] bias, int bo,
-                     boolean clamp, float lo, float hi, float[] res, int r0, int r1, float[] acc) {
-        start(y, y0, y1, rows, init, bias, bo, res, r0, r1, acc);
-        FloatVector c00 = FloatVector.fromArray(S, acc, 0 * L);
-        FloatVector c01 = FloatVector.fromArray(S, acc, 1 * L);
-        FloatVector c10 = FloatVector.fromArray(S, acc, 2 * L);
-        FloatVector c11 = FloatVector.fromArray(S, acc, 3 * L);
-        FloatVector c20 = FloatVector.fromArray(S, acc, 4 * L);
-        FloatVector c21 = FloatVector.fromArray(S, acc, 5 * L);
-        FloatVector c30 = FloatVector.fromArray(S, acc, 6 * L);
-        FloatVector c31 = FloatVector.fromArray(S, acc, 7 * L);
-        FloatVector c40 = FloatVector.fromArray(S, acc, 8 * L);
-        FloatVector c41 = FloatVector.fromArray(S, acc, 9 * L);
-        FloatVector c50 = FloatVector.fromArray(S, acc, 10 * L);
-        FloatVector c51 = FloatVector.fromArray(S, acc, 11 * L);
-        FloatVector c60 = FloatVector.fromArray(S, acc, 12 * L);
-        FloatVector c61 = FloatVector.fromArray(S, acc, 13 * L);
-        FloatVector c70 = FloatVector.fromArray(S, acc, 14 * L);
-        FloatVector c71 = FloatVector.fromArray(S, acc, 15 * L);
-        for (int gi = k0 / L; gi < k1 / L; gi++) {
-          int q = b0 + koff[gi * L];
-          int wg = wo + gi * L * 2 * L;
-          // lanes == L, passed in: a trip count the JIT does not know keeps it from unrolling the
-          // loop sixteen times (which cost 80 MiB of compiler memory for no speed).
-          for (int l = 0; l < lanes; l++, q++) {
-            int wk = wg + l * 2 * L;
-            FloatVector v0 = FloatVector.fromArray(S, wt, wk);
-            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);
-            FloatVector a0 = FloatVector.broadcast(S, x[q + 0 * 2 * L]);
-            c00 = a0.fma(v0, c00);
-            c01 = a0.fma(v1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, x[q + 1 * 2 * L]);
-            c10 = a1.fma(v0, c10);
-            c11 = a1.fma(v1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, x[q + 2 * 2 * L]);
-            c20 = a2.fma(v0, c20);
-            c21 = a2.fma(v1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, x[q + 3 * 2 * L]);
-            c30 = a3.fma(v0, c30);
-            c31 = a3.fma(v1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, x[q + 4 * 2 * L]);
-            c40 = a4.fma(v0, c40);
-            c41 = a4.fma(v1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, x[q + 5 * 2 * L]);
-            c50 = a5.fma(v0, c50);
-            c51 = a5.fma(v1, c51);
-            FloatVector a6 = FloatVector.broadcast(S, x[q + 6 * 2 * L]);
-            c60 = a6.fma(v0, c60);
-            c61 = a6.fma(v1, c61);
-            FloatVector a7 = FloatVector.broadcast(S, x[q + 7 * 2 * L]);
-            c70 = a7.fma(v0, c70);
-            c71 = a7.fma(v1, c71);
-          }
-        }
-        c00.intoArray(acc, 0 * L);
-        c01.intoArray(acc, 1 * L);
-        c10.intoArray(acc, 2 * L);
-        c11.intoArray(acc, 3 * L);
-        c20.intoArray(acc, 4 * L);
-        c21.intoArray(acc, 5 * L);
-        c30.intoArray(acc, 6 * L);
-        c31.intoArray(acc, 7 * L);
-        c40.intoArray(acc, 8 * L);
-        c41.intoArray(acc, 9 * L);
-        c50.intoArray(acc, 10 * L);
-        c51.intoArray(acc, 11 * L);
-        c60.intoArray(acc, 12 * L);
-        c61.intoArray(acc, 13 * L);
-        c70.intoArray(acc, 14 * L);
-        c71.intoArray(acc, 15 * L);
-        finish(acc, y, y0, y1, rows, clamp, lo, hi);
     }
 }

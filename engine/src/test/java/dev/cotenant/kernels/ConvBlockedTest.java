@@ -29,6 +29,13 @@ class ConvBlockedTest {
                 {L, 8, 8, L, 3, 3, 1, 2, 2, 2, 1, 1},
                 {2 * L, 9, 9, 2 * L, 1, 1, 2, 1, 0, 0, 3, 1},
                 {L - 1, 5, 6, 7, 2, 3, 1, 1, 0, 1, 1, 1},
+                // Planes 7, 14 and 28 wide: rows cut into tiles of seven (stride 1 and 2, two K chunks).
+                {L + 1, 13, 13, 2 * L + 3, 3, 3, 1, 1, 1, 1, 2, 1},
+                {L, 27, 27, L, 3, 3, 2, 1, 1, 1, 1, 1},
+                {2 * L, 6, 6, L, 1, 1, 1, 1, 0, 0, 2, 1},
+                {17 * L, 27, 27, 2 * L, 1, 1, 1, 1, 0, 0, 1, 1},
+                // An NCHW input at stride 1, 18 wide: tiles within a row and tiles that wrap.
+                {5, 9, 17, L, 3, 3, 1, 1, 1, 1, 1, 0},
         };
         Activation[] acts = {null, new Activation.Relu(), new Activation.Clip(0f, 6f), new Activation.Sigmoid()};
         try (Workers two = Workers.create(2)) {
