@@ -32,6 +32,16 @@ public interface BoundOp {
     }
 
     /**
+     * An input whose storage output 0 may take over when this step is the input's last reader,
+     * or -1. The operator must read each element of that input only before writing the same
+     * element of output 0 (and no other element after it), in every part, so that writing in
+     * place is the same as writing elsewhere: a convolution that adds its residual does.
+     */
+    default int overwrites() {
+        return -1;
+    }
+
+    /**
      * Whether the outputs depend on the input values, not only on the input types. An operator
      * that answers false (Shape) never reads its inputs in {@code run} (they may be null there),
      * so a plan can compute its outputs once, when binding, even for inputs known only at run time.

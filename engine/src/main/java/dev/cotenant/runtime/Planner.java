@@ -205,6 +205,44 @@ public final class Planner {
                 slot.root.last = Math.max(slot.root.last, slot.last);
             }
         }
+        // In place, in step order: a step that may overwrite an input (BoundOp.overwrites) and is
+        // the last reader of that input's storage writes its output there.
+        boolean merged = false;
+        for (int s = 0; s < nodes.size(); s++) {
+            int j = ops.get(s).overwrites();
+            Node n = nodes.get(s);
+            if (j < 0 || j >= n.inputs().size() || n.outputs().isEmpty() || n.outputs().get(0).isEmpty()) {
+                continue;
+            }
+            Slot src = slots.get(n.inputs().get(j));
+            Slot dst = slots.get(n.outputs().get(0));
+            if (src == null || dst == null || dst.root != dst) {
+                continue;
+            }
+            Slot root = src.root;
+            boolean readTwice = false;
+            for (int i = 0; i < n.inputs().size(); i++) {
+                Slot other = i == j ? null : slots.get(n.inputs().get(i));
+                readTwice |= other != null && other.root == root;
+            }
+            if (!readTwice && root.last == s && root.size == dst.size && root.type.dataType() == dst.type.dataType()
+                    && root.type.dataType().storage() == DataType.Storage.F32) {
+                dst.root = root;
+                root.last = Math.max(root.last, dst.last);
+                merged = true;
+            }
+        }
+        if (merged) {
+            // Views of a slot that now lives in another's storage follow it there.
+            for (Slot slot : slots.values()) {
+                Slot r = slot.root;
+                while (r.root != r) {
+                    r = r.root;
+                }
+                slot.root = r;
+                r.last = Math.max(r.last, slot.last);
+            }
+        }
         List<Slot> arenaSlots = new ArrayList<>();
         for (Slot slot : slots.values()) {
             if (slot.root == slot && slot.type.dataType().storage() == DataType.Storage.F32) {
