@@ -240,6 +240,10 @@ public final class ConvBlocked {
         boolean byRow = width != P;
         int perRow = g.ow() / width;
         int perImage = byRow ? g.oh() * perRow : (pixels + P - 1) / P;
+        // The run kernel for this layer's tiles (-1: none, the eight-base kernel), and how many
+        // pixels it computes (a narrower tile reads the rest, in bounds, and drops them).
+        int full = width == 7 ? 7 : P;
+        int kind = runs ? ConvTiles.runKind(full, runStride, g.blockedInput()) : -1;
         int tiles = images * perImage;
         int pairs = q1 - q0;
         if (pairs <= 0) {
@@ -336,32 +340,24 @@ public final class ConvBlocked {
                         int y1 = two ? y0 + pixels * L : -1;
                         int r0 = res == null ? -1 : rFirst + n * outImage + (2 * q * pixels + p0) * L;
                         int r1 = res == null || !two ? -1 : r0 + pixels * L;
-                        start(y, y0, y1, rows, init, bias, q * 2 * L, res, r0, r1, acc);
                         int b = base[0];
                         int chunk = k1 - k0;
                         int[] ko = chunks[k0 / KC];
                         int wo = (q * steps + k0) * 2 * L;
-                        if (runs && base[rows - 1] - b == (rows - 1) * runStride && b + reach < src.length) {
-                            if (width == 7) {
-                                if (runStride == L) {
-                                    ConvTiles.run7xL(src, b, ko, chunk, wt, wo, acc);
-                                } else {
-                                    ConvTiles.run7x2L(src, b, ko, chunk, wt, wo, acc);
-                                }
-                            } else if (runStride == L) {
-                                ConvTiles.run8xL(src, b, ko, chunk, wt, wo, acc);
-                            } else if (runStride == 2 * L) {
-                                ConvTiles.run8x2L(src, b, ko, chunk, wt, wo, acc);
-                            } else if (runStride == 1) {
-                                ConvTiles.run8x1(src, b, ko, chunk, wt, wo, acc);
-                            } else {
-                                ConvTiles.run8x2(src, b, ko, chunk, wt, wo, acc);
-                            }
+                        boolean run = kind >= 0 && base[rows - 1] - b == (rows - 1) * runStride && b + reach < src.length;
+                        if (run && init == 1 && last && rows == full && y1 >= 0) {
+                            ConvWholeTiles.run(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, r1, y, y0, y1, clamps,
+                                    lo, hi);
                         } else {
-                            ConvTiles.tile(src, base[1] - b, base[2] - b, base[3] - b, base[4] - b, base[5] - b,
-                                    base[6] - b, base[7] - b, b, ko, chunk, wt, wo, acc);
+                            start(y, y0, y1, rows, init, bias, q * 2 * L, res, r0, r1, acc);
+                            if (run) {
+                                ConvTiles.run(kind, src, b, ko, chunk, wt, wo, acc);
+                            } else {
+                                ConvTiles.tile(src, base[1] - b, base[2] - b, base[3] - b, base[4] - b, base[5] - b,
+                                        base[6] - b, base[7] - b, b, ko, chunk, wt, wo, acc);
+                            }
+                            finish(acc, y, y0, y1, rows, last && clamps, lo, hi);
                         }
-                        finish(acc, y, y0, y1, rows, last && clamps, lo, hi);
                         if (last && pointwise) {
                             ep.activate(y, y0, rows * L);
                             if (y1 >= 0) {

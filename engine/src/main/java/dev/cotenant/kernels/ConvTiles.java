@@ -118,8 +118,7 @@ final class ConvTiles {
 
     /**
      * 8 pixels {@code L} floats apart (blocked, stride 1) from {@code b + ko[i]};
-     * pixels beyond the tile's own are read, in bounds,
-     * and dropped.
+     * pixels beyond the tile's own are read, in bounds, and dropped.
      */
     static void run8xL(float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] acc) {
         FloatVector c00 = FloatVector.fromArray(S, acc, 0 * L);
@@ -189,8 +188,7 @@ final class ConvTiles {
 
     /**
      * 8 pixels {@code 2L} floats apart (blocked, stride 2) from {@code b + ko[i]};
-     * pixels beyond the tile's own are read, in bounds,
-     * and dropped.
+     * pixels beyond the tile's own are read, in bounds, and dropped.
      */
     static void run8x2L(float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] acc) {
         FloatVector c00 = FloatVector.fromArray(S, acc, 0 * L);
@@ -260,8 +258,7 @@ final class ConvTiles {
 
     /**
      * 8 pixels one float apart (NCHW, stride 1) from {@code b + ko[i]};
-     * pixels beyond the tile's own are read, in bounds,
-     * and dropped.
+     * pixels beyond the tile's own are read, in bounds, and dropped.
      */
     static void run8x1(float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] acc) {
         FloatVector c00 = FloatVector.fromArray(S, acc, 0 * L);
@@ -331,8 +328,7 @@ final class ConvTiles {
 
     /**
      * 8 pixels two floats apart (NCHW, stride 2) from {@code b + ko[i]};
-     * pixels beyond the tile's own are read, in bounds,
-     * and dropped.
+     * pixels beyond the tile's own are read, in bounds, and dropped.
      */
     static void run8x2(float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] acc) {
         FloatVector c00 = FloatVector.fromArray(S, acc, 0 * L);
@@ -402,8 +398,7 @@ final class ConvTiles {
 
     /**
      * 7 pixels {@code L} floats apart (blocked, stride 1) from {@code b + ko[i]};
-     * pixels beyond the tile's own are read, in bounds,
-     * and dropped.
+     * pixels beyond the tile's own are read, in bounds, and dropped.
      */
     static void run7xL(float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] acc) {
         FloatVector c00 = FloatVector.fromArray(S, acc, 0 * L);
@@ -466,8 +461,7 @@ final class ConvTiles {
 
     /**
      * 7 pixels {@code 2L} floats apart (blocked, stride 2) from {@code b + ko[i]};
-     * pixels beyond the tile's own are read, in bounds,
-     * and dropped.
+     * pixels beyond the tile's own are read, in bounds, and dropped.
      */
     static void run7x2L(float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] acc) {
         FloatVector c00 = FloatVector.fromArray(S, acc, 0 * L);
@@ -526,5 +520,44 @@ final class ConvTiles {
         c51.intoArray(acc, 11 * L);
         c60.intoArray(acc, 12 * L);
         c61.intoArray(acc, 13 * L);
+    }
+
+    /**
+     * The run kernel for tiles of {@code width} pixels {@code stride} floats apart in the input
+     * ({@code blocked}: steps are channels of a block), or -1 when none fits (then {@link #tile}).
+     */
+    static int runKind(int width, int stride, boolean blocked) {
+        if (width == 8 && blocked && stride == L) {
+            return 0;
+        }
+        if (width == 8 && blocked && stride == 2 * L) {
+            return 1;
+        }
+        if (width == 8 && !blocked && stride == 1) {
+            return 2;
+        }
+        if (width == 8 && !blocked && stride == 2) {
+            return 3;
+        }
+        if (width == 7 && blocked && stride == L) {
+            return 4;
+        }
+        if (width == 7 && blocked && stride == 2 * L) {
+            return 5;
+        }
+        return -1;
+    }
+
+    /** The run kernel {@code kind} of {@link #runKind}. */
+    static void run(int kind, float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] acc) {
+        switch (kind) {
+            case 0 -> run8xL(x, b, ko, steps, wt, wo, acc);
+            case 1 -> run8x2L(x, b, ko, steps, wt, wo, acc);
+            case 2 -> run8x1(x, b, ko, steps, wt, wo, acc);
+            case 3 -> run8x2(x, b, ko, steps, wt, wo, acc);
+            case 4 -> run7xL(x, b, ko, steps, wt, wo, acc);
+            case 5 -> run7x2L(x, b, ko, steps, wt, wo, acc);
+            default -> throw new IllegalArgumentException("no run kernel " + kind);
+        }
     }
 }

@@ -36,6 +36,14 @@ class ConvBlockedTest {
                 {17 * L, 27, 27, 2 * L, 1, 1, 1, 1, 0, 0, 1, 1},
                 // An NCHW input at stride 1, 18 wide: tiles within a row and tiles that wrap.
                 {5, 9, 17, L, 3, 3, 1, 1, 1, 1, 1, 0},
+                // K in one chunk, full tiles of both blocks of a pair: bias to output in registers,
+                // for every run kernel (blocked stride 1 and 2 at 8 and 7 pixels, NCHW stride 1 and 2).
+                {L, 9, 15, 2 * L, 3, 3, 1, 1, 1, 1, 1, 1},
+                {L, 31, 31, 2 * L, 3, 3, 2, 1, 1, 1, 1, 1},
+                {3, 8, 15, 2 * L, 3, 3, 1, 1, 1, 1, 1, 0},
+                {3, 15, 31, 2 * L, 3, 3, 2, 1, 1, 1, 2, 0},
+                {L, 13, 13, 2 * L, 3, 3, 1, 1, 1, 1, 1, 1},
+                {L, 27, 27, 2 * L, 3, 3, 2, 1, 1, 1, 1, 1},
         };
         Activation[] acts = {null, new Activation.Relu(), new Activation.Clip(0f, 6f), new Activation.Sigmoid()};
         try (Workers two = Workers.create(2)) {
@@ -93,7 +101,12 @@ class ConvBlockedTest {
 
     @Test
     void residualIsAddedBeforeTheActivation() {
-        int c = L + 2, h = 6, w = 7, m = 3 * L - 1;
+        // K in two chunks through the scratch tile; then one chunk, bias to output in registers.
+        residual(L + 2, 6, 7, 3 * L - 1);
+        residual(L, 6, 7, 2 * L);
+    }
+
+    private void residual(int c, int h, int w, int m) {
         ConvBlocked.Geometry g = new ConvBlocked.Geometry(c, h, w, m, 3, 3, 1, 1, 1, 1, 1, 1, h, w, true);
         float[] x = random(c * h * w);
         float[] wt = random(m * c * 9);
@@ -115,7 +128,7 @@ class ConvBlockedTest {
         double[] want = ConvReference.conv(toDouble(x), new int[] {1, c, h, w}, toDouble(wt), m, toDouble(bias), 1,
                 new ConvReference.Window(new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {h, w}));
         for (int i = 0; i < want.length; i++) {
-            assertEquals(Math.max(0, want[i] + res[i]), y[i], 1e-4, "at " + i);
+            assertEquals(Math.max(0, want[i] + res[i]), y[i], 1e-4, "c=" + c + " m=" + m + " at " + i);
         }
     }
 
