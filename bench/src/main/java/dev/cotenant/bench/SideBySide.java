@@ -40,8 +40,15 @@ public final class SideBySide {
     static final long BLOCK_PAUSE_MS = 500;
     static final long WARM_NANOS = 2_000_000_000L;
     static final int MAX_WARMUP = 200;
+    static final long MAX_WARM_SECONDS = 30;
 
     private SideBySide() {}
+
+    /** The JIT's total compilation time so far (ms), or -1 where the JVM does not say. */
+    private static long compilationMillis() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
+    }
 
     /** Total progress steps for the given rows. */
     public static int steps(int rows, Settings s) {
@@ -88,11 +95,16 @@ public final class SideBySide {
                 samples.put(e, new long[s.runs()]);
             }
             String where = w.label() + " b" + w.batch() + " t" + threads;
-            // Warm-up lasts its runs and at least WARM_NANOS of Cotenant's time, so the JIT has
-            // compiled the kernels of a small model before timing starts. An even count keeps ABBA.
+            // Warm-up lasts its runs, at least WARM_NANOS of Cotenant's time, and until a round
+            // compiles nothing (at most MAX_WARM_SECONDS), so the JIT has compiled the kernels
+            // before timing starts. An even count keeps ABBA.
             int warm = 0;
             long cotenantWarm = 0;
-            while (warm < s.warmup() || cotenantWarm < WARM_NANOS && warm < MAX_WARMUP || warm % 2 == 1) {
+            long warmStart = System.nanoTime();
+            long compiled = compilationMillis();
+            boolean jitBusy = compiled >= 0;
+            while (warm < s.warmup() || cotenantWarm < WARM_NANOS && warm < MAX_WARMUP || warm % 2 == 1
+                    || jitBusy && warm < MAX_WARMUP && System.nanoTime() - warmStart < MAX_WARM_SECONDS * 1_000_000_000L) {
                 for (int j = 0; j < sides.size(); j++) {
                     Side side = sides.get(warm % 2 == 0 ? j : sides.size() - 1 - j);
                     if (warm < s.warmup()) {
@@ -105,6 +117,9 @@ public final class SideBySide {
                     }
                 }
                 warm++;
+                long now = compilationMillis();
+                jitBusy = now >= 0 && now != compiled;
+                compiled = now;
             }
             // Timed runs come in blocks of BLOCK runs of one side, blocks alternating ABBA, with a
             // pause before each block and one untimed run at its start (see the class comment).
