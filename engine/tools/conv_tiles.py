@@ -7,6 +7,20 @@
 # writes ConvTiles.java (kernels that add one chunk of K into a scratch tile) and ConvWholeTiles.java
 # (the same loops for a tile whose K is one chunk, from the bias straight to the output).
 import sys, os
+def steps(w, P, addr):
+    """The loop over a chunk's steps, the same in every kernel: what this file exists for."""
+    w("        int n = Math.min(steps, ConvBlocked.KC);")
+    w("        for (int i = 0; i < n; i++) {")
+    w("            int o = b + ko[i];")
+    w("            int wk = wo + i * 2 * L;")
+    w("            FloatVector v0 = FloatVector.fromArray(S, wt, wk);")
+    w("            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);")
+    for r in range(P):
+        w(f"            FloatVector a{r} = FloatVector.broadcast(S, x[{addr(r)}]);")
+        w(f"            c{r}0 = a{r}.fma(v0, c{r}0);")
+        w(f"            c{r}1 = a{r}.fma(v1, c{r}1);")
+    w("        }")
+
 def kernel(name, P, doc, params, addr):
     out=[]; w=out.append
     w("    /**")
@@ -21,17 +35,7 @@ def kernel(name, P, doc, params, addr):
     for r in range(P):
         w(f"        FloatVector c{r}0 = FloatVector.fromArray(S, acc, {2*r} * L);")
         w(f"        FloatVector c{r}1 = FloatVector.fromArray(S, acc, {2*r+1} * L);")
-    w("        int n = Math.min(steps, ConvBlocked.KC);")
-    w("        for (int i = 0; i < n; i++) {")
-    w("            int o = b + ko[i];")
-    w("            int wk = wo + i * 2 * L;")
-    w("            FloatVector v0 = FloatVector.fromArray(S, wt, wk);")
-    w("            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);")
-    for r in range(P):
-        w(f"            FloatVector a{r} = FloatVector.broadcast(S, x[{addr(r)}]);")
-        w(f"            c{r}0 = a{r}.fma(v0, c{r}0);")
-        w(f"            c{r}1 = a{r}.fma(v1, c{r}1);")
-    w("        }")
+    steps(w, P, addr)
     for r in range(P):
         w(f"        c{r}0.intoArray(acc, {2*r} * L);")
         w(f"        c{r}1.intoArray(acc, {2*r+1} * L);")
@@ -146,17 +150,7 @@ def whole(name, P, doc, addr):
     for r in range(P):
         w(f"        FloatVector c{r}0 = s0;")
         w(f"        FloatVector c{r}1 = s1;")
-    w("        int n = Math.min(steps, ConvBlocked.KC);")
-    w("        for (int i = 0; i < n; i++) {")
-    w("            int o = b + ko[i];")
-    w("            int wk = wo + i * 2 * L;")
-    w("            FloatVector v0 = FloatVector.fromArray(S, wt, wk);")
-    w("            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);")
-    for r in range(P):
-        w(f"            FloatVector a{r} = FloatVector.broadcast(S, x[{addr(r)}]);")
-        w(f"            c{r}0 = a{r}.fma(v0, c{r}0);")
-        w(f"            c{r}1 = a{r}.fma(v1, c{r}1);")
-    w("        }")
+    steps(w, P, addr)
     w("        if (r0 >= 0) {")
     for r in range(P):
         w(f"            c{r}0 = c{r}0.add(FloatVector.fromArray(S, res, r0 + {r} * L));")
