@@ -50,6 +50,23 @@ public final class SideBySide {
         return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
+    /**
+     * Whether the JIT is compiling or has methods queued (the JVM's {@code Compiler.queue}
+     * diagnostic command names each task {@code Class::method}). Total compilation time alone
+     * misses a long compile still running, and a queue that waits for it: with two cores the queue
+     * of vector kernels took over 30 s to drain when several models shared the JVM.
+     */
+    private static boolean compiling() {
+        try {
+            javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            Object text = server.invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "compilerQueue", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            return text instanceof String q && q.contains("::");
+        } catch (javax.management.JMException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Total progress steps for the given rows. */
     public static int steps(int rows, Settings s) {
         return rows * s.stepsPerRow();
@@ -118,7 +135,7 @@ public final class SideBySide {
                 }
                 warm++;
                 long now = compilationMillis();
-                jitBusy = now >= 0 && now != compiled;
+                jitBusy = now >= 0 && now != compiled || compiling();
                 compiled = now;
             }
             // Timed runs come in blocks of BLOCK runs of one side, blocks alternating ABBA, with a
