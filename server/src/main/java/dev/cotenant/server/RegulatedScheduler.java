@@ -106,11 +106,7 @@ final class RegulatedScheduler implements Scheduler {
                 }
             }
             double wait = r.tenant.predictedWaitNanos((double) active / cores);
-            if (wait > slo / 2) {
-                throw new InferError(InferError.Kind.OVERLOADED, String.format(java.util.Locale.ROOT,
-                        "model '%s' is overloaded: a request now would wait about %.0f ms, over half its SLO of %.0f ms; retry later",
-                        r.tenant.name, wait / 1e6, slo / 1e6));
-            }
+            Scheduler.refuseOverSlo(r, wait, slo);
         }
         Scheduler.admit(r, pending);
         signal();

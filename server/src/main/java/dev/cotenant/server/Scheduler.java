@@ -41,6 +41,18 @@ sealed interface Scheduler permits RegulatedScheduler, MultistreamScheduler, Sim
         r.result.whenComplete((x, e) -> pending.decrementAndGet());
     }
 
+    /**
+     * Refuses {@code r}, {@link InferError.Kind#OVERLOADED}, when its predicted wait is over half
+     * its tenant's SLO ({@code sloNanos}): the SLO admission rule of the schedulers that have one.
+     */
+    static void refuseOverSlo(InferRequest r, double waitNanos, double sloNanos) {
+        if (waitNanos > sloNanos / 2) {
+            throw new InferError(InferError.Kind.OVERLOADED, String.format(java.util.Locale.ROOT,
+                    "model '%s' is overloaded: a request now would wait about %.1f ms, over half its SLO of %.0f ms; retry later",
+                    r.tenant.name, waitNanos / 1e6, sloNanos / 1e6));
+        }
+    }
+
     /** Core-nanoseconds of compute handed out so far (threads times wall time of each batch). */
     long busyCoreNanos();
 

@@ -142,11 +142,7 @@ final class SimulatedScheduler implements Scheduler {
             int maxBatch = Math.max(1, r.tenant.settings.maxBatchSize());
             int ahead = (r.tenant.queue.samples() + maxBatch - 1) / maxBatch;
             double wait = per * ahead + (r.tenant.stats.inFlight.get() > 0 ? per : 0);
-            if (wait > slo / 2) {
-                throw new InferError(InferError.Kind.OVERLOADED, String.format(java.util.Locale.ROOT,
-                        "model '%s' is overloaded: a request now would wait about %.1f ms, over half its SLO of %.0f ms; retry later",
-                        r.tenant.name, wait / 1e6, slo / 1e6));
-            }
+            Scheduler.refuseOverSlo(r, wait, slo);
         }
         Scheduler.admit(r, pending);
         signal();
