@@ -11,6 +11,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Work is cut into chunks handed out through an atomic counter, so a slow thread does not hold
  * the others back; idle workers spin briefly, then park, so short operators do not pay a wake-up.
+ * A caller that knows the pool will stay unused for a while (its cores are handed to another
+ * tenant's pool) calls {@link #rest()}: spinning helpers would take cores from the tenant that now
+ * owns them.
  */
 public final class Workers implements AutoCloseable {
 
@@ -26,6 +29,7 @@ public final class Workers implements AutoCloseable {
     private final Thread[] helpers;
     private volatile Job job;
     private volatile boolean closed;
+    private volatile boolean resting;
     private final Object lock = new Object();
 
     private Workers(int threads) {
@@ -73,6 +77,7 @@ public final class Workers implements AutoCloseable {
         }
         synchronized (lock) {
             Job j = new Job(body, n, chunks);
+            resting = false;
             job = j;
             for (Thread t : helpers) {
                 LockSupport.unpark(t);
@@ -103,12 +108,20 @@ public final class Workers implements AutoCloseable {
                 j.work();
                 last = j;
                 idle = 0;
-            } else if (++idle < 20_000) {
+            } else if (!resting && ++idle < 20_000) {
                 Thread.onSpinWait();
             } else {
                 LockSupport.parkNanos(this, 1_000_000L);
             }
         }
+    }
+
+    /**
+     * Stops the helpers' spinning until the next parallel loop: they park at once. For a pool that
+     * gives its cores to another pool's work; the next loop pays one wake-up.
+     */
+    public void rest() {
+        resting = true;
     }
 
     @Override

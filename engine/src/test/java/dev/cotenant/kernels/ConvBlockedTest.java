@@ -44,6 +44,11 @@ class ConvBlockedTest {
                 {3, 15, 31, 2 * L, 3, 3, 2, 1, 1, 1, 2, 0},
                 {L, 13, 13, 2 * L, 3, 3, 1, 1, 1, 1, 1, 1},
                 {L, 27, 27, 2 * L, 3, 3, 2, 1, 1, 1, 1, 1},
+                // 1x1 at stride 2 through the compact copy (7 and 14 wide), and one that reads the
+                // end padding, which keeps the zero-bordered copy.
+                {3 * L, 13, 13, 2 * L + 1, 1, 1, 2, 1, 0, 0, 2, 1},
+                {2 * L, 27, 27, 3 * L, 1, 1, 2, 1, 0, 0, 1, 1},
+                {2 * L, 10, 10, 2 * L, 1, 1, 2, 1, 0, 0, 1, 1},
         };
         Activation[] acts = {null, new Activation.Relu(), new Activation.Clip(0f, 6f), new Activation.Sigmoid()};
         try (Workers two = Workers.create(2)) {

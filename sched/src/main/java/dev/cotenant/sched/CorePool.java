@@ -61,10 +61,11 @@ final class CorePool {
         }
     }
 
-    void release(int n) {
+    /** Gives {@code n} cores back; true when a waiting stream was granted cores. */
+    boolean release(int n) {
         synchronized (this) {
             free += n;
-            dispatch();
+            return dispatch();
         }
     }
 
@@ -77,7 +78,8 @@ final class CorePool {
         return false;
     }
 
-    private void dispatch() {
+    private boolean dispatch() {
+        boolean granted = false;
         while (free > 0) {
             int best = -1;
             for (int i = 0; i < want.length; i++) {
@@ -87,12 +89,14 @@ final class CorePool {
                 }
             }
             if (best < 0) {
-                return;
+                return granted;
             }
             free -= want[best];
             want[best] = 0;
-            granted[best] = true;
+            this.granted[best] = true;
+            granted = true;
             LockSupport.unpark(owner[best]);
         }
+        return granted;
     }
 }

@@ -204,9 +204,14 @@ public final class CpuExecutor implements AutoCloseable {
                         fail(e, r);
                     } finally {
                         long t1 = System.nanoTime();
-                        pool.release(t.threads());
+                        boolean handedOver = pool.release(t.threads());
                         start[at][ti] = t0;
                         end[at][ti] = t1;
+                        // Spinning helpers of a pool that is not about to run again would take the
+                        // cores just handed to another stream, or wanted by one this stream waits for.
+                        if (handedOver || i + 1 >= k.length || k[i + 1] != RUN || taskOf[a[i + 1]].threads() != t.threads()) {
+                            workers[s][t.threads()].rest();
+                        }
                     }
                 }
                 case RECORD -> record(a[i], r);

@@ -244,7 +244,13 @@ final class Tenant implements AutoCloseable {
             feeds.forEach((k, v) -> types.put(k, v.type()));
             Plan plan = plan(types, Math.min(threads, pool.threads()));
             long t1 = System.nanoTime();
-            Map<String, Tensor> out = plan.run(feeds);
+            Map<String, Tensor> out;
+            try {
+                out = plan.run(feeds);
+            } finally {
+                // The next batch on these cores may be another tenant's: spinning helpers would slow it.
+                pool.rest();
+            }
             long t2 = System.nanoTime();
             return new Computed(split(batch, out, rows), rows, samples, t1 - start, t2 - t1);
         } catch (ModelException e) {
