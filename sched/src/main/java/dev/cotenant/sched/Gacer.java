@@ -34,7 +34,8 @@ public final class Gacer {
     static final int FINALISTS = 3;
     /** Best measured schedules re-measured beside the baselines before one is chosen. */
     static final int CONTENDERS = 3;
-    static final int CONFIRM_ROUNDS = 3;
+    static final int MIN_CONFIRM_ROUNDS = 3;
+    static final int MAX_CONFIRM_ROUNDS = 7;
 
     private final List<TenantShape> shapes;
     private final List<Profile> profiles;
@@ -48,7 +49,10 @@ public final class Gacer {
         this.members = shapes.stream().map(s -> new Schedule.Member(s.name(), s.ops())).toList();
     }
 
-    /** Starting points: the baselines, a static partition of the cores, and water-filling stages. */
+    /** Names of {@link #seeds()}, in order, for the log. */
+    static final List<String> SEED_NAMES = List.of("sequential", "multistream", "interleave", "partition", "waterfill", "packed");
+
+    /** Starting points: the baselines, a static partition of the cores, water-filling stages, tenants packed onto the cores. */
     List<CompactSchedule> seeds() {
         List<CompactSchedule> s = new ArrayList<>();
         s.add(Baselines.sequential(shapes, cores));
@@ -56,7 +60,65 @@ public final class Gacer {
         s.add(Baselines.interleave(shapes, cores));
         s.add(partition());
         s.add(waterfill());
+        if (Math.min(cores, shapes.size()) > 1) {
+            s.add(packed());
+        }
         return s;
+    }
+
+    /**
+     * Tenants packed onto one stream per core (longest first, each onto the least loaded stream),
+     * the streams side by side on a core each until the lightest is done, then what is left on all
+     * cores. On two cores this is the schedule that uses what parallel loops waste: an operator at
+     * one thread does more work per core-second than at two, and only the tail, where one tenant is
+     * left, needs the parallel loops.
+     */
+    CompactSchedule packed() {
+        int n = shapes.size();
+        int bins = Math.min(cores, n);
+        int th = Math.max(1, cores / bins);
+        double[] solo = new double[n];
+        for (int t = 0; t < n; t++) {
+            for (int op = 0; op < shapes.get(t).ops(); op++) {
+                solo[t] += profiles.get(t).nanos(op, th, 1);
+            }
+        }
+        Integer[] order = new Integer[n];
+        for (int t = 0; t < n; t++) {
+            order[t] = t;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(solo[b], solo[a]));
+        int[] streamOf = new int[n];
+        double[] load = new double[bins];
+        for (int t : order) {
+            int b = 0;
+            for (int i = 1; i < bins; i++) {
+                if (load[i] < load[b]) {
+                    b = i;
+                }
+            }
+            streamOf[t] = b;
+            load[b] += solo[t];
+        }
+        double end = Arrays.stream(load).min().orElse(0);
+        // Within a stream tenants take turns in index order; stage 0 of each stream ends at `end`.
+        double[] used = new double[bins];
+        int[][] cuts = new int[n][1];
+        int[][] threads = new int[n][];
+        for (int t = 0; t < n; t++) {
+            int b = streamOf[t];
+            int op = 0;
+            while (op < shapes.get(t).ops() && used[b] + profiles.get(t).nanos(op, th, 1) <= end * (1 + 1e-9)) {
+                used[b] += profiles.get(t).nanos(op, th, 1);
+                op++;
+            }
+            if (op < shapes.get(t).ops()) {
+                used[b] = Double.MAX_VALUE;
+            }
+            cuts[t][0] = op;
+            threads[t] = new int[] {th, cores};
+        }
+        return new CompactSchedule(streamOf, SearchSpace.streamPriorities(shapes, streamOf, bins), cuts, Baselines.whole(shapes), threads);
     }
 
     /** One stream per tenant, each asking for an equal share of the cores. */
@@ -165,6 +227,7 @@ public final class Gacer {
         // 1. Measured samples for the learned correction: seeds, their neighbours and random points,
         // until about half the budget is spent.
         List<CompactSchedule> sampled = new ArrayList<>(seeds());
+        int seedCount = sampled.size();
         List<Correction.Sample> samples = new ArrayList<>();
         double sampleBudget = budgetSeconds * 0.5;
         // The fit needs a few samples; past the budget, four are enough (rounds of heavy mixes take seconds).
@@ -188,6 +251,9 @@ public final class Gacer {
             }
             Schedule s = c.compile(members);
             double ms = measure.applyAsDouble(s);
+            if (i < seedCount) {
+                log.add(String.format(Locale.ROOT, "seed %s: measured %.1f ms", SEED_NAMES.get(i), ms));
+            }
             firstMs.put(c, ms);
             samples.add(new Correction.Sample(model.predict(s).features(), ms));
             if (ms < bestSampledMs) {
@@ -234,9 +300,11 @@ public final class Gacer {
             progress.accept(0.75 + 0.25 * (i + 1) / best.size());
         }
         // 4. Confirmation. The smallest of many single measurements is biased low (the lucky round
-        // wins), so the best few measured schedules and the three baselines are measured again,
-        // in alternation, and the lowest median decides. A schedule chosen this way loses to a
-        // baseline only by the noise left in a median of CONFIRM_ROUNDS + 1 rounds.
+        // wins), and measurements taken at different times differ by the machine's drift (the first
+        // seed measured also pays for the compiler), so the best few measured schedules and the three
+        // baselines are measured again, in alternation, as many rounds as the budget leaves (3 to 7),
+        // and the lowest median of these rounds alone decides. A schedule chosen this way loses to a
+        // baseline only by the noise left in that median.
         List<CompactSchedule> contenders = new ArrayList<>(firstMs.keySet().stream()
                 .sorted(java.util.Comparator.comparingDouble(firstMs::get)).limit(CONTENDERS).toList());
         for (CompactSchedule b : List.of(Baselines.sequential(shapes, cores), Baselines.multistream(shapes, cores),
@@ -248,16 +316,17 @@ public final class Gacer {
         if (!contenders.contains(chosen)) {
             contenders.add(chosen);
         }
-        List<List<Double>> rounds = new ArrayList<>();
+        double roundMs = 0;
         for (CompactSchedule c : contenders) {
-            List<Double> r = new ArrayList<>();
-            Double first = firstMs.get(c);
-            if (first != null) {
-                r.add(first);
-            }
-            rounds.add(r);
+            roundMs += firstMs.getOrDefault(c, chosenMs);
         }
-        for (int rep = 0; rep < CONFIRM_ROUNDS; rep++) {
+        double left = budgetSeconds - (System.nanoTime() - t0) / 1e9;
+        int confirmRounds = (int) Math.max(MIN_CONFIRM_ROUNDS, Math.min(MAX_CONFIRM_ROUNDS, Math.floor(left * 1000 / Math.max(1, roundMs))));
+        List<List<Double>> rounds = new ArrayList<>();
+        for (int i = 0; i < contenders.size(); i++) {
+            rounds.add(new ArrayList<>());
+        }
+        for (int rep = 0; rep < confirmRounds; rep++) {
             for (int i = 0; i < contenders.size(); i++) {
                 rounds.get(i).add(measure.applyAsDouble(contenders.get(i).compile(members)));
             }
@@ -265,6 +334,8 @@ public final class Gacer {
         double bestMedian = Double.MAX_VALUE;
         for (int i = 0; i < contenders.size(); i++) {
             double med = median(rounds.get(i));
+            log.add(String.format(Locale.ROOT, "contender %d: median %.1f ms of %s; %s", i + 1, med,
+                    rounds.get(i).stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList(), contenders.get(i)));
             if (med < bestMedian) {
                 bestMedian = med;
                 chosen = contenders.get(i);
@@ -273,7 +344,7 @@ public final class Gacer {
         chosenMs = bestMedian;
         predicted = corr.predictMs(model.predict(chosen.compile(members)).features());
         log.add(String.format(Locale.ROOT, "confirmation: %d contenders (best measured and the baselines) measured %d more times each; lowest median %.1f ms",
-                contenders.size(), CONFIRM_ROUNDS, bestMedian));
+                contenders.size(), confirmRounds, bestMedian));
         double seconds = (System.nanoTime() - t0) / 1e9;
         log.add(String.format(Locale.ROOT, "search: %d schedules scored by the model", search.evaluations()));
         log.add(String.format(Locale.ROOT, "chosen: predicted %.1f ms, measured %.1f ms; regulation took %.1f s", predicted, chosenMs, seconds));

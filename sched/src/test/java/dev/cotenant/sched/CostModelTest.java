@@ -69,6 +69,30 @@ class CostModelTest {
     }
 
     @Test
+    void packingPutsTheLongTenantBesideTheOthersThenGivesItEveryCore() {
+        List<Profile> profiles = List.of(
+                profile("long:1", new double[] {4, 4, 4, 4, 4, 4}, 1.9, 0.05),
+                profile("mid:1", new double[] {1, 1, 1, 1, 1, 1, 1, 1}, 1.2, 1.0),
+                profile("short:1", new double[] {2, 2, 2}, 1.5, 0.5));
+        List<TenantShape> shapes = List.of(new TenantShape("long:1", new int[] {2, 2, 2, 2, 2, 2}),
+                new TenantShape("mid:1", new int[] {1, 1, 1, 1, 1, 1, 1, 1}), new TenantShape("short:1", new int[] {1, 1, 1}));
+        CompactSchedule c = new Gacer(shapes, profiles, 2).packed();
+        // One stream per core: the long tenant (24 ms at one thread) alone, the others (8 + 6 ms) together.
+        assertEquals(2, c.streams());
+        assertEquals(c.streamOf()[1], c.streamOf()[2]);
+        assertTrue(c.streamOf()[0] != c.streamOf()[1]);
+        // Stage 0 ends when the lighter stream is done (14 ms): the long tenant is cut after 3 of its 4 ms
+        // operators (12 ms), the others run whole; stage 1 gives what is left both cores.
+        assertEquals(3, c.cuts()[0][0]);
+        assertEquals(8, c.cuts()[1][0]);
+        assertEquals(3, c.cuts()[2][0]);
+        for (int[] th : c.threads()) {
+            assertEquals(List.of(1, 2), Arrays.stream(th).boxed().toList());
+        }
+        c.compile(SchedulePropertiesTest.members(shapes)).validate(shapes, 2);
+    }
+
+    @Test
     void lowerBoundIsWorkOverCoresOrTheLongestPath() {
         LowerBound b = LowerBound.of(PROFILES, 2);
         // Work: a at 2 threads costs 4/1.9*2 = 4.21 core-ms per op > 4 on one thread, so 4; b: 1 on one thread.
