@@ -121,7 +121,7 @@ public final class CoLocation {
                 case "interleave" -> schedules.put(p, Baselines.interleave(shapes, device.cores()).compile(members));
                 case "gacer" -> {
                     Gacer g = new Gacer(shapes, profiles, device.cores());
-                    Gacer.Outcome out = g.run(s -> measureOnce(device, s, plans), o.seed(), o.budgetSeconds(), o.maxEvaluations(),
+                    Gacer.Outcome out = g.run(bench(device, plans), o.seed(), o.budgetSeconds(), o.maxEvaluations(),
                             f -> o.listener().accept("gacer", f));
                     outcome = Optional.of(out);
                     schedules.put(p, out.schedule());
@@ -152,6 +152,37 @@ public final class CoLocation {
             }
             return ms;
         }
+    }
+
+    /** The regulator's measurements on this device: fresh executors for samples, kept runners for its confirmation. */
+    static Gacer.Bench bench(CpuDevice device, List<TenantPlan> plans) {
+        return new Gacer.Bench() {
+            @Override
+            public double once(Schedule s) {
+                return measureOnce(device, s, plans);
+            }
+
+            @Override
+            public double[][] alternate(List<Schedule> schedules, int rounds) {
+                List<Runner> runners = new ArrayList<>();
+                try {
+                    for (Schedule s : schedules) {
+                        runners.add(executor(device, s, plans));
+                    }
+                    double[][] ms = new double[schedules.size()][rounds];
+                    for (int r = 0; r < rounds; r++) {
+                        for (int i = 0; i < runners.size(); i++) {
+                            settle();
+                            runners.get(i).round();
+                            ms[i][r] = runners.get(i).round().medianMakespanMs();
+                        }
+                    }
+                    return ms;
+                } finally {
+                    runners.forEach(Runner::close);
+                }
+            }
+        };
     }
 
     /** Something that runs rounds of the workload: the executor on a schedule, or the peer. */
@@ -296,7 +327,7 @@ public final class CoLocation {
         List<TenantPlan> plans = TenantPlan.load(workload, o.seed());
         List<TenantShape> shapes = plans.stream().map(TenantShape::of).toList();
         List<Profile> profiles = new Profiler(device, o.profileRepeats()).profile(plans, f -> o.listener().accept("profile", f));
-        return new Gacer(shapes, profiles, device.cores()).run(s -> measureOnce(device, s, plans), o.seed(), o.budgetSeconds(),
+        return new Gacer(shapes, profiles, device.cores()).run(bench(device, plans), o.seed(), o.budgetSeconds(),
                 o.maxEvaluations(), f -> o.listener().accept("gacer", f));
     }
 }

@@ -213,12 +213,48 @@ public final class Gacer {
         return new CompactSchedule(streamOf, SearchSpace.streamPriorities(shapes, streamOf, n), cuts, Baselines.whole(shapes), threads);
     }
 
-    /**
-     * Runs the whole regulator: fit, search, measure finalists. {@code measure} runs a schedule for
-     * real and returns its makespan in ms; {@code progress} hears the fraction done.
-     */
+    /** How the regulator measures schedules for real on the device. */
+    interface Bench {
+        /** One schedule's makespan in ms, measured cheaply (samples, finalists). */
+        double once(Schedule s);
+
+        /**
+         * Makespans in ms of every schedule in {@code rounds} rounds, taken in alternation, each
+         * schedule on a runner kept for the whole comparison and warmed before each of its rounds,
+         * as the policies themselves are compared: {@code [schedule][round]}.
+         */
+        double[][] alternate(List<Schedule> schedules, int rounds);
+    }
+
+    /** {@link #run(Bench, long, double, int, java.util.function.DoubleConsumer)} with every measurement a fresh {@code measure}. */
     Outcome run(ToDoubleFunction<Schedule> measure, long seed, double budgetSeconds, int maxEvaluations,
                 java.util.function.DoubleConsumer progress) {
+        return run(new Bench() {
+            @Override
+            public double once(Schedule s) {
+                return measure.applyAsDouble(s);
+            }
+
+            @Override
+            public double[][] alternate(List<Schedule> schedules, int rounds) {
+                double[][] ms = new double[schedules.size()][rounds];
+                for (int r = 0; r < rounds; r++) {
+                    for (int i = 0; i < schedules.size(); i++) {
+                        ms[i][r] = measure.applyAsDouble(schedules.get(i));
+                    }
+                }
+                return ms;
+            }
+        }, seed, budgetSeconds, maxEvaluations, progress);
+    }
+
+    /**
+     * Runs the whole regulator: fit, search, measure finalists, confirm. {@code bench} runs
+     * schedules for real; {@code progress} hears the fraction done.
+     */
+    Outcome run(Bench bench, long seed, double budgetSeconds, int maxEvaluations,
+                java.util.function.DoubleConsumer progress) {
+        ToDoubleFunction<Schedule> measure = bench::once;
         long t0 = System.nanoTime();
         List<String> log = new ArrayList<>();
         CostModel model = new CostModel(profiles, cores);
@@ -302,9 +338,10 @@ public final class Gacer {
         // 4. Confirmation. The smallest of many single measurements is biased low (the lucky round
         // wins), and measurements taken at different times differ by the machine's drift (the first
         // seed measured also pays for the compiler), so the best few measured schedules and the three
-        // baselines are measured again, in alternation, as many rounds as the budget leaves (3 to 7),
-        // and the lowest median of these rounds alone decides. A schedule chosen this way loses to a
-        // baseline only by the noise left in that median.
+        // baselines are measured again, in alternation, on runners kept for the comparison (a fresh
+        // executor's first round measured up to 10% away from the same schedule's later rounds), as
+        // many rounds as the budget leaves (3 to 7), and the lowest median of these rounds alone
+        // decides. A schedule chosen this way loses to a baseline only by the noise left in that median.
         List<CompactSchedule> contenders = new ArrayList<>(firstMs.keySet().stream()
                 .sorted(java.util.Comparator.comparingDouble(firstMs::get)).limit(CONTENDERS).toList());
         for (CompactSchedule b : List.of(Baselines.sequential(shapes, cores), Baselines.multistream(shapes, cores),
@@ -321,15 +358,11 @@ public final class Gacer {
             roundMs += firstMs.getOrDefault(c, chosenMs);
         }
         double left = budgetSeconds - (System.nanoTime() - t0) / 1e9;
-        int confirmRounds = (int) Math.max(MIN_CONFIRM_ROUNDS, Math.min(MAX_CONFIRM_ROUNDS, Math.floor(left * 1000 / Math.max(1, roundMs))));
+        int confirmRounds = (int) Math.max(MIN_CONFIRM_ROUNDS, Math.min(MAX_CONFIRM_ROUNDS, Math.floor(left * 1000 / Math.max(1, 2 * roundMs))));
+        double[][] confirmMs = bench.alternate(contenders.stream().map(c -> c.compile(members)).toList(), confirmRounds);
         List<List<Double>> rounds = new ArrayList<>();
-        for (int i = 0; i < contenders.size(); i++) {
-            rounds.add(new ArrayList<>());
-        }
-        for (int rep = 0; rep < confirmRounds; rep++) {
-            for (int i = 0; i < contenders.size(); i++) {
-                rounds.get(i).add(measure.applyAsDouble(contenders.get(i).compile(members)));
-            }
+        for (double[] r : confirmMs) {
+            rounds.add(java.util.Arrays.stream(r).boxed().toList());
         }
         double bestMedian = Double.MAX_VALUE;
         for (int i = 0; i < contenders.size(); i++) {
