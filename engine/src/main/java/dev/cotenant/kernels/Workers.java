@@ -111,7 +111,10 @@ public final class Workers implements AutoCloseable {
             } else if (!resting && ++idle < 20_000) {
                 Thread.onSpinWait();
             } else {
-                LockSupport.parkNanos(this, 1_000_000L);
+                // No timeout: parallelFor unparks every helper after publishing its job, and a
+                // permit given before this park makes it return at once, so no job is missed.
+                // A timed park would wake every idle pool of the process a thousand times a second.
+                LockSupport.park(this);
             }
         }
     }
@@ -122,6 +125,15 @@ public final class Workers implements AutoCloseable {
      */
     public void rest() {
         resting = true;
+    }
+
+    /** The helpers' states, for tests: an idle pool's helpers wait without a timer. */
+    Thread.State[] helperStates() {
+        Thread.State[] states = new Thread.State[helpers.length];
+        for (int i = 0; i < helpers.length; i++) {
+            states[i] = helpers[i].getState();
+        }
+        return states;
     }
 
     @Override

@@ -49,6 +49,31 @@ class WorkersTest {
     }
 
     @Test
+    void anIdlePoolsHelpersWaitWithoutATimer() throws Exception {
+        try (Workers w = Workers.create(3)) {
+            w.parallelFor(64, 1, (s, e) -> { });
+            w.rest();
+            long until = System.nanoTime() + 5_000_000_000L;
+            Thread.State[] states = w.helperStates();
+            while (System.nanoTime() < until && !java.util.Arrays.stream(states).allMatch(st -> st == Thread.State.WAITING)) {
+                Thread.sleep(5);
+                states = w.helperStates();
+            }
+            assertTrue(java.util.Arrays.stream(states).allMatch(st -> st == Thread.State.WAITING),
+                    "idle helpers should park until the next loop, not wake on a timer: " + java.util.Arrays.toString(states));
+            AtomicIntegerArray seen = new AtomicIntegerArray(64);
+            w.parallelFor(64, 1, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    seen.incrementAndGet(i);
+                }
+            });
+            for (int i = 0; i < 64; i++) {
+                assertEquals(1, seen.get(i), "index " + i + " after the helpers parked");
+            }
+        }
+    }
+
+    @Test
     void aFailingChunkIsRethrownToTheCaller() {
         try (Workers w = Workers.create(2)) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.parallelFor(16, 1, (s, x) -> {

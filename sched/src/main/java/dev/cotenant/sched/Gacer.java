@@ -226,28 +226,6 @@ public final class Gacer {
         double[][] alternate(List<Schedule> schedules, int rounds);
     }
 
-    /** {@link #run(Bench, long, double, int, java.util.function.DoubleConsumer)} with every measurement a fresh {@code measure}. */
-    Outcome run(ToDoubleFunction<Schedule> measure, long seed, double budgetSeconds, int maxEvaluations,
-                java.util.function.DoubleConsumer progress) {
-        return run(new Bench() {
-            @Override
-            public double once(Schedule s) {
-                return measure.applyAsDouble(s);
-            }
-
-            @Override
-            public double[][] alternate(List<Schedule> schedules, int rounds) {
-                double[][] ms = new double[schedules.size()][rounds];
-                for (int r = 0; r < rounds; r++) {
-                    for (int i = 0; i < schedules.size(); i++) {
-                        ms[i][r] = measure.applyAsDouble(schedules.get(i));
-                    }
-                }
-                return ms;
-            }
-        }, seed, budgetSeconds, maxEvaluations, progress);
-    }
-
     /**
      * Runs the whole regulator: fit, search, measure finalists, confirm. {@code bench} runs
      * schedules for real; {@code progress} hears the fraction done.
