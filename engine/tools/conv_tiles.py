@@ -7,18 +7,20 @@
 # writes ConvTiles.java (kernels that add one chunk of K into a scratch tile) and ConvWholeTiles.java
 # (the same loops for a tile whose K is one chunk, from the bias straight to the output).
 import sys, os
-def steps(w, P, addr):
+def steps(w, P, addr, blocks=2):
     """The loop over a chunk's steps, the same in every kernel: what this file exists for."""
     w("        int n = Math.min(steps, ConvBlocked.KC);")
     w("        for (int i = 0; i < n; i++) {")
     w("            int o = b + ko[i];")
     w("            int wk = wo + i * 2 * L;")
     w("            FloatVector v0 = FloatVector.fromArray(S, wt, wk);")
-    w("            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);")
+    if blocks == 2:
+        w("            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);")
     for r in range(P):
         w(f"            FloatVector a{r} = FloatVector.broadcast(S, x[{addr(r)}]);")
         w(f"            c{r}0 = a{r}.fma(v0, c{r}0);")
-        w(f"            c{r}1 = a{r}.fma(v1, c{r}1);")
+        if blocks == 2:
+            w(f"            c{r}1 = a{r}.fma(v1, c{r}1);")
     w("        }")
 
 def kernel(name, P, doc, params, addr):
@@ -170,6 +172,33 @@ def whole(name, P, doc, addr):
     w("    }")
     return "\n".join(out)
 
+def whole1(name, P, doc, addr):
+    """whole() for the odd last block of a layer: one block, its weights the first half of the pair's."""
+    out=[]; w=out.append
+    w("    /**")
+    for d in doc: w("     * " + d if d else "     *")
+    w("     */")
+    w(f"    static void {name}(float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,")
+    w("            float[] res, int r0, float[] y, int y0, boolean clamp, float lo, float hi) {")
+    w("        FloatVector s0 = FloatVector.fromArray(S, bias, bo);")
+    for r in range(P):
+        w(f"        FloatVector c{r}0 = s0;")
+    steps(w, P, addr, blocks=1)
+    w("        if (r0 >= 0) {")
+    for r in range(P):
+        w(f"            c{r}0 = c{r}0.add(FloatVector.fromArray(S, res, r0 + {r} * L));")
+    w("        }")
+    w("        if (clamp) {")
+    w("            FloatVector l = FloatVector.broadcast(S, lo);")
+    w("            FloatVector h = FloatVector.broadcast(S, hi);")
+    for r in range(P):
+        w(f"            c{r}0 = c{r}0.max(l).min(h);")
+    w("        }")
+    for r in range(P):
+        w(f"        c{r}0.intoArray(y, y0 + {r} * L);")
+    w("    }")
+    return "\n".join(out)
+
 whead = '''package dev.cotenant.kernels;
 
 import jdk.incubator.vector.FloatVector;
@@ -193,6 +222,9 @@ final class ConvWholeTiles {
 wparts=[whead]
 for sfx, P, addr, desc in RUNS:
     wparts.append(whole("run" + sfx, P, [f"{P} pixels {desc} from {{@code b + ko[i]}}, bias to output."], addr))
+ONE = [(i, sfx, P, addr, desc) for i, (sfx, P, addr, desc) in enumerate(RUNS) if sfx.endswith("L")]
+for i, sfx, P, addr, desc in ONE:
+    wparts.append(whole1("one" + sfx, P, [f"{P} pixels {desc} from {{@code b + ko[i]}}, bias to output, one block."], addr))
 wd=[]; w=wd.append
 w("    /** The kernel {@code kind} of {@link ConvTiles#runKind}. */")
 w("    static void run(int kind, float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,")
@@ -201,6 +233,24 @@ w("        switch (kind) {")
 for i, (sfx, P, a, d) in enumerate(RUNS):
     w(f"            case {i} -> run{sfx}(x, b, ko, steps, wt, wo, bias, bo, res, r0, r1, y, y0, y1, clamp, lo, hi);")
 w("            default -> throw new IllegalArgumentException(\"no run kernel \" + kind);")
+w("        }")
+w("    }")
+w("")
+w("    /** Whether {@link #one} has a kernel of {@code kind}. */")
+w("    static boolean hasOne(int kind) {")
+w("        return " + " || ".join(f"kind == {i}" for i, *_ in ONE) + ";")
+w("    }")
+w("")
+w("    /**")
+w("     * The one-block kernel {@code kind} of {@link ConvTiles#runKind}: a layer's odd last block, whose")
+w("     * pair kernel would compute a block of zeros beside it and go through the scratch tile.")
+w("     */")
+w("    static void one(int kind, float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,")
+w("            float[] res, int r0, float[] y, int y0, boolean clamp, float lo, float hi) {")
+w("        switch (kind) {")
+for i, sfx, P, a, d in ONE:
+    w(f"            case {i} -> one{sfx}(x, b, ko, steps, wt, wo, bias, bo, res, r0, y, y0, clamp, lo, hi);")
+w("            default -> throw new IllegalArgumentException(\"no one-block kernel \" + kind);")
 w("        }")
 w("    }")
 wparts.append("\n".join(wd))

@@ -264,6 +264,10 @@ public final class ConvBlocked {
         // pixels it computes (a narrower tile reads the rest, in bounds, and drops them).
         int full = width == 7 ? 7 : P;
         int kind = runs ? ConvTiles.runKind(full, runStride, g.blockedInput()) : -1;
+        // A layer with an odd number of output blocks (MobileNetV2's 16 and 144 channels) ends in a
+        // pair with one block: its tiles take a one-block kernel, not the pair's with a block of
+        // zeros through the scratch tile (conv 32 -> 16 at 112x112, batch 8: 3x ONNX Runtime's time).
+        boolean oneKernel = kind >= 0 && ConvWholeTiles.hasOne(kind);
         int tiles = images * perImage;
         int pairs = q1 - q0;
         if (pairs <= 0) {
@@ -320,6 +324,7 @@ public final class ConvBlocked {
                 int t0 = (int) ((long) tiles * grp / groups);
                 int t1 = (int) ((long) tiles * (grp + 1) / groups);
                 boolean two = 2 * q + 1 < g.outBlocks();
+                boolean oneBlock = oneKernel && !two;
                 for (int k0 = 0; k0 < steps; k0 += KC) {
                     int k1 = Math.min(steps, k0 + KC);
                     boolean last = k1 == steps;
@@ -368,6 +373,8 @@ public final class ConvBlocked {
                         if (run && init == 1 && last && rows == full && y1 >= 0) {
                             ConvWholeTiles.run(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, r1, y, y0, y1, clamps,
                                     lo, hi);
+                        } else if (run && init == 1 && last && rows == full && oneBlock) {
+                            ConvWholeTiles.one(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, y, y0, clamps, lo, hi);
                         } else {
                             start(y, y0, y1, rows, init, bias, q * 2 * L, res, r0, r1, acc);
                             if (run) {

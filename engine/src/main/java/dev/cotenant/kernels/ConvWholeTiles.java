@@ -657,6 +657,266 @@ final class ConvWholeTiles {
         c61.intoArray(y, y1 + 6 * L);
     }
 
+    /**
+     * 8 pixels {@code L} floats apart (blocked, stride 1) from {@code b + ko[i]}, bias to output, one block.
+     */
+    static void one8xL(float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,
+            float[] res, int r0, float[] y, int y0, boolean clamp, float lo, float hi) {
+        FloatVector s0 = FloatVector.fromArray(S, bias, bo);
+        FloatVector c00 = s0;
+        FloatVector c10 = s0;
+        FloatVector c20 = s0;
+        FloatVector c30 = s0;
+        FloatVector c40 = s0;
+        FloatVector c50 = s0;
+        FloatVector c60 = s0;
+        FloatVector c70 = s0;
+        int n = Math.min(steps, ConvBlocked.KC);
+        for (int i = 0; i < n; i++) {
+            int o = b + ko[i];
+            int wk = wo + i * 2 * L;
+            FloatVector v0 = FloatVector.fromArray(S, wt, wk);
+            FloatVector a0 = FloatVector.broadcast(S, x[o]);
+            c00 = a0.fma(v0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, x[o + 1 * L]);
+            c10 = a1.fma(v0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, x[o + 2 * L]);
+            c20 = a2.fma(v0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, x[o + 3 * L]);
+            c30 = a3.fma(v0, c30);
+            FloatVector a4 = FloatVector.broadcast(S, x[o + 4 * L]);
+            c40 = a4.fma(v0, c40);
+            FloatVector a5 = FloatVector.broadcast(S, x[o + 5 * L]);
+            c50 = a5.fma(v0, c50);
+            FloatVector a6 = FloatVector.broadcast(S, x[o + 6 * L]);
+            c60 = a6.fma(v0, c60);
+            FloatVector a7 = FloatVector.broadcast(S, x[o + 7 * L]);
+            c70 = a7.fma(v0, c70);
+        }
+        if (r0 >= 0) {
+            c00 = c00.add(FloatVector.fromArray(S, res, r0 + 0 * L));
+            c10 = c10.add(FloatVector.fromArray(S, res, r0 + 1 * L));
+            c20 = c20.add(FloatVector.fromArray(S, res, r0 + 2 * L));
+            c30 = c30.add(FloatVector.fromArray(S, res, r0 + 3 * L));
+            c40 = c40.add(FloatVector.fromArray(S, res, r0 + 4 * L));
+            c50 = c50.add(FloatVector.fromArray(S, res, r0 + 5 * L));
+            c60 = c60.add(FloatVector.fromArray(S, res, r0 + 6 * L));
+            c70 = c70.add(FloatVector.fromArray(S, res, r0 + 7 * L));
+        }
+        if (clamp) {
+            FloatVector l = FloatVector.broadcast(S, lo);
+            FloatVector h = FloatVector.broadcast(S, hi);
+            c00 = c00.max(l).min(h);
+            c10 = c10.max(l).min(h);
+            c20 = c20.max(l).min(h);
+            c30 = c30.max(l).min(h);
+            c40 = c40.max(l).min(h);
+            c50 = c50.max(l).min(h);
+            c60 = c60.max(l).min(h);
+            c70 = c70.max(l).min(h);
+        }
+        c00.intoArray(y, y0 + 0 * L);
+        c10.intoArray(y, y0 + 1 * L);
+        c20.intoArray(y, y0 + 2 * L);
+        c30.intoArray(y, y0 + 3 * L);
+        c40.intoArray(y, y0 + 4 * L);
+        c50.intoArray(y, y0 + 5 * L);
+        c60.intoArray(y, y0 + 6 * L);
+        c70.intoArray(y, y0 + 7 * L);
+    }
+
+    /**
+     * 8 pixels {@code 2L} floats apart (blocked, stride 2) from {@code b + ko[i]}, bias to output, one block.
+     */
+    static void one8x2L(float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,
+            float[] res, int r0, float[] y, int y0, boolean clamp, float lo, float hi) {
+        FloatVector s0 = FloatVector.fromArray(S, bias, bo);
+        FloatVector c00 = s0;
+        FloatVector c10 = s0;
+        FloatVector c20 = s0;
+        FloatVector c30 = s0;
+        FloatVector c40 = s0;
+        FloatVector c50 = s0;
+        FloatVector c60 = s0;
+        FloatVector c70 = s0;
+        int n = Math.min(steps, ConvBlocked.KC);
+        for (int i = 0; i < n; i++) {
+            int o = b + ko[i];
+            int wk = wo + i * 2 * L;
+            FloatVector v0 = FloatVector.fromArray(S, wt, wk);
+            FloatVector a0 = FloatVector.broadcast(S, x[o]);
+            c00 = a0.fma(v0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, x[o + 1 * 2 * L]);
+            c10 = a1.fma(v0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, x[o + 2 * 2 * L]);
+            c20 = a2.fma(v0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, x[o + 3 * 2 * L]);
+            c30 = a3.fma(v0, c30);
+            FloatVector a4 = FloatVector.broadcast(S, x[o + 4 * 2 * L]);
+            c40 = a4.fma(v0, c40);
+            FloatVector a5 = FloatVector.broadcast(S, x[o + 5 * 2 * L]);
+            c50 = a5.fma(v0, c50);
+            FloatVector a6 = FloatVector.broadcast(S, x[o + 6 * 2 * L]);
+            c60 = a6.fma(v0, c60);
+            FloatVector a7 = FloatVector.broadcast(S, x[o + 7 * 2 * L]);
+            c70 = a7.fma(v0, c70);
+        }
+        if (r0 >= 0) {
+            c00 = c00.add(FloatVector.fromArray(S, res, r0 + 0 * L));
+            c10 = c10.add(FloatVector.fromArray(S, res, r0 + 1 * L));
+            c20 = c20.add(FloatVector.fromArray(S, res, r0 + 2 * L));
+            c30 = c30.add(FloatVector.fromArray(S, res, r0 + 3 * L));
+            c40 = c40.add(FloatVector.fromArray(S, res, r0 + 4 * L));
+            c50 = c50.add(FloatVector.fromArray(S, res, r0 + 5 * L));
+            c60 = c60.add(FloatVector.fromArray(S, res, r0 + 6 * L));
+            c70 = c70.add(FloatVector.fromArray(S, res, r0 + 7 * L));
+        }
+        if (clamp) {
+            FloatVector l = FloatVector.broadcast(S, lo);
+            FloatVector h = FloatVector.broadcast(S, hi);
+            c00 = c00.max(l).min(h);
+            c10 = c10.max(l).min(h);
+            c20 = c20.max(l).min(h);
+            c30 = c30.max(l).min(h);
+            c40 = c40.max(l).min(h);
+            c50 = c50.max(l).min(h);
+            c60 = c60.max(l).min(h);
+            c70 = c70.max(l).min(h);
+        }
+        c00.intoArray(y, y0 + 0 * L);
+        c10.intoArray(y, y0 + 1 * L);
+        c20.intoArray(y, y0 + 2 * L);
+        c30.intoArray(y, y0 + 3 * L);
+        c40.intoArray(y, y0 + 4 * L);
+        c50.intoArray(y, y0 + 5 * L);
+        c60.intoArray(y, y0 + 6 * L);
+        c70.intoArray(y, y0 + 7 * L);
+    }
+
+    /**
+     * 7 pixels {@code L} floats apart (blocked, stride 1) from {@code b + ko[i]}, bias to output, one block.
+     */
+    static void one7xL(float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,
+            float[] res, int r0, float[] y, int y0, boolean clamp, float lo, float hi) {
+        FloatVector s0 = FloatVector.fromArray(S, bias, bo);
+        FloatVector c00 = s0;
+        FloatVector c10 = s0;
+        FloatVector c20 = s0;
+        FloatVector c30 = s0;
+        FloatVector c40 = s0;
+        FloatVector c50 = s0;
+        FloatVector c60 = s0;
+        int n = Math.min(steps, ConvBlocked.KC);
+        for (int i = 0; i < n; i++) {
+            int o = b + ko[i];
+            int wk = wo + i * 2 * L;
+            FloatVector v0 = FloatVector.fromArray(S, wt, wk);
+            FloatVector a0 = FloatVector.broadcast(S, x[o]);
+            c00 = a0.fma(v0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, x[o + 1 * L]);
+            c10 = a1.fma(v0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, x[o + 2 * L]);
+            c20 = a2.fma(v0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, x[o + 3 * L]);
+            c30 = a3.fma(v0, c30);
+            FloatVector a4 = FloatVector.broadcast(S, x[o + 4 * L]);
+            c40 = a4.fma(v0, c40);
+            FloatVector a5 = FloatVector.broadcast(S, x[o + 5 * L]);
+            c50 = a5.fma(v0, c50);
+            FloatVector a6 = FloatVector.broadcast(S, x[o + 6 * L]);
+            c60 = a6.fma(v0, c60);
+        }
+        if (r0 >= 0) {
+            c00 = c00.add(FloatVector.fromArray(S, res, r0 + 0 * L));
+            c10 = c10.add(FloatVector.fromArray(S, res, r0 + 1 * L));
+            c20 = c20.add(FloatVector.fromArray(S, res, r0 + 2 * L));
+            c30 = c30.add(FloatVector.fromArray(S, res, r0 + 3 * L));
+            c40 = c40.add(FloatVector.fromArray(S, res, r0 + 4 * L));
+            c50 = c50.add(FloatVector.fromArray(S, res, r0 + 5 * L));
+            c60 = c60.add(FloatVector.fromArray(S, res, r0 + 6 * L));
+        }
+        if (clamp) {
+            FloatVector l = FloatVector.broadcast(S, lo);
+            FloatVector h = FloatVector.broadcast(S, hi);
+            c00 = c00.max(l).min(h);
+            c10 = c10.max(l).min(h);
+            c20 = c20.max(l).min(h);
+            c30 = c30.max(l).min(h);
+            c40 = c40.max(l).min(h);
+            c50 = c50.max(l).min(h);
+            c60 = c60.max(l).min(h);
+        }
+        c00.intoArray(y, y0 + 0 * L);
+        c10.intoArray(y, y0 + 1 * L);
+        c20.intoArray(y, y0 + 2 * L);
+        c30.intoArray(y, y0 + 3 * L);
+        c40.intoArray(y, y0 + 4 * L);
+        c50.intoArray(y, y0 + 5 * L);
+        c60.intoArray(y, y0 + 6 * L);
+    }
+
+    /**
+     * 7 pixels {@code 2L} floats apart (blocked, stride 2) from {@code b + ko[i]}, bias to output, one block.
+     */
+    static void one7x2L(float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,
+            float[] res, int r0, float[] y, int y0, boolean clamp, float lo, float hi) {
+        FloatVector s0 = FloatVector.fromArray(S, bias, bo);
+        FloatVector c00 = s0;
+        FloatVector c10 = s0;
+        FloatVector c20 = s0;
+        FloatVector c30 = s0;
+        FloatVector c40 = s0;
+        FloatVector c50 = s0;
+        FloatVector c60 = s0;
+        int n = Math.min(steps, ConvBlocked.KC);
+        for (int i = 0; i < n; i++) {
+            int o = b + ko[i];
+            int wk = wo + i * 2 * L;
+            FloatVector v0 = FloatVector.fromArray(S, wt, wk);
+            FloatVector a0 = FloatVector.broadcast(S, x[o]);
+            c00 = a0.fma(v0, c00);
+            FloatVector a1 = FloatVector.broadcast(S, x[o + 1 * 2 * L]);
+            c10 = a1.fma(v0, c10);
+            FloatVector a2 = FloatVector.broadcast(S, x[o + 2 * 2 * L]);
+            c20 = a2.fma(v0, c20);
+            FloatVector a3 = FloatVector.broadcast(S, x[o + 3 * 2 * L]);
+            c30 = a3.fma(v0, c30);
+            FloatVector a4 = FloatVector.broadcast(S, x[o + 4 * 2 * L]);
+            c40 = a4.fma(v0, c40);
+            FloatVector a5 = FloatVector.broadcast(S, x[o + 5 * 2 * L]);
+            c50 = a5.fma(v0, c50);
+            FloatVector a6 = FloatVector.broadcast(S, x[o + 6 * 2 * L]);
+            c60 = a6.fma(v0, c60);
+        }
+        if (r0 >= 0) {
+            c00 = c00.add(FloatVector.fromArray(S, res, r0 + 0 * L));
+            c10 = c10.add(FloatVector.fromArray(S, res, r0 + 1 * L));
+            c20 = c20.add(FloatVector.fromArray(S, res, r0 + 2 * L));
+            c30 = c30.add(FloatVector.fromArray(S, res, r0 + 3 * L));
+            c40 = c40.add(FloatVector.fromArray(S, res, r0 + 4 * L));
+            c50 = c50.add(FloatVector.fromArray(S, res, r0 + 5 * L));
+            c60 = c60.add(FloatVector.fromArray(S, res, r0 + 6 * L));
+        }
+        if (clamp) {
+            FloatVector l = FloatVector.broadcast(S, lo);
+            FloatVector h = FloatVector.broadcast(S, hi);
+            c00 = c00.max(l).min(h);
+            c10 = c10.max(l).min(h);
+            c20 = c20.max(l).min(h);
+            c30 = c30.max(l).min(h);
+            c40 = c40.max(l).min(h);
+            c50 = c50.max(l).min(h);
+            c60 = c60.max(l).min(h);
+        }
+        c00.intoArray(y, y0 + 0 * L);
+        c10.intoArray(y, y0 + 1 * L);
+        c20.intoArray(y, y0 + 2 * L);
+        c30.intoArray(y, y0 + 3 * L);
+        c40.intoArray(y, y0 + 4 * L);
+        c50.intoArray(y, y0 + 5 * L);
+        c60.intoArray(y, y0 + 6 * L);
+    }
+
     /** The kernel {@code kind} of {@link ConvTiles#runKind}. */
     static void run(int kind, float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,
             float[] res, int r0, int r1, float[] y, int y0, int y1, boolean clamp, float lo, float hi) {
@@ -668,6 +928,26 @@ final class ConvWholeTiles {
             case 4 -> run7xL(x, b, ko, steps, wt, wo, bias, bo, res, r0, r1, y, y0, y1, clamp, lo, hi);
             case 5 -> run7x2L(x, b, ko, steps, wt, wo, bias, bo, res, r0, r1, y, y0, y1, clamp, lo, hi);
             default -> throw new IllegalArgumentException("no run kernel " + kind);
+        }
+    }
+
+    /** Whether {@link #one} has a kernel of {@code kind}. */
+    static boolean hasOne(int kind) {
+        return kind == 0 || kind == 1 || kind == 4 || kind == 5;
+    }
+
+    /**
+     * The one-block kernel {@code kind} of {@link ConvTiles#runKind}: a layer's odd last block, whose
+     * pair kernel would compute a block of zeros beside it and go through the scratch tile.
+     */
+    static void one(int kind, float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,
+            float[] res, int r0, float[] y, int y0, boolean clamp, float lo, float hi) {
+        switch (kind) {
+            case 0 -> one8xL(x, b, ko, steps, wt, wo, bias, bo, res, r0, y, y0, clamp, lo, hi);
+            case 1 -> one8x2L(x, b, ko, steps, wt, wo, bias, bo, res, r0, y, y0, clamp, lo, hi);
+            case 4 -> one7xL(x, b, ko, steps, wt, wo, bias, bo, res, r0, y, y0, clamp, lo, hi);
+            case 5 -> one7x2L(x, b, ko, steps, wt, wo, bias, bo, res, r0, y, y0, clamp, lo, hi);
+            default -> throw new IllegalArgumentException("no one-block kernel " + kind);
         }
     }
 }

@@ -49,6 +49,12 @@ class ConvBlockedTest {
                 {3 * L, 13, 13, 2 * L + 1, 1, 1, 2, 1, 0, 0, 2, 1},
                 {2 * L, 27, 27, 3 * L, 1, 1, 2, 1, 0, 0, 1, 1},
                 {2 * L, 10, 10, 2 * L, 1, 1, 2, 1, 0, 0, 1, 1},
+                // An odd number of output blocks: the last pair's one block in a one-block kernel,
+                // for each blocked run kernel (8 and 7 pixels, stride 1 and 2).
+                {2 * L, 5, 15, L, 1, 1, 1, 1, 0, 0, 2, 1},
+                {L + 2, 5, 13, 3 * L, 1, 1, 1, 1, 0, 0, 1, 1},
+                {L, 9, 14, L, 3, 3, 2, 1, 1, 1, 1, 1},
+                {L, 9, 26, 3 * L - 4, 3, 3, 2, 1, 1, 1, 2, 1},
         };
         Activation[] acts = {null, new Activation.Relu(), new Activation.Clip(0f, 6f), new Activation.Sigmoid()};
         try (Workers two = Workers.create(2)) {
@@ -109,6 +115,9 @@ class ConvBlockedTest {
         // K in two chunks through the scratch tile; then one chunk, bias to output in registers.
         residual(L + 2, 6, 7, 3 * L - 1);
         residual(L, 6, 7, 2 * L);
+        // One chunk and an odd last block: the one-block kernel adds the residual too.
+        residual(L, 6, 7, 3 * L);
+        residual(L, 6, 7, L);
     }
 
     private void residual(int c, int h, int w, int m) {
