@@ -126,6 +126,31 @@ public record CompactSchedule(int[] streamOf, int[] priority, int[][] cuts, int[
         return Arrays.hashCode(streamOf) ^ Arrays.deepHashCode(cuts) * 31 ^ Arrays.deepHashCode(parts) * 17 ^ Arrays.deepHashCode(threads) * 7;
     }
 
+    /**
+     * {@link #toString()} for a log line: a tenant's cuts or threads past a handful are counted,
+     * not listed (interleave cuts every operator: hundreds of numbers per tenant).
+     */
+    String summary() {
+        return "streams " + Arrays.toString(streamOf) + " priority " + Arrays.toString(priority) + " cuts " + shortRows(cuts)
+                + " threads " + shortRows(threads);
+    }
+
+    private static String shortRows(int[][] rows) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int t = 0; t < rows.length; t++) {
+            int[] r = rows[t];
+            sb.append(t > 0 ? ", " : "");
+            if (r.length <= 6) {
+                sb.append(Arrays.toString(r));
+            } else if (Arrays.stream(r).allMatch(v -> v == r[0])) {
+                sb.append(r.length).append(" x ").append(r[0]);
+            } else {
+                sb.append(r.length).append(" values");
+            }
+        }
+        return sb.append(']').toString();
+    }
+
     @Override
     public String toString() {
         return "streams " + Arrays.toString(streamOf) + " priority " + Arrays.toString(priority) + " cuts " + Arrays.deepToString(cuts)

@@ -346,7 +346,7 @@ public final class Gacer {
         for (int i = 0; i < contenders.size(); i++) {
             double med = median(rounds.get(i));
             log.add(String.format(Locale.ROOT, "contender %d: median %.1f ms of %s; %s", i + 1, med,
-                    rounds.get(i).stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList(), contenders.get(i)));
+                    rounds.get(i).stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList(), contenders.get(i).summary()));
             if (med < bestMedian) {
                 bestMedian = med;
                 chosen = contenders.get(i);
