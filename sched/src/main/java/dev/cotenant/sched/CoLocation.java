@@ -170,11 +170,14 @@ public final class CoLocation {
                         runners.add(executor(device, s, plans));
                     }
                     double[][] ms = new double[schedules.size()][rounds];
+                    double[] firstMs = new double[runners.size()];
+                    for (int i = 0; i < runners.size(); i++) {
+                        firstMs[i] = runners.get(i).round().medianMakespanMs();
+                    }
+                    java.util.SplittableRandom order = new java.util.SplittableRandom(schedules.size());
                     for (int r = 0; r < rounds; r++) {
-                        for (int i = 0; i < runners.size(); i++) {
-                            settle();
-                            runners.get(i).round();
-                            ms[i][r] = runners.get(i).round().medianMakespanMs();
+                        for (int i : turns(runners.size(), r, order)) {
+                            ms[i][r] = turn(runners.get(i), firstMs[i]).medianMakespanMs();
                         }
                     }
                     return ms;
@@ -260,23 +263,25 @@ public final class CoLocation {
                 names.add("onnxruntime-tuned");
                 runners.add(peer(device, plans, best));
             }
-            for (Runner r : runners) {
-                r.round();
+            double[] firstMs = new double[runners.size()];
+            for (int i = 0; i < runners.size(); i++) {
+                firstMs[i] = runners.get(i).round().medianMakespanMs();
             }
-            // Rounds alternate between policies, so drifting load on the machine hits them alike.
+            // Rounds alternate between policies, so drifting load on the machine hits them alike,
+            // in a new order every round (seeded): in one fixed order, two policies with the same
+            // schedule measured 6% apart (mix (a), 9 rounds, 2026-12-06), so what runs just before
+            // a policy must not be the same every round.
             List<List<Timeline>> rounds = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) {
                 rounds.add(new ArrayList<>());
             }
+            java.util.SplittableRandom order = new java.util.SplittableRandom(o.seed());
             for (int r = 0; r < o.rounds(); r++) {
-                for (int i = 0; i < names.size(); i++) {
-                    // Each turn: a pause, an unrecorded round that wakes the runner's threads, then the
-                    // recorded round, so every policy is measured running round after round, as the
-                    // search measured it, and none pays for the previous runner's threads.
-                    settle();
-                    runners.get(i).round();
-                    rounds.get(i).add(runners.get(i).round());
-                    o.listener().accept("measure", (r * names.size() + i + 1.0) / (o.rounds() * names.size()));
+                int[] turn = turns(names.size(), r, order);
+                for (int step = 0; step < turn.length; step++) {
+                    int i = turn[step];
+                    rounds.get(i).add(turn(runners.get(i), firstMs[i]));
+                    o.listener().accept("measure", (r * names.size() + step + 1.0) / (o.rounds() * names.size()));
                 }
             }
             int inferences = workload.tenants().stream().mapToInt(Tenant::batch).sum();
@@ -296,6 +301,36 @@ public final class CoLocation {
         } finally {
             runners.forEach(Runner::close);
         }
+    }
+
+    /** Below this round length a turn starts with an unrecorded round (see {@link #turn}). */
+    static final double SHORT_ROUND_MS = 250;
+
+    /**
+     * One recorded round of {@code r} in its turn: after a pause, and, for short rounds, after an
+     * unrecorded one that wakes the runner's threads, so that every policy is measured running
+     * round after round, as the search measured it, and none pays for the previous runner's
+     * threads. A long round absorbs that wake-up (a few milliseconds) itself, and warming it would
+     * double the comparison's time (mix (d): rounds of 1.1 s).
+     */
+    private static Timeline turn(Runner r, double firstMs) {
+        settle();
+        if (firstMs < SHORT_ROUND_MS) {
+            r.round();
+        }
+        return r.round();
+    }
+
+    /** The order of {@code n} runners in round {@code round}: as listed first, then shuffled. */
+    static int[] turns(int n, int round, java.util.SplittableRandom rnd) {
+        int[] turn = java.util.stream.IntStream.range(0, n).toArray();
+        for (int k = n - 1; k > 0 && round > 0; k--) {
+            int j = rnd.nextInt(k + 1);
+            int t = turn[k];
+            turn[k] = turn[j];
+            turn[j] = t;
+        }
+        return turn;
     }
 
     /**

@@ -275,8 +275,12 @@ public final class Gacer {
                 bestSampled = c;
             }
             double spent = (System.nanoTime() - t0) / 1e9;
-            progress.accept(0.5 * Math.min(1, spent / sampleBudget));
-            if (spent > sampleBudget && samples.size() >= minSamples) {
+            // The confirmation's rounds come out of the same budget: sampling stops early enough to
+            // leave them (with the search's quarter), so a mix whose rounds take a second does not
+            // overrun the budget by half (mix (d): 67 s for a 40 s budget before).
+            double stopAt = Math.min(sampleBudget, budgetSeconds * 0.75 - confirmSeconds(firstMs.values(), MIN_CONFIRM_ROUNDS));
+            progress.accept(0.5 * Math.min(1, spent / Math.max(1e-3, stopAt)));
+            if (spent > stopAt && samples.size() >= minSamples) {
                 break;
             }
         }
@@ -297,8 +301,8 @@ public final class Gacer {
         double predicted = corr.predictMs(model.predict(bestSampled.compile(members)).features());
         for (int i = 0; i < best.size(); i++) {
             Search.Scored sc = best.get(i);
-            if ((System.nanoTime() - t0) / 1e9 > budgetSeconds) {
-                log.add("finalists: budget spent after " + i + "; keeping the best measured so far");
+            if ((System.nanoTime() - t0) / 1e9 + confirmSeconds(firstMs.values(), MIN_CONFIRM_ROUNDS) > budgetSeconds) {
+                log.add("finalists: budget spent after " + i + " (the rest is the confirmation's); keeping the best measured so far");
                 break;
             }
             double ms = measured.contains(sc.point()) ? Double.NaN : measure.applyAsDouble(sc.point().compile(members));
@@ -332,11 +336,19 @@ public final class Gacer {
             contenders.add(chosen);
         }
         double roundMs = 0;
+        double warmMs = 0;
         for (CompactSchedule c : contenders) {
-            roundMs += firstMs.getOrDefault(c, chosenMs);
+            double ms = firstMs.getOrDefault(c, chosenMs);
+            // A short round is warmed before each recorded one (CoLocation.turn), a long one once.
+            roundMs += ms < CoLocation.SHORT_ROUND_MS ? 2 * ms : ms;
+            warmMs += ms;
         }
-        double left = budgetSeconds - (System.nanoTime() - t0) / 1e9;
-        int confirmRounds = (int) Math.max(MIN_CONFIRM_ROUNDS, Math.min(MAX_CONFIRM_ROUNDS, Math.floor(left * 1000 / Math.max(1, 2 * roundMs))));
+        double left = budgetSeconds - (System.nanoTime() - t0) / 1e9 - warmMs / 1000;
+        int confirmRounds = (int) Math.max(1, Math.min(MAX_CONFIRM_ROUNDS, Math.floor(left * 1000 / Math.max(1, roundMs))));
+        if (confirmRounds < MIN_CONFIRM_ROUNDS) {
+            log.add(String.format(Locale.ROOT, "confirmation: the budget leaves %d round(s) of %.1f s; about %.0f s of budget would give %d",
+                    confirmRounds, roundMs / 1000, budgetSeconds + (MIN_CONFIRM_ROUNDS - confirmRounds) * roundMs / 1000, MIN_CONFIRM_ROUNDS));
+        }
         double[][] confirmMs = bench.alternate(contenders.stream().map(c -> c.compile(members)).toList(), confirmRounds);
         List<List<Double>> rounds = new ArrayList<>();
         for (double[] r : confirmMs) {
@@ -361,6 +373,17 @@ public final class Gacer {
         log.add(String.format(Locale.ROOT, "chosen: predicted %.1f ms, measured %.1f ms; regulation took %.1f s", predicted, chosenMs, seconds));
         return new Outcome(chosen, chosen.compile(members), predicted, chosenMs, eval.heldOutMape(), eval.analyticalMape(), samples.size(),
                 eval.heldOut(), search.evaluations(), seconds, log);
+    }
+
+    /**
+     * Seconds the confirmation takes for {@code rounds} rounds, estimated from the schedules
+     * measured so far: the contenders and the baselines, each at about the mean measured round,
+     * a short round warmed before each (CoLocation.turn), and one warm-up round each.
+     */
+    static double confirmSeconds(java.util.Collection<Double> measuredMs, int rounds) {
+        double mean = measuredMs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        int perRound = mean < CoLocation.SHORT_ROUND_MS ? 2 : 1;
+        return (CONTENDERS + 3) * (rounds * perRound + 1) * mean / 1000;
     }
 
     private static double median(List<Double> v) {

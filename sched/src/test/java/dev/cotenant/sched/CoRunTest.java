@@ -192,4 +192,21 @@ class CoRunTest {
             }
         }
     }
+
+    @Test
+    void policiesTakeTurnsInListedOrderFirstThenInSeededShuffles() {
+        SplittableRandom a = new SplittableRandom(3);
+        SplittableRandom b = new SplittableRandom(3);
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5}, CoLocation.turns(6, 0, a));
+        boolean reordered = false;
+        for (int r = 1; r < 9; r++) {
+            int[] t = CoLocation.turns(6, r, a);
+            assertArrayEquals(t, CoLocation.turns(6, r, b), "same seed, same order in round " + r);
+            int[] sorted = t.clone();
+            Arrays.sort(sorted);
+            assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5}, sorted, "round " + r + " is a permutation: " + Arrays.toString(t));
+            reordered |= !Arrays.equals(t, new int[] {0, 1, 2, 3, 4, 5});
+        }
+        assertTrue(reordered, "later rounds change the order");
+    }
 }

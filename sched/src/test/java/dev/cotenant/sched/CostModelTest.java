@@ -134,4 +134,40 @@ class CostModelTest {
         assertTrue(e.heldOutMape() < 1, "a linear truth is learned: " + e.heldOutMape());
         assertTrue(e.analyticalMape() > 20, "the uncorrected prediction is off by 30%: " + e.analyticalMape());
     }
+
+    @Test
+    void theWholeRegulationStaysWithinItsBudgetWhenRoundsAreLong() {
+        // Rounds of 200 ms on a 4 s budget: half the budget for sampling, the finalists and three
+        // confirmation rounds (three contenders here, each short round warmed) would take about 7 s;
+        // the regulator must cut its sampling and its rounds to fit.
+        long roundNanos = 200_000_000L;
+        Gacer.Bench slow = new Gacer.Bench() {
+            @Override
+            public double once(Schedule s) {
+                sleep(roundNanos);
+                return 200 + s.tasks().size() % 7;
+            }
+
+            @Override
+            public double[][] alternate(List<Schedule> schedules, int rounds) {
+                sleep(roundNanos * schedules.size() * (2L * rounds + 1));
+                double[][] ms = new double[schedules.size()][rounds];
+                for (int i = 0; i < ms.length; i++) {
+                    Arrays.fill(ms[i], 200 + i);
+                }
+                return ms;
+            }
+        };
+        Gacer.Outcome out = new Gacer(SHAPES, PROFILES, 2).run(slow, 1, 4, 3000, f -> { });
+        assertTrue(out.seconds() < 4 * 1.15, "regulation took " + out.seconds() + " s on a 4 s budget: " + out.log());
+        assertTrue(out.samples() >= 4, "the cost model still gets its samples: " + out.samples());
+    }
+
+    private static void sleep(long nanos) {
+        try {
+            Thread.sleep(nanos / 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
