@@ -284,9 +284,9 @@ public final class Gacer {
                 break;
             }
         }
-        Correction.Evaluation eval = Correction.evaluate(samples, seed);
-        log.add(String.format(Locale.ROOT, "cost model: %d measured schedules, fitted on %d; held-out error %.1f%% on %d (analytical alone %.1f%%)",
-                samples.size(), eval.fittedOn(), eval.heldOutMape(), eval.heldOut(), eval.analyticalMape()));
+        Correction.Evaluation eval = Correction.evaluate(samples);
+        log.add(String.format(Locale.ROOT, "cost model: %d measured schedules; held-out error %.1f%% on %d, each predicted by a fit on the other %d (analytical alone %.1f%%)",
+                samples.size(), eval.heldOutMape(), eval.heldOut(), eval.fittedOn(), eval.analyticalMape()));
         Correction corr = eval.fitted();
         // 2. Search with the corrected model, for a quarter of the budget.
         double searchBudget = Math.max(0.2, budgetSeconds * 0.25);

@@ -128,9 +128,9 @@ class CostModelTest {
             double[] f = {10 + rnd.nextDouble() * 90, rnd.nextDouble(), rnd.nextDouble(), rnd.nextDouble() * 5, rnd.nextDouble() * 5};
             samples.add(new Correction.Sample(f, 1.3 * f[0] + 2 * f[3] + 1));
         }
-        Correction.Evaluation e = Correction.evaluate(samples, 3);
-        assertEquals(21, e.fittedOn());
-        assertEquals(9, e.heldOut());
+        Correction.Evaluation e = Correction.evaluate(samples);
+        assertEquals(29, e.fittedOn());
+        assertEquals(30, e.heldOut());
         assertTrue(e.heldOutMape() < 1, "a linear truth is learned: " + e.heldOutMape());
         assertTrue(e.analyticalMape() > 20, "the uncorrected prediction is off by 30%: " + e.analyticalMape());
     }
