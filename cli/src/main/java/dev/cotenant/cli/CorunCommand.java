@@ -37,7 +37,7 @@ final class CorunCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds per policy, after one warm-up (default ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--budget", defaultValue = "30", description = "Seconds for the gacer search, sampling included (default ${DEFAULT-VALUE}).")
+    @Option(names = "--budget", defaultValue = "30", description = "Seconds for the whole gacer regulation: sampling, search, finalists and confirmation (default ${DEFAULT-VALUE}; profiling is extra).")
     double budget;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, inputs and the search (default ${DEFAULT-VALUE}).")

@@ -25,7 +25,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "The mix (default ${DEFAULT-VALUE}).")
     String tenants;
 
-    @Option(names = "--budget", defaultValue = "10", description = "Seconds for the gacer search (default ${DEFAULT-VALUE}).")
+    @Option(names = "--budget", defaultValue = "10", description = "Seconds for the whole gacer regulation (default ${DEFAULT-VALUE}; profiling is extra).")
     double budget;
 
     @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds per policy (default ${DEFAULT-VALUE}).")

@@ -25,7 +25,7 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "Device (default ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--budget", defaultValue = "30", description = "Seconds for the search, sampling included (default ${DEFAULT-VALUE}).")
+    @Option(names = "--budget", defaultValue = "30", description = "Seconds for the whole gacer regulation: sampling, search, finalists and confirmation (default ${DEFAULT-VALUE}; profiling is extra).")
     double budget;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, inputs and the search (default ${DEFAULT-VALUE}).")
