@@ -299,10 +299,17 @@ public final class Gacer {
         CompactSchedule chosen = bestSampled;
         double chosenMs = bestSampledMs;
         double predicted = corr.predictMs(model.predict(bestSampled.compile(members)).features());
+        // The search's best goes to the confirmation even when the budget leaves no time to measure
+        // it here first: on mixes whose rounds take half a second or more, the confirmation's own
+        // rounds take what is left, and the search would otherwise never compete.
+        CompactSchedule promoted = null;
         for (int i = 0; i < best.size(); i++) {
             Search.Scored sc = best.get(i);
             if ((System.nanoTime() - t0) / 1e9 + confirmSeconds(firstMs.values(), MIN_CONFIRM_ROUNDS) > budgetSeconds) {
-                log.add("finalists: budget spent after " + i + " (the rest is the confirmation's); keeping the best measured so far");
+                promoted = measured.contains(sc.point()) ? null : sc.point();
+                log.add(String.format(Locale.ROOT, "finalists: budget spent after %d (the rest is the confirmation's)%s", i,
+                        promoted == null ? "" : String.format(Locale.ROOT, "; finalist %d (predicted %.1f ms) goes to the confirmation unmeasured",
+                                i + 1, sc.predictedMs())));
                 break;
             }
             double ms = measured.contains(sc.point()) ? Double.NaN : measure.applyAsDouble(sc.point().compile(members));
@@ -334,6 +341,9 @@ public final class Gacer {
         }
         if (!contenders.contains(chosen)) {
             contenders.add(chosen);
+        }
+        if (promoted != null && !contenders.contains(promoted)) {
+            contenders.add(promoted);
         }
         double roundMs = 0;
         double warmMs = 0;
@@ -377,13 +387,13 @@ public final class Gacer {
 
     /**
      * Seconds the confirmation takes for {@code rounds} rounds, estimated from the schedules
-     * measured so far: the contenders and the baselines, each at about the mean measured round,
+     * measured so far: the contenders, the baselines and a finalist, each at about the mean measured round,
      * a short round warmed before each (CoLocation.turn), and one warm-up round each.
      */
     static double confirmSeconds(java.util.Collection<Double> measuredMs, int rounds) {
         double mean = measuredMs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
         int perRound = mean < CoLocation.SHORT_ROUND_MS ? 2 : 1;
-        return (CONTENDERS + 3) * (rounds * perRound + 1) * mean / 1000;
+        return (CONTENDERS + 4) * (rounds * perRound + 1) * mean / 1000;
     }
 
     private static double median(List<Double> v) {

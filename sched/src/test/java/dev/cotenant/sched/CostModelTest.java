@@ -161,6 +161,9 @@ class CostModelTest {
         Gacer.Outcome out = new Gacer(SHAPES, PROFILES, 2).run(slow, 1, 4, 3000, f -> { });
         assertTrue(out.seconds() < 4 * 1.15, "regulation took " + out.seconds() + " s on a 4 s budget: " + out.log());
         assertTrue(out.samples() >= 4, "the cost model still gets its samples: " + out.samples());
+        assertTrue(out.log().stream().anyMatch(l -> l.contains("goes to the confirmation unmeasured"))
+                        || out.log().stream().anyMatch(l -> l.startsWith("finalist 1:")),
+                "the search's best competes, measured or in the confirmation: " + out.log());
     }
 
     private static void sleep(long nanos) {
