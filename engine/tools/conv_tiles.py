@@ -140,62 +140,41 @@ w("    }")
 parts.append("\n".join(disp))
 tiles = "\n\n".join(parts) + "\n}\n"
 
-def whole(name, P, doc, addr):
+def whole(name, P, doc, addr, blocks=2):
+    """A tile from the bias to the output in registers; blocks=1 for a layer's odd last block (its
+    weights the first half of the pair's, one output and one residual pointer)."""
+    js = range(blocks)
     out=[]; w=out.append
     w("    /**")
     for d in doc: w("     * " + d if d else "     *")
     w("     */")
     w(f"    static void {name}(float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,")
-    w("            float[] res, int r0, int r1, float[] y, int y0, int y1, boolean clamp, float lo, float hi) {")
+    if blocks == 2:
+        w("            float[] res, int r0, int r1, float[] y, int y0, int y1, boolean clamp, float lo, float hi) {")
+    else:
+        w("            float[] res, int r0, float[] y, int y0, boolean clamp, float lo, float hi) {")
     w("        FloatVector s0 = FloatVector.fromArray(S, bias, bo);")
-    w("        FloatVector s1 = FloatVector.fromArray(S, bias, bo + L);")
+    if blocks == 2:
+        w("        FloatVector s1 = FloatVector.fromArray(S, bias, bo + L);")
     for r in range(P):
-        w(f"        FloatVector c{r}0 = s0;")
-        w(f"        FloatVector c{r}1 = s1;")
-    steps(w, P, addr)
+        for j in js:
+            w(f"        FloatVector c{r}{j} = s{j};")
+    steps(w, P, addr, blocks)
     w("        if (r0 >= 0) {")
     for r in range(P):
-        w(f"            c{r}0 = c{r}0.add(FloatVector.fromArray(S, res, r0 + {r} * L));")
-        w(f"            c{r}1 = c{r}1.add(FloatVector.fromArray(S, res, r1 + {r} * L));")
+        for j in js:
+            w(f"            c{r}{j} = c{r}{j}.add(FloatVector.fromArray(S, res, r{j} + {r} * L));")
     w("        }")
     w("        if (clamp) {")
     w("            FloatVector l = FloatVector.broadcast(S, lo);")
     w("            FloatVector h = FloatVector.broadcast(S, hi);")
     for r in range(P):
-        w(f"            c{r}0 = c{r}0.max(l).min(h);")
-        w(f"            c{r}1 = c{r}1.max(l).min(h);")
+        for j in js:
+            w(f"            c{r}{j} = c{r}{j}.max(l).min(h);")
     w("        }")
-    for r in range(P):
-        w(f"        c{r}0.intoArray(y, y0 + {r} * L);")
-    for r in range(P):
-        w(f"        c{r}1.intoArray(y, y1 + {r} * L);")
-    w("    }")
-    return "\n".join(out)
-
-def whole1(name, P, doc, addr):
-    """whole() for the odd last block of a layer: one block, its weights the first half of the pair's."""
-    out=[]; w=out.append
-    w("    /**")
-    for d in doc: w("     * " + d if d else "     *")
-    w("     */")
-    w(f"    static void {name}(float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,")
-    w("            float[] res, int r0, float[] y, int y0, boolean clamp, float lo, float hi) {")
-    w("        FloatVector s0 = FloatVector.fromArray(S, bias, bo);")
-    for r in range(P):
-        w(f"        FloatVector c{r}0 = s0;")
-    steps(w, P, addr, blocks=1)
-    w("        if (r0 >= 0) {")
-    for r in range(P):
-        w(f"            c{r}0 = c{r}0.add(FloatVector.fromArray(S, res, r0 + {r} * L));")
-    w("        }")
-    w("        if (clamp) {")
-    w("            FloatVector l = FloatVector.broadcast(S, lo);")
-    w("            FloatVector h = FloatVector.broadcast(S, hi);")
-    for r in range(P):
-        w(f"            c{r}0 = c{r}0.max(l).min(h);")
-    w("        }")
-    for r in range(P):
-        w(f"        c{r}0.intoArray(y, y0 + {r} * L);")
+    for j in js:
+        for r in range(P):
+            w(f"        c{r}{j}.intoArray(y, y{j} + {r} * L);")
     w("    }")
     return "\n".join(out)
 
@@ -224,7 +203,7 @@ for sfx, P, addr, desc in RUNS:
     wparts.append(whole("run" + sfx, P, [f"{P} pixels {desc} from {{@code b + ko[i]}}, bias to output."], addr))
 ONE = [(i, sfx, P, addr, desc) for i, (sfx, P, addr, desc) in enumerate(RUNS) if sfx.endswith("L")]
 for i, sfx, P, addr, desc in ONE:
-    wparts.append(whole1("one" + sfx, P, [f"{P} pixels {desc} from {{@code b + ko[i]}}, bias to output, one block."], addr))
+    wparts.append(whole("one" + sfx, P, [f"{P} pixels {desc} from {{@code b + ko[i]}}, bias to output, one block."], addr, blocks=1))
 wd=[]; w=wd.append
 w("    /** The kernel {@code kind} of {@link ConvTiles#runKind}. */")
 w("    static void run(int kind, float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,")

@@ -170,10 +170,7 @@ public final class CoLocation {
                         runners.add(executor(device, s, plans));
                     }
                     double[][] ms = new double[schedules.size()][rounds];
-                    double[] firstMs = new double[runners.size()];
-                    for (int i = 0; i < runners.size(); i++) {
-                        firstMs[i] = runners.get(i).round().medianMakespanMs();
-                    }
+                    double[] firstMs = warm(runners);
                     java.util.SplittableRandom order = new java.util.SplittableRandom(schedules.size());
                     for (int r = 0; r < rounds; r++) {
                         for (int i : turns(runners.size(), r, order)) {
@@ -263,10 +260,7 @@ public final class CoLocation {
                 names.add("onnxruntime-tuned");
                 runners.add(peer(device, plans, best));
             }
-            double[] firstMs = new double[runners.size()];
-            for (int i = 0; i < runners.size(); i++) {
-                firstMs[i] = runners.get(i).round().medianMakespanMs();
-            }
+            double[] firstMs = warm(runners);
             // Rounds alternate between policies, so drifting load on the machine hits them alike,
             // in a new order every round (seeded): in one fixed order, two policies with the same
             // schedule measured 6% apart (mix (a), 9 rounds, 2026-12-06), so what runs just before
@@ -301,6 +295,15 @@ public final class CoLocation {
         } finally {
             runners.forEach(Runner::close);
         }
+    }
+
+    /** One unrecorded round of each runner; its makespan decides how {@link #turn} warms it. */
+    private static double[] warm(List<Runner> runners) {
+        double[] ms = new double[runners.size()];
+        for (int i = 0; i < ms.length; i++) {
+            ms[i] = runners.get(i).round().medianMakespanMs();
+        }
+        return ms;
     }
 
     /** Below this round length a turn starts with an unrecorded round (see {@link #turn}). */
