@@ -94,9 +94,11 @@ final class RegulatedScheduler implements Scheduler {
             throw new InferError(InferError.Kind.UNAVAILABLE, "the server is shutting down");
         }
         r.tenant.lastArrivalNanos = r.arrivedNanos;
-        // SLO-aware admission: a request predicted to wait more than half its tenant's objective
-        // is refused now, while the client can still go elsewhere, instead of failing late. The
-        // other half is left for its own compute and for the spread that a p99 sees.
+        // SLO-aware admission: a request predicted to miss its tenant's objective is refused now,
+        // while the client can still go elsewhere, instead of failing late. The prediction (the
+        // tenant's own queue and compute, slowed by the tenants sharing the cores) is corrected by
+        // how wrong recent ones were (LatencyCalibration); until that is known, a request predicted
+        // to wait more than half the objective is refused.
         double slo = r.tenant.settings.sloMs() * 1e6;
         if (slo > 0) {
             int active = 0;
@@ -105,8 +107,11 @@ final class RegulatedScheduler implements Scheduler {
                     active++;
                 }
             }
-            double wait = r.tenant.predictedWaitNanos((double) active / cores);
-            Scheduler.refuseOverSlo(r, wait, slo);
+            double share = Math.max(1, (double) active / cores);
+            double wait = r.tenant.predictedWaitNanos(share);
+            double predicted = wait + r.tenant.estimateNanos(r.batch) * share;
+            r.predictedNanos = predicted;
+            Scheduler.refuseOverSlo(r, wait, predicted, slo);
         }
         Scheduler.admit(r, pending);
         signal();

@@ -43,13 +43,39 @@ sealed interface Scheduler permits RegulatedScheduler, MultistreamScheduler, Sim
 
     /**
      * Refuses {@code r}, {@link InferError.Kind#OVERLOADED}, when its predicted wait is over half
-     * its tenant's SLO ({@code sloNanos}): the SLO admission rule of the schedulers that have one.
+     * its tenant's SLO ({@code sloNanos}): the fixed SLO admission rule, for schedulers without a
+     * calibrated prediction and for a tenant whose predictions are not calibrated yet.
      */
     static void refuseOverSlo(InferRequest r, double waitNanos, double sloNanos) {
         if (waitNanos > sloNanos / 2) {
             throw new InferError(InferError.Kind.OVERLOADED, String.format(java.util.Locale.ROOT,
                     "model '%s' is overloaded: a request now would wait about %.1f ms, over half its SLO of %.0f ms; retry later",
                     r.tenant.name, waitNanos / 1e6, sloNanos / 1e6));
+        }
+    }
+
+    /** Share of the SLO a calibrated prediction may fill: the rest absorbs errors rarer than the margin's quantile. */
+    double CALIBRATED_FILL = 0.9;
+
+    /**
+     * The calibrated SLO admission rule: refuses {@code r}, {@link InferError.Kind#OVERLOADED},
+     * when its predicted latency ({@code predictedNanos}: wait and compute) plus its tenant's
+     * recent prediction error ({@link LatencyCalibration}) is over {@link #CALIBRATED_FILL} of
+     * the SLO; falls back to {@link #refuseOverSlo(InferRequest, double, double)} until the tenant
+     * has enough completed requests to know its error.
+     */
+    static void refuseOverSlo(InferRequest r, double waitNanos, double predictedNanos, double sloNanos) {
+        java.util.OptionalDouble margin = r.tenant.calibration.margin();
+        if (margin.isEmpty()) {
+            refuseOverSlo(r, waitNanos, sloNanos);
+            return;
+        }
+        double expected = predictedNanos + margin.getAsDouble();
+        if (expected > sloNanos * CALIBRATED_FILL) {
+            throw new InferError(InferError.Kind.OVERLOADED, String.format(java.util.Locale.ROOT,
+                    "model '%s' is overloaded: a request now would take about %.1f ms (%.1f predicted, %+.1f for the error of recent "
+                            + "predictions), over %.0f%% of its SLO of %.0f ms; retry later",
+                    r.tenant.name, expected / 1e6, predictedNanos / 1e6, margin.getAsDouble() / 1e6, CALIBRATED_FILL * 100, sloNanos / 1e6));
         }
     }
 

@@ -38,6 +38,8 @@ final class Tenant implements AutoCloseable {
     List<TensorSpec> outputs;
     final RequestQueue queue;
     final TenantStats stats = new TenantStats();
+    /** How wrong admission's latency predictions for this tenant have been lately (the 99th percentile of the error). */
+    final LatencyCalibration calibration = new LatencyCalibration(0.99);
     private final Model model;
     private final Workers pool;
     private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
@@ -314,6 +316,9 @@ final class Tenant implements AutoCloseable {
             // its answer must find it in the statistics
             if (!r.result.isDone()) {
                 stats.success(end - r.arrivedNanos, queue, inputDone - start, inferDone - inputDone, Math.max(0, end - inferDone));
+                if (!Double.isNaN(r.predictedNanos)) {
+                    calibration.observe(r.predictedNanos, end - r.arrivedNanos);
+                }
                 r.result.complete(new InferResult(outs.get(i), queue, end - start, simulated));
             }
         }

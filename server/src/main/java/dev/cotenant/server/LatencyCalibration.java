@@ -1,0 +1,63 @@
+package dev.cotenant.server;
+
+import java.util.Arrays;
+import java.util.OptionalDouble;
+
+/**
+ * How wrong a tenant's latency predictions have been lately: the errors (measured latency minus
+ * the latency predicted when the request was admitted) of its last {@link #WINDOW} completed
+ * requests, and a high quantile of them that admission adds to the next prediction.
+ *
+ * <p>Why: the regulator predicts a request's latency from its own tenant's queue and measured
+ * compute, which is cheap and usually right in shape, but it does not see everything: a batch of
+ * another tenant holding the cores the request will need, the host's own noise, batching that
+ * makes a queue drain faster than sample by sample. A fixed margin (refuse past half the SLO) is
+ * too tight when the prediction is pessimistic, refusing requests that would have made it, and too
+ * loose when it is optimistic. The recent errors say which, per tenant, and the quantile makes the
+ * rule "refuse when the prediction, as wrong as the worst few percent of recent ones, misses".
+ *
+ * <p>The errors are additive (nanoseconds), not ratios: a wait the model does not see at all (a
+ * prediction of zero that waited 40 ms for a core) is exactly what must show up. Thread-safe; the
+ * quantile is recomputed every {@link #REFRESH} observations, not per request.
+ */
+final class LatencyCalibration {
+
+    static final int WINDOW = 256;
+    static final int REFRESH = 16;
+    /** Fewer errors than this and no quantile is given: admission keeps its fixed rule. */
+    static final int MIN_SAMPLES = 32;
+
+    private final double quantile;
+    private final double[] errors = new double[WINDOW];
+    private int count;
+    private int next;
+    private int sinceRefresh;
+    private volatile double margin = Double.NaN;
+
+    /** @param quantile the quantile of recent errors given as the margin, in (0, 1) */
+    LatencyCalibration(double quantile) {
+        if (!(quantile > 0 && quantile < 1)) {
+            throw new IllegalArgumentException("quantile must be in (0, 1), got " + quantile);
+        }
+        this.quantile = quantile;
+    }
+
+    /** Records one completed request: it took {@code measuredNanos}; {@code predictedNanos} was predicted. */
+    synchronized void observe(double predictedNanos, double measuredNanos) {
+        errors[next] = measuredNanos - predictedNanos;
+        next = (next + 1) % WINDOW;
+        count = Math.min(WINDOW, count + 1);
+        if (++sinceRefresh >= REFRESH && count >= MIN_SAMPLES) {
+            sinceRefresh = 0;
+            double[] sorted = Arrays.copyOf(errors, count);
+            Arrays.sort(sorted);
+            margin = sorted[Math.min(count - 1, (int) Math.ceil(quantile * count) - 1)];
+        }
+    }
+
+    /** The quantile of recent errors in nanoseconds (negative: predictions ran long), or empty until enough are known. */
+    OptionalDouble margin() {
+        double m = margin;
+        return Double.isNaN(m) ? OptionalDouble.empty() : OptionalDouble.of(m);
+    }
+}

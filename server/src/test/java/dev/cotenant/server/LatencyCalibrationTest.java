@@ -1,0 +1,106 @@
+package dev.cotenant.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cotenant.ir.DataType;
+import dev.cotenant.ir.Tensor;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The calibrated admission margin: the quantile of recent prediction errors, and the rule that uses it. */
+class LatencyCalibrationTest {
+
+    @Test
+    void noMarginUntilEnoughRequestsCompleted() {
+        LatencyCalibration c = new LatencyCalibration(0.9);
+        for (int i = 0; i < LatencyCalibration.MIN_SAMPLES - 1; i++) {
+            c.observe(0, 1e6);
+        }
+        assertTrue(c.margin().isEmpty(), "31 errors are too few to call a quantile");
+        for (int i = 0; i < LatencyCalibration.REFRESH; i++) {
+            c.observe(0, 1e6);
+        }
+        assertEquals(1e6, c.margin().orElseThrow());
+    }
+
+    @Test
+    void theMarginIsTheQuantileOfTheRecentErrors() {
+        LatencyCalibration c = new LatencyCalibration(0.9);
+        // errors 1..100 ms, measured minus predicted, in shuffled order
+        for (int i = 0; i < 100; i++) {
+            int ms = (i * 37) % 100 + 1;
+            c.observe(5e6, 5e6 + ms * 1e6);
+        }
+        // refreshed at the 96th error: the 90th percentile of the first 96
+        double m = c.margin().orElseThrow();
+        assertTrue(m >= 85e6 && m <= 92e6, "about the 90th percentile of 1..100 ms: " + m / 1e6);
+        LatencyCalibration early = new LatencyCalibration(0.5);
+        for (int i = 0; i < 64; i++) {
+            early.observe(10e6, 4e6);
+        }
+        assertEquals(-6e6, early.margin().orElseThrow(), "predictions that run long give a negative margin");
+    }
+
+    @Test
+    void oldErrorsLeaveTheWindow() {
+        LatencyCalibration c = new LatencyCalibration(0.99);
+        for (int i = 0; i < LatencyCalibration.WINDOW; i++) {
+            c.observe(0, 50e6);
+        }
+        assertEquals(50e6, c.margin().orElseThrow());
+        for (int i = 0; i < LatencyCalibration.WINDOW; i++) {
+            c.observe(0, 1e6);
+        }
+        assertEquals(1e6, c.margin().orElseThrow(), "a window later, the 50 ms errors are forgotten");
+    }
+
+    @Test
+    void aQuantileOutsideTheOpenUnitIntervalIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new LatencyCalibration(1.0));
+        assertThrows(IllegalArgumentException.class, () -> new LatencyCalibration(0));
+    }
+
+    @Test
+    void admissionUsesTheCalibratedMarginOnceKnown(@TempDir Path repo) throws Exception {
+        Fixtures.put(repo, "m", Fixtures.tiny(), "parameters { key: \"slo_ms\" value { string_value: \"100\" } }");
+        try (Tenant t = Tenant.load("m", "1", repo.resolve("m"), 2)) {
+            double slo = 100e6;
+            // Before calibration: the fixed rule, half the SLO of predicted wait.
+            Verdict.assertAdmitted(t, 40e6, 60e6, slo);
+            Verdict.assertRefused(t, 60e6, 70e6, slo, "over half its SLO");
+            // Predictions that ran 30 ms long: 60 ms predicted is 90 expected, refused at 90% of 100 ms.
+            for (int i = 0; i < 64; i++) {
+                t.calibration.observe(10e6, 40e6);
+            }
+            Verdict.assertRefused(t, 40e6, 61e6, slo, "+30.0 for the error of recent predictions");
+            Verdict.assertAdmitted(t, 40e6, 59e6, slo);
+            // Predictions that ran 40 ms short: a wait the fixed rule refused is admitted.
+            for (int i = 0; i < LatencyCalibration.WINDOW; i++) {
+                t.calibration.observe(50e6, 10e6);
+            }
+            Verdict.assertAdmitted(t, 70e6, 120e6, slo);
+            Verdict.assertRefused(t, 70e6, 131e6, slo, "over 90% of its SLO of 100 ms");
+        }
+    }
+
+    /** Calls the rule on a fresh request and checks its verdict. */
+    private static final class Verdict {
+        static InferRequest request(Tenant t) {
+            return Admission.admit(t, "", Map.of("x", Tensor.allocate(DataType.FLOAT, 1, 16)), null, 0, 0, 0);
+        }
+
+        static void assertAdmitted(Tenant t, double wait, double predicted, double slo) {
+            Scheduler.refuseOverSlo(request(t), wait, predicted, slo);
+        }
+
+        static void assertRefused(Tenant t, double wait, double predicted, double slo, String says) {
+            InferError e = assertThrows(InferError.class, () -> Scheduler.refuseOverSlo(request(t), wait, predicted, slo));
+            assertEquals(InferError.Kind.OVERLOADED, e.kind());
+            assertTrue(e.getMessage().contains(says), e.getMessage());
+        }
+    }
+}
