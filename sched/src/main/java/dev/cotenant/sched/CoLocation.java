@@ -362,7 +362,14 @@ public final class CoLocation {
 
     /** The gacer schedule for a workload (for {@code cotenant plan}). */
     public static Gacer.Outcome plan(Workload workload, CpuDevice device, Options o) {
-        List<TenantPlan> plans = TenantPlan.load(workload, o.seed());
+        return plan(TenantPlan.load(workload, o.seed()), device, o);
+    }
+
+    /**
+     * The gacer schedule for tenants already planned, their inputs bound (the server's round
+     * keys): profiled, searched and confirmed on {@code device}, within {@code o}'s budget.
+     */
+    public static Gacer.Outcome plan(List<TenantPlan> plans, CpuDevice device, Options o) {
         List<TenantShape> shapes = plans.stream().map(TenantShape::of).toList();
         List<Profile> profiles = new Profiler(device, o.profileRepeats()).profile(plans, f -> o.listener().accept("profile", f));
         return new Gacer(shapes, profiles, device.cores()).run(bench(device, plans), o.seed(), o.budgetSeconds(),

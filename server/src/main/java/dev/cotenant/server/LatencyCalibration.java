@@ -19,6 +19,12 @@ import java.util.OptionalDouble;
  * <p>The errors are additive (nanoseconds), not ratios: a wait the model does not see at all (a
  * prediction of zero that waited 40 ms for a core) is exactly what must show up. Thread-safe; the
  * quantile is recomputed every {@link #REFRESH} observations, not per request.
+ *
+ * <p>Errors older than {@link #MAX_AGE_NANOS} do not count, and with too few recent ones there is
+ * no margin. This is what keeps a bad spell from lasting: a margin only updates when requests
+ * complete, and a large one (the first requests of a tenant, while its kernels compile, took
+ * seconds) refuses the requests that would update it. In a trial run before this rule, the warm-up's
+ * errors refused every later request of every tenant.
  */
 final class LatencyCalibration {
 
@@ -26,13 +32,17 @@ final class LatencyCalibration {
     static final int REFRESH = 16;
     /** Fewer errors than this and no quantile is given: admission keeps its fixed rule. */
     static final int MIN_SAMPLES = 32;
+    /** Errors older than this are forgotten. */
+    static final long MAX_AGE_NANOS = 10_000_000_000L;
 
     private final double quantile;
     private final double[] errors = new double[WINDOW];
+    private final long[] times = new long[WINDOW];
     private int count;
     private int next;
     private int sinceRefresh;
     private volatile double margin = Double.NaN;
+    private volatile long latest;
 
     /** @param quantile the quantile of recent errors given as the margin, in (0, 1) */
     LatencyCalibration(double quantile) {
@@ -42,22 +52,40 @@ final class LatencyCalibration {
         this.quantile = quantile;
     }
 
-    /** Records one completed request: it took {@code measuredNanos}; {@code predictedNanos} was predicted. */
-    synchronized void observe(double predictedNanos, double measuredNanos) {
+    /**
+     * Records one completed request, at {@code nowNanos}: it took {@code measuredNanos};
+     * {@code predictedNanos} was predicted.
+     */
+    synchronized void observe(double predictedNanos, double measuredNanos, long nowNanos) {
         errors[next] = measuredNanos - predictedNanos;
+        times[next] = nowNanos;
         next = (next + 1) % WINDOW;
         count = Math.min(WINDOW, count + 1);
-        if (++sinceRefresh >= REFRESH && count >= MIN_SAMPLES) {
+        latest = nowNanos;
+        if (++sinceRefresh >= REFRESH) {
             sinceRefresh = 0;
-            double[] sorted = Arrays.copyOf(errors, count);
-            Arrays.sort(sorted);
-            margin = sorted[Math.min(count - 1, (int) Math.ceil(quantile * count) - 1)];
+            double[] recent = new double[count];
+            int n = 0;
+            for (int i = 0; i < count; i++) {
+                if (nowNanos - times[i] <= MAX_AGE_NANOS) {
+                    recent[n++] = errors[i];
+                }
+            }
+            if (n < MIN_SAMPLES) {
+                margin = Double.NaN;
+                return;
+            }
+            Arrays.sort(recent, 0, n);
+            margin = recent[Math.min(n - 1, (int) Math.ceil(quantile * n) - 1)];
         }
     }
 
-    /** The quantile of recent errors in nanoseconds (negative: predictions ran long), or empty until enough are known. */
-    OptionalDouble margin() {
+    /**
+     * The quantile of recent errors in nanoseconds (negative: predictions ran long), or empty
+     * while too few are known or none completed in the last {@link #MAX_AGE_NANOS}.
+     */
+    OptionalDouble margin(long nowNanos) {
         double m = margin;
-        return Double.isNaN(m) ? OptionalDouble.empty() : OptionalDouble.of(m);
+        return Double.isNaN(m) || nowNanos - latest > MAX_AGE_NANOS ? OptionalDouble.empty() : OptionalDouble.of(m);
     }
 }

@@ -55,17 +55,21 @@ sealed interface Scheduler permits RegulatedScheduler, MultistreamScheduler, Sim
     }
 
     /** Share of the SLO a calibrated prediction may fill: the rest absorbs errors rarer than the margin's quantile. */
-    double CALIBRATED_FILL = 0.9;
+    double CALIBRATED_FILL = 0.8;
 
     /**
      * The calibrated SLO admission rule: refuses {@code r}, {@link InferError.Kind#OVERLOADED},
      * when its predicted latency ({@code predictedNanos}: wait and compute) plus its tenant's
      * recent prediction error ({@link LatencyCalibration}) is over {@link #CALIBRATED_FILL} of
      * the SLO; falls back to {@link #refuseOverSlo(InferRequest, double, double)} until the tenant
-     * has enough completed requests to know its error.
+     * has enough recently completed requests to know its error. A request with nothing predicted
+     * ahead of it is never refused, so no margin can lock a tenant out.
      */
     static void refuseOverSlo(InferRequest r, double waitNanos, double predictedNanos, double sloNanos) {
-        java.util.OptionalDouble margin = r.tenant.calibration.margin();
+        if (waitNanos <= 0) {
+            return;
+        }
+        java.util.OptionalDouble margin = r.tenant.calibration.margin(r.arrivedNanos);
         if (margin.isEmpty()) {
             refuseOverSlo(r, waitNanos, sloNanos);
             return;

@@ -38,8 +38,12 @@ final class Tenant implements AutoCloseable {
     List<TensorSpec> outputs;
     final RequestQueue queue;
     final TenantStats stats = new TenantStats();
-    /** How wrong admission's latency predictions for this tenant have been lately (the 99th percentile of the error). */
-    final LatencyCalibration calibration = new LatencyCalibration(0.99);
+    /**
+     * How wrong admission's latency predictions for this tenant have been lately: the 90th
+     * percentile of the error (a 99th would be three requests of a window, and one compile or
+     * collection pause makes three).
+     */
+    final LatencyCalibration calibration = new LatencyCalibration(0.9);
     private final Model model;
     private final Workers pool;
     private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
@@ -297,6 +301,43 @@ final class Tenant implements AutoCloseable {
         return types;
     }
 
+    /**
+     * This tenant for the co-location scheduler: a fresh plan for {@code types} (not one of the
+     * serving cache's, so a search can run it while the tenant serves), its inputs bound to zeros,
+     * named {@code name/version:rows}.
+     */
+    dev.cotenant.sched.TenantPlan schedulable(Map<String, TensorType> types) {
+        Model optimized = Passes.optimize(model, types);
+        Plan p = Planner.plan(optimized, types, Workers.single());
+        if (p.interpreted()) {
+            throw new ModelException("model '" + name + "': its shapes depend on input values, so it cannot be scheduled operator by operator");
+        }
+        Map<String, Tensor> zeros = new LinkedHashMap<>();
+        types.forEach((k, v) -> zeros.put(k, Tensor.allocate(v.dataType(), v.dims())));
+        p.bind(zeros);
+        int rows = types.values().iterator().next().dims()[0];
+        dev.cotenant.sched.Tenant t = new dev.cotenant.sched.Tenant(name + "/" + version, Math.max(1, rows), java.util.OptionalDouble.empty(), 0);
+        return new dev.cotenant.sched.TenantPlan(t, model, optimized, p, zeros);
+    }
+
+    /** Binds {@code batch}'s inputs, padded to the plan's rows, to {@code plan} (one made by {@link #schedulable}). */
+    void bind(Plan plan, List<InferRequest> batch) {
+        int rows = plan.inputTypes().values().iterator().next().dims()[0];
+        plan.bind(concatenate(batch, samples(batch), settings.maxBatchSize() > 0 ? rows : samples(batch)));
+    }
+
+    /**
+     * Completes {@code batch} with {@code out}, the outputs of {@code plan} (bound by {@link #bind})
+     * after a round that ran its steps from {@code start} to {@code end} beside other tenants.
+     */
+    void finish(Plan plan, List<InferRequest> batch, Map<String, Tensor> out, long start, long end, int threads) {
+        int rows = plan.inputTypes().values().iterator().next().dims()[0];
+        int samples = samples(batch);
+        stats.execution(rows, samples, end - start);
+        observe(end - start, samples, threads);
+        complete(batch, split(batch, out, rows), start, start, end, false);
+    }
+
     /** Folds a measured run into the per-sample estimate the regulator's admission uses. */
     void observe(long nanos, int samples, int threads) {
         double perSample = nanos * (double) threads / Math.max(1, samples);
@@ -317,7 +358,7 @@ final class Tenant implements AutoCloseable {
             if (!r.result.isDone()) {
                 stats.success(end - r.arrivedNanos, queue, inputDone - start, inferDone - inputDone, Math.max(0, end - inferDone));
                 if (!Double.isNaN(r.predictedNanos)) {
-                    calibration.observe(r.predictedNanos, end - r.arrivedNanos);
+                    calibration.observe(r.predictedNanos, end - r.arrivedNanos, end);
                 }
                 r.result.complete(new InferResult(outs.get(i), queue, end - start, simulated));
             }
@@ -350,7 +391,11 @@ final class Tenant implements AutoCloseable {
 
     /** The batch's inputs end to end along dimension 0, zero-padded to the next planned batch size. */
     private Map<String, Tensor> concatenate(List<InferRequest> batch, int samples) {
-        int rows = settings.maxBatchSize() > 0 ? settings.paddedSize(samples) : samples;
+        return concatenate(batch, samples, settings.maxBatchSize() > 0 ? settings.paddedSize(samples) : samples);
+    }
+
+    /** The batch's inputs end to end along dimension 0, zero-padded to {@code rows} (at least its samples). */
+    private Map<String, Tensor> concatenate(List<InferRequest> batch, int samples, int rows) {
         if (batch.size() == 1 && rows == samples) {
             return batch.getFirst().inputs;
         }

@@ -18,13 +18,13 @@ class LatencyCalibrationTest {
     void noMarginUntilEnoughRequestsCompleted() {
         LatencyCalibration c = new LatencyCalibration(0.9);
         for (int i = 0; i < LatencyCalibration.MIN_SAMPLES - 1; i++) {
-            c.observe(0, 1e6);
+            c.observe(0, 1e6, 0);
         }
-        assertTrue(c.margin().isEmpty(), "31 errors are too few to call a quantile");
+        assertTrue(c.margin(0).isEmpty(), "31 errors are too few to call a quantile");
         for (int i = 0; i < LatencyCalibration.REFRESH; i++) {
-            c.observe(0, 1e6);
+            c.observe(0, 1e6, 0);
         }
-        assertEquals(1e6, c.margin().orElseThrow());
+        assertEquals(1e6, c.margin(0).orElseThrow());
     }
 
     @Test
@@ -33,29 +33,44 @@ class LatencyCalibrationTest {
         // errors 1..100 ms, measured minus predicted, in shuffled order
         for (int i = 0; i < 100; i++) {
             int ms = (i * 37) % 100 + 1;
-            c.observe(5e6, 5e6 + ms * 1e6);
+            c.observe(5e6, 5e6 + ms * 1e6, 0);
         }
         // refreshed at the 96th error: the 90th percentile of the first 96
-        double m = c.margin().orElseThrow();
+        double m = c.margin(0).orElseThrow();
         assertTrue(m >= 85e6 && m <= 92e6, "about the 90th percentile of 1..100 ms: " + m / 1e6);
         LatencyCalibration early = new LatencyCalibration(0.5);
         for (int i = 0; i < 64; i++) {
-            early.observe(10e6, 4e6);
+            early.observe(10e6, 4e6, 0);
         }
-        assertEquals(-6e6, early.margin().orElseThrow(), "predictions that run long give a negative margin");
+        assertEquals(-6e6, early.margin(0).orElseThrow(), "predictions that run long give a negative margin");
     }
 
     @Test
     void oldErrorsLeaveTheWindow() {
         LatencyCalibration c = new LatencyCalibration(0.99);
         for (int i = 0; i < LatencyCalibration.WINDOW; i++) {
-            c.observe(0, 50e6);
+            c.observe(0, 50e6, 0);
         }
-        assertEquals(50e6, c.margin().orElseThrow());
+        assertEquals(50e6, c.margin(0).orElseThrow());
         for (int i = 0; i < LatencyCalibration.WINDOW; i++) {
-            c.observe(0, 1e6);
+            c.observe(0, 1e6, 0);
         }
-        assertEquals(1e6, c.margin().orElseThrow(), "a window later, the 50 ms errors are forgotten");
+        assertEquals(1e6, c.margin(0).orElseThrow(), "a window later, the 50 ms errors are forgotten");
+    }
+
+    @Test
+    void errorsOlderThanTheirAgeAreForgotten() {
+        LatencyCalibration c = new LatencyCalibration(0.99);
+        for (int i = 0; i < 64; i++) {
+            c.observe(0, 1.5e9, 0);
+        }
+        assertEquals(1.5e9, c.margin(0).orElseThrow());
+        assertTrue(c.margin(LatencyCalibration.MAX_AGE_NANOS + 1).isEmpty(), "nothing completed for longer than the age: no margin");
+        long later = 2 * LatencyCalibration.MAX_AGE_NANOS;
+        for (int i = 0; i < LatencyCalibration.MIN_SAMPLES; i++) {
+            c.observe(0, 1e6, later);
+        }
+        assertEquals(1e6, c.margin(later).orElseThrow(), "only the recent errors count, however few the window replaced");
     }
 
     @Test
@@ -72,18 +87,24 @@ class LatencyCalibrationTest {
             // Before calibration: the fixed rule, half the SLO of predicted wait.
             Verdict.assertAdmitted(t, 40e6, 60e6, slo);
             Verdict.assertRefused(t, 60e6, 70e6, slo, "over half its SLO");
-            // Predictions that ran 30 ms long: 60 ms predicted is 90 expected, refused at 90% of 100 ms.
+            // Predictions that ran 30 ms long: 51 ms predicted is 81 expected, refused at 80% of 100 ms.
             for (int i = 0; i < 64; i++) {
-                t.calibration.observe(10e6, 40e6);
+                t.calibration.observe(10e6, 40e6, 0);
             }
-            Verdict.assertRefused(t, 40e6, 61e6, slo, "+30.0 for the error of recent predictions");
-            Verdict.assertAdmitted(t, 40e6, 59e6, slo);
+            Verdict.assertRefused(t, 40e6, 51e6, slo, "+30.0 for the error of recent predictions");
+            Verdict.assertAdmitted(t, 40e6, 49e6, slo);
             // Predictions that ran 40 ms short: a wait the fixed rule refused is admitted.
             for (int i = 0; i < LatencyCalibration.WINDOW; i++) {
-                t.calibration.observe(50e6, 10e6);
+                t.calibration.observe(50e6, 10e6, 0);
             }
-            Verdict.assertAdmitted(t, 70e6, 120e6, slo);
-            Verdict.assertRefused(t, 70e6, 131e6, slo, "over 90% of its SLO of 100 ms");
+            Verdict.assertAdmitted(t, 70e6, 110e6, slo);
+            Verdict.assertRefused(t, 70e6, 121e6, slo, "over 80% of its SLO of 100 ms");
+            // Nothing ahead: admitted whatever the margin, so a tenant is never locked out.
+            for (int i = 0; i < LatencyCalibration.WINDOW; i++) {
+                t.calibration.observe(0, 5e9, 0);
+            }
+            Verdict.assertRefused(t, 1e6, 2e6, slo, "+5000.0 for the error");
+            Verdict.assertAdmitted(t, 0, 2e6, slo);
         }
     }
 

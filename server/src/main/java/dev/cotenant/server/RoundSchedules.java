@@ -1,0 +1,181 @@
+package dev.cotenant.server;
+
+import dev.cotenant.ir.TensorType;
+import dev.cotenant.sched.CoLocation;
+import dev.cotenant.sched.CpuDevice;
+import dev.cotenant.sched.CpuExecutor;
+import dev.cotenant.sched.Gacer;
+import dev.cotenant.sched.TenantPlan;
+import dev.cotenant.sched.Timeline;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The co-location schedules of the CPU regulator: for a round key (which tenants are ready
+ * together, at which batch shapes) the schedule the co-location scheduler searched for exactly
+ * those batches, and the executor that runs rounds of it (DESIGN.md: Regulator, "the cached
+ * schedule for the current mix").
+ *
+ * <p>A key is searched once it has come up {@link #sightings} times (rare mixes are not worth a
+ * search), one key at a time, in the background, for at most {@link #maxKeys} keys: gacer on the
+ * CPU device ({@link CoLocation#plan(List, CpuDevice, CoLocation.Options)}: profile each operator,
+ * search sync points, splits and concurrency, confirm the best few against the baselines on the
+ * device) with fresh plans of the key's batches, so the search never touches a plan that serves.
+ * Until a key's schedule is installed its rounds go to the safe policy ({@link SafeRounds}).
+ *
+ * <p>The price is paid on the device that serves: the search measures schedules on the same
+ * cores, for about its budget (plus the profiling), while requests keep arriving. That is why it
+ * runs once per key, why the budget is a server option ({@code --search-budget}, 0 turns searching
+ * off), and why the number of keys is bounded.
+ */
+final class RoundSchedules implements AutoCloseable {
+
+    /** One tenant's batch in a round: the tenant and its input types (batch rows included). */
+    record Member(Tenant tenant, Map<String, TensorType> types) {
+        String key() {
+            return tenant.name + ":" + tenant.version + types.values();
+        }
+    }
+
+    /** A searched schedule for one key, ready to run rounds: members in schedule order. */
+    static final class Installed implements AutoCloseable {
+        final String key;
+        final List<Member> members;
+        final List<TenantPlan> plans;
+        final CpuExecutor executor;
+        final Gacer.Outcome outcome;
+
+        Installed(String key, List<Member> members, List<TenantPlan> plans, CpuExecutor executor, Gacer.Outcome outcome) {
+            this.key = key;
+            this.members = members;
+            this.plans = plans;
+            this.executor = executor;
+            this.outcome = outcome;
+        }
+
+        /** Runs one round: every member's plan must have been bound; returns the round's task times. */
+        Timeline run() {
+            return executor.run(1);
+        }
+
+        @Override
+        public void close() {
+            executor.close();
+        }
+    }
+
+    private final CpuDevice device;
+    private final double budgetSeconds;
+    private final int sightings;
+    private final int maxKeys;
+    private final Consumer<String> log;
+    private final Map<String, Installed> installed = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+    private final AtomicInteger searched = new AtomicInteger();
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cotenant-round-search");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean searching;
+    private volatile boolean closed;
+
+    /**
+     * @param budgetSeconds gacer's budget per key (0: never search, every round stays safe)
+     * @param sightings     rounds a key must come up in before it is searched
+     * @param maxKeys       keys searched at most, over the server's life
+     * @param log           hears one line per search (started, chosen or failed)
+     */
+    RoundSchedules(CpuDevice device, double budgetSeconds, int sightings, int maxKeys, Consumer<String> log) {
+        this.device = device;
+        this.budgetSeconds = budgetSeconds;
+        this.sightings = Math.max(1, sightings);
+        this.maxKeys = maxKeys;
+        this.log = log;
+    }
+
+    /** The key of a round of these members: order does not matter. */
+    static String key(List<Member> members) {
+        return String.join(" + ", members.stream().map(Member::key).sorted().toList());
+    }
+
+    /**
+     * The installed schedule for this round of {@code members}, or null; counts the sighting and
+     * starts the key's search in the background when it is due.
+     */
+    Installed lookup(List<Member> members) {
+        String key = key(members);
+        Installed i = installed.get(key);
+        if (i != null || budgetSeconds <= 0 || closed) {
+            return i;
+        }
+        int n = seen.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        if (n >= sightings && !searching && searched.get() < maxKeys) {
+            searching = true;
+            searched.incrementAndGet();
+            List<Member> copy = List.copyOf(members);
+            background.execute(() -> {
+                try {
+                    search(key, copy);
+                } finally {
+                    searching = false;
+                }
+            });
+        }
+        return null;
+    }
+
+    /** Searches a schedule for {@code members} now, on this thread, and installs it; null when none could be made. */
+    Installed search(String key, List<Member> members) {
+        long t0 = System.nanoTime();
+        List<TenantPlan> plans = new ArrayList<>();
+        try {
+            for (Member m : members) {
+                plans.add(m.tenant().schedulable(m.types()));
+            }
+            CoLocation.Options o = new CoLocation.Options(3, budgetSeconds, 200_000, 1, 1, (phase, f) -> { });
+            Gacer.Outcome outcome = CoLocation.plan(plans, device, o);
+            CpuExecutor ex = new CpuExecutor(device, outcome.schedule(), plans);
+            Installed i = new Installed(key, members, plans, ex, outcome);
+            if (closed) {
+                i.close();
+                return null;
+            }
+            installed.put(key, i);
+            log.accept(String.format(Locale.ROOT, "round schedule for [%s]: %s, %.1f ms measured, searched in %.1f s",
+                    key, outcome.schedule().streams().size() + " streams", outcome.measuredMs(), (System.nanoTime() - t0) / 1e9));
+            return i;
+        } catch (RuntimeException e) {
+            log.accept("round schedule for [" + key + "]: not searched (" + e.getMessage() + "); its rounds stay on the safe policy");
+            return null;
+        }
+    }
+
+    /** Drops a key's schedule (a round of it failed): its rounds go back to the safe policy, for good. */
+    void drop(Installed i) {
+        if (installed.remove(i.key, i)) {
+            seen.put(i.key, new AtomicInteger(Integer.MIN_VALUE / 2));
+            i.close();
+        }
+    }
+
+    /** Keys with a schedule installed. */
+    int installedKeys() {
+        return installed.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        background.shutdownNow();
+        installed.values().forEach(Installed::close);
+        installed.clear();
+    }
+}
