@@ -2,8 +2,9 @@
 # Serving benchmark: three zoo tenants (resnet18, mobilenetv2, bert-tiny) behind `cotenant serve`.
 #  1. capacity: each model alone, closed loop with 4 clients (regulated: it gets every core); the
 #     mix's capacity gives each of the three an equal third of the device: solo throughput / 3;
-#  2. open loop (Poisson) at 70% of each model's share of that capacity, regulated and multistream,
-#     alternating (R, M, R, M), each run preceded by a short warm-up;
+#  2. open loop (Poisson) at 70% of each model's share of that capacity: the regulator (with its
+#     co-location search per round key), the regulator without it (--search-budget 0) and
+#     multistream, alternating (R, N, M, R, N, M), each run preceded by a short warm-up;
 #  3. open loop at 2x capacity, regulated: refusals, admitted p99, server memory.
 # Usage: bench/serve-bench.sh [SECONDS-PER-RUN] (default 60). Writes JSON to $COTENANT_BENCH_OUT
 # (default /tmp/cotenant-bench-out) and prints the tables.
@@ -23,8 +24,10 @@ models=(--model resnet18 --model mobilenetv2 --model bert-tiny)
 server_pid=""
 rss_log=""
 
-start_server() {  # $1 policy
-  ./cotenant serve --repo "$repo" --http-port $port --grpc-port -1 --policy "$1" > "$out/server-$1.log" 2>&1 &
+start_server() {  # $1 policy: regulated, regulated-nosearch (no co-location search) or multistream
+  local args=(--policy "${1%-nosearch}")
+  [ "$1" = regulated-nosearch ] && args+=(--search-budget 0)
+  ./cotenant serve --repo "$repo" --http-port $port --grpc-port -1 "${args[@]}" > "$out/server-$1.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 240); do
     curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null 2>&1 && break
@@ -73,7 +76,7 @@ json.dump({"models": models}, open(f"{out}/capacity.json", "w"), indent=1)
 PY
 
 for round in 1 2; do
-  for policy in regulated multistream; do
+  for policy in regulated regulated-nosearch multistream; do
     echo "== 70% of capacity, $policy, round $round (${secs}s)"
     start_server "$policy"
     open_loop "$out/capacity.json" 0.7 5 warmup > /dev/null

@@ -30,7 +30,7 @@ print("|---|---|---|---|---|")
 for m in cap["models"]:
     print(f"| {m['model']} | {m['solo_throughput']:.2f} | {m['p50']:.1f} | {m['p99']:.1f} | {m['throughput']:.2f} |")
 for r in (1, 2):
-    for p in ("regulated", "multistream"):
+    for p in ("regulated", "regulated-nosearch", "multistream"):
         f = os.path.join(out, f"load70-{p}-{r}.json")
         if os.path.exists(f):
             table(f"70% of capacity, {p}, round {r}", f)
@@ -40,3 +40,11 @@ if os.path.exists(f):
     rss = [int(x) for x in open(os.path.join(out, "rss-2x.txt")).read().split() if x.strip()]
     if rss:
         print(f"\nserver RSS during the 2x run: first {rss[0] / 1024:.0f} MiB, max {max(rss) / 1024:.0f} MiB, last {rss[-1] / 1024:.0f} MiB ({len(rss)} samples)")
+for p in ("regulated", "regulated-nosearch"):
+    f = os.path.join(out, f"server-{p}.log")
+    if os.path.exists(f):
+        lines = [l.rstrip() for l in open(f) if "round schedule" in l]
+        if lines:
+            print(f"\nco-location searches in the last {p} server's log:\n")
+            for l in lines:
+                print("- " + l)

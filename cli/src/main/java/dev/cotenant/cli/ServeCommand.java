@@ -50,6 +50,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--concurrency", description = "Regulator: batch threads running at once (default: twice the cores).")
     Integer concurrency;
 
+    @Option(names = "--search-budget", paramLabel = "SECONDS", description = "CPU regulator: seconds of co-location search (gacer, measured on the serving cores) for a mix of ready batches that keeps coming up; its rounds then run under the schedule found (default: "
+            + ServerOptions.DEFAULT_SEARCH_SECONDS + "; 0 keeps every round on the safe policy).")
+    Double searchBudget;
+
     @Option(names = "--max-body-mb", defaultValue = "64", description = "Largest request body in MiB (default ${DEFAULT-VALUE}).")
     long maxBodyMb;
 
@@ -75,6 +79,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (concurrency != null) {
             opts = opts.withConcurrency(concurrency);
+        }
+        if (searchBudget != null) {
+            if (!(searchBudget >= 0)) {
+                throw new ModelException("--search-budget " + searchBudget + ": expected 0 or more seconds");
+            }
+            opts = opts.withSearchBudget(searchBudget);
         }
         Server server = Server.start(opts);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cotenant-shutdown"));

@@ -130,7 +130,7 @@ public record CompactSchedule(int[] streamOf, int[] priority, int[][] cuts, int[
      * {@link #toString()} for a log line: a tenant's cuts or threads past a handful are counted,
      * not listed (interleave cuts every operator: hundreds of numbers per tenant).
      */
-    String summary() {
+    public String summary() {
         return "streams " + Arrays.toString(streamOf) + " priority " + Arrays.toString(priority) + " cuts " + shortRows(cuts)
                 + " threads " + shortRows(threads);
     }

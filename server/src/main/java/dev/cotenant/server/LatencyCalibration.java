@@ -32,8 +32,8 @@ final class LatencyCalibration {
     static final int REFRESH = 16;
     /** Fewer errors than this and no quantile is given: admission keeps its fixed rule. */
     static final int MIN_SAMPLES = 32;
-    /** Errors older than this are forgotten. */
-    static final long MAX_AGE_NANOS = 10_000_000_000L;
+    /** Errors older than this are forgotten: at 9 requests a second, 45 of them. */
+    static final long MAX_AGE_NANOS = 5_000_000_000L;
 
     private final double quantile;
     private final double[] errors = new double[WINDOW];

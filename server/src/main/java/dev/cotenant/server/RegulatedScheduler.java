@@ -36,6 +36,8 @@ final class RegulatedScheduler implements Scheduler {
     /** Threads of batches allowed at once (the concurrency limit); {@link #freeCores} counts down from it. */
     private final int slots;
     private final Function<RoundPolicy.Mix, RoundPolicy> policies;
+    private final RoundSchedules schedules;
+    private final AtomicLong scheduledRounds = new AtomicLong();
     private final Timeline timeline;
     private final List<Tenant> tenants = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -51,6 +53,15 @@ final class RegulatedScheduler implements Scheduler {
     private boolean stopped;
 
     RegulatedScheduler(int cores, int slots, Timeline timeline, Function<RoundPolicy.Mix, RoundPolicy> policies) {
+        this(cores, slots, timeline, policies, null);
+    }
+
+    /**
+     * @param schedules the co-location schedules searched per round key, or null for none: a round
+     *                  whose key has one runs under it (see {@link #dispatch})
+     */
+    RegulatedScheduler(int cores, int slots, Timeline timeline, Function<RoundPolicy.Mix, RoundPolicy> policies, RoundSchedules schedules) {
+        this.schedules = schedules;
         this.cores = cores;
         this.slots = slots;
         this.freeCores = slots;
@@ -86,6 +97,9 @@ final class RegulatedScheduler implements Scheduler {
         } finally {
             lock.unlock();
         }
+        if (schedules != null) {
+            schedules.forget(t); // after its last round: closing a schedule stops its executor
+        }
     }
 
     @Override
@@ -95,10 +109,11 @@ final class RegulatedScheduler implements Scheduler {
         }
         r.tenant.lastArrivalNanos = r.arrivedNanos;
         // SLO-aware admission: a request predicted to miss its tenant's objective is refused now,
-        // while the client can still go elsewhere, instead of failing late. The prediction (the
-        // tenant's own queue and compute, slowed by the tenants sharing the cores) is corrected by
-        // how wrong recent ones were (LatencyCalibration); until that is known, a request predicted
-        // to wait more than half the objective is refused.
+        // while the client can still go elsewhere, instead of failing late. The prediction (the rest
+        // of the tenant's batch in flight, then its queue and the request itself at the measured
+        // time per sample) is corrected by how wrong recent ones were (LatencyCalibration); until
+        // that is known, a request predicted to wait more than half the objective (its queue,
+        // stretched by the tenants sharing the cores) is refused.
         double slo = r.tenant.settings.sloMs() * 1e6;
         if (slo > 0) {
             int active = 0;
@@ -107,9 +122,8 @@ final class RegulatedScheduler implements Scheduler {
                     active++;
                 }
             }
-            double share = Math.max(1, (double) active / cores);
-            double wait = r.tenant.predictedWaitNanos(share);
-            double predicted = wait + r.tenant.estimateNanos(r.batch) * share;
+            double wait = r.tenant.predictedWaitNanos((double) active / cores);
+            double predicted = r.tenant.predictedLatencyNanos(r.batch, r.arrivedNanos);
             r.predictedNanos = predicted;
             Scheduler.refuseOverSlo(r, wait, predicted, slo);
         }
@@ -156,7 +170,10 @@ final class RegulatedScheduler implements Scheduler {
                     }
                 }
                 boolean dispatched = false;
-                if (!ready.isEmpty() && freeCores > 0) {
+                if (schedules != null && freeCores == slots && ready.size() >= 2 && ready.size() < slots) {
+                    dispatched = together(ready, now);
+                }
+                if (!dispatched && !ready.isEmpty() && freeCores > 0) {
                     RoundPolicy policy = policies.apply(RoundPolicy.Mix.of(ready));
                     int budget = freeCores;
                     List<Tenant> active = new ArrayList<>();
@@ -188,6 +205,125 @@ final class RegulatedScheduler implements Scheduler {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A round of every ready tenant with the device idle: the case a co-location schedule is
+     * searched for. Takes each ready tenant's next batch; when a schedule for this round key is
+     * installed, runs them together under it on every core, otherwise starts each on one core,
+     * exactly as {@link SafeRounds} does with fewer ready tenants than slots and every slot free
+     * (each its own core, no sample cap), and counts the key towards its search. Called with the
+     * lock held; returns whether anything started.
+     */
+    private boolean together(List<RoundPolicy.Candidate> ready, long now) {
+        List<Tenant> who = new ArrayList<>();
+        List<List<InferRequest>> batches = new ArrayList<>();
+        List<RoundSchedules.Member> members = new ArrayList<>();
+        for (RoundPolicy.Candidate c : ready) {
+            List<InferRequest> batch = c.tenant().queue.take(now);
+            if (!batch.isEmpty()) {
+                who.add(c.tenant());
+                batches.add(batch);
+                members.add(new RoundSchedules.Member(c.tenant(), c.tenant().typesOf(batch)));
+            }
+        }
+        RoundSchedules.Installed round = members.size() >= 2 ? schedules.lookup(members) : null;
+        if (round == null) {
+            for (int i = 0; i < who.size(); i++) {
+                start(who.get(i), batches.get(i), 1);
+            }
+            return !who.isEmpty();
+        }
+        startTogether(round, who, members, batches);
+        return true;
+    }
+
+    /** Runs {@code batches} of {@code who} as one round of {@code round}'s schedule on every core. Called with the lock held. */
+    private void startTogether(RoundSchedules.Installed round, List<Tenant> who, List<RoundSchedules.Member> members,
+                               List<List<InferRequest>> batches) {
+        // The schedule's tenants are in the order its search saw them; match the batches to them.
+        List<Tenant> tenantsInOrder = new ArrayList<>();
+        List<List<InferRequest>> ordered = new ArrayList<>();
+        for (RoundSchedules.Member m : round.members) {
+            int i = 0;
+            while (!members.get(i).key().equals(m.key())) {
+                i++;
+            }
+            tenantsInOrder.add(who.get(i));
+            ordered.add(batches.get(i));
+        }
+        int lane = 0;
+        laneBusy[lane] = true;
+        running.addAll(tenantsInOrder);
+        int threads = freeCores;
+        freeCores = 0;
+        for (int i = 0; i < ordered.size(); i++) {
+            tenantsInOrder.get(i).stats.inFlight.addAndGet(ordered.get(i).size());
+        }
+        lanes.execute(() -> {
+            long s = System.nanoTime();
+            long e = s;
+            dev.cotenant.sched.Timeline tl = null;
+            try {
+                for (int i = 0; i < ordered.size(); i++) {
+                    tenantsInOrder.get(i).bind(round.plans.get(i).plan(), ordered.get(i));
+                }
+                s = System.nanoTime();
+                tl = round.run();
+                e = System.nanoTime();
+                scheduledRounds.incrementAndGet();
+            } catch (RuntimeException | OutOfMemoryError x) {
+                schedules.drop(round);
+                InferError why = new InferError(InferError.Kind.INTERNAL, "a co-located round failed: " + x);
+                ordered.forEach(b -> b.forEach(r -> r.fail(why)));
+            }
+            for (int i = 0; i < ordered.size(); i++) {
+                Tenant t = tenantsInOrder.get(i);
+                List<InferRequest> batch = ordered.get(i);
+                t.stats.inFlight.addAndGet(-batch.size());
+                if (tl == null) {
+                    continue;
+                }
+                long[] span = span(tl, i);
+                long ts = s + span[0];
+                long te = s + span[1];
+                try {
+                    t.finish(round.plans.get(i).plan(), batch, round.plans.get(i).plan().outputs(), ts, te, cores);
+                } catch (RuntimeException x) {
+                    batch.forEach(r -> r.fail(new InferError(InferError.Kind.INTERNAL, "model '" + t.name + "' failed: " + x)));
+                }
+                int samples = batch.stream().mapToInt(r -> r.batch).sum();
+                timeline.add(new Timeline.Execution(t.name, t.version, samples, cores, lane, ts, te));
+            }
+            busyCoreNanos.addAndGet(cores * (e - s));
+            lock.lock();
+            try {
+                tenantsInOrder.forEach(running::remove);
+                laneBusy[lane] = false;
+                freeCores += threads;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    /** First task start and last task end of tenant {@code i} in a one-round timeline, relative to the round's start. */
+    private static long[] span(dev.cotenant.sched.Timeline tl, int i) {
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        for (int k = 0; k < tl.tasks().size(); k++) {
+            if (tl.tasks().get(k).tenant() == i) {
+                first = Math.min(first, tl.start()[0][k]);
+                last = Math.max(last, tl.end()[0][k]);
+            }
+        }
+        return new long[] {first == Long.MAX_VALUE ? 0 : first, last};
+    }
+
+    /** Rounds run together under a searched schedule so far. */
+    long scheduledRounds() {
+        return scheduledRounds.get();
     }
 
     /** Called with the lock held. */
@@ -245,6 +381,9 @@ final class RegulatedScheduler implements Scheduler {
             lanes.awaitTermination(drain.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (schedules != null) {
+            schedules.close();
         }
     }
 }

@@ -71,6 +71,11 @@ final class RoundSchedules implements AutoCloseable {
         }
     }
 
+    /** Rounds a key comes up in before the server searches it. */
+    static final int SIGHTINGS = 20;
+    /** Keys the server searches at most: each search costs the serving cores about its budget. */
+    static final int MAX_KEYS = 4;
+
     private final CpuDevice device;
     private final double budgetSeconds;
     private final int sightings;
@@ -113,6 +118,12 @@ final class RoundSchedules implements AutoCloseable {
     Installed lookup(List<Member> members) {
         String key = key(members);
         Installed i = installed.get(key);
+        if (i != null && !sameTenants(i, members)) {
+            // searched for a model since unloaded and loaded again under the same name and version
+            installed.remove(key, i);
+            i.close();
+            i = null;
+        }
         if (i != null || budgetSeconds <= 0 || closed) {
             return i;
         }
@@ -130,6 +141,15 @@ final class RoundSchedules implements AutoCloseable {
             });
         }
         return null;
+    }
+
+    private static boolean sameTenants(Installed i, List<Member> members) {
+        for (Member m : i.members) {
+            if (members.stream().noneMatch(x -> x.tenant() == m.tenant())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Searches a schedule for {@code members} now, on this thread, and installs it; null when none could be made. */
@@ -150,9 +170,10 @@ final class RoundSchedules implements AutoCloseable {
             }
             installed.put(key, i);
             log.accept(String.format(Locale.ROOT, "round schedule for [%s]: %s, %.1f ms measured, searched in %.1f s",
-                    key, outcome.schedule().streams().size() + " streams", outcome.measuredMs(), (System.nanoTime() - t0) / 1e9));
+                    key, outcome.chosen().summary(), outcome.measuredMs(), (System.nanoTime() - t0) / 1e9));
             return i;
         } catch (RuntimeException e) {
+            seen.put(key, new AtomicInteger(Integer.MIN_VALUE / 2));
             log.accept("round schedule for [" + key + "]: not searched (" + e.getMessage() + "); its rounds stay on the safe policy");
             return null;
         }
@@ -164,6 +185,22 @@ final class RoundSchedules implements AutoCloseable {
             seen.put(i.key, new AtomicInteger(Integer.MIN_VALUE / 2));
             i.close();
         }
+    }
+
+    /**
+     * Forgets every schedule and sighting of a round with {@code t}, which is being unloaded: a
+     * model loaded again under its name and version may be another model, with other operators.
+     */
+    void forget(Tenant t) {
+        String prefix = t.name + ":" + t.version + "[";
+        installed.values().removeIf(i -> {
+            boolean mine = i.members.stream().anyMatch(m -> m.tenant() == t);
+            if (mine) {
+                i.close();
+            }
+            return mine;
+        });
+        seen.keySet().removeIf(k -> k.startsWith(prefix) || k.contains(" + " + prefix));
     }
 
     /** Keys with a schedule installed. */

@@ -29,7 +29,9 @@ public final class Server implements AutoCloseable {
         this.scheduler = switch (options.device()) {
             case ServingDevice.Sim sim -> new SimulatedScheduler(sim, options.policy(), options.cores(), timeline);
             case ServingDevice.Cpu cpu -> switch (options.policy()) {
-                case REGULATED -> new RegulatedScheduler(options.cores(), options.concurrency(), timeline, mix -> SafeRounds.INSTANCE);
+                case REGULATED -> new RegulatedScheduler(options.cores(), options.concurrency(), timeline, mix -> SafeRounds.INSTANCE,
+                        options.searchBudgetSeconds() > 0 ? new RoundSchedules(new dev.cotenant.sched.CpuDevice(options.cores()),
+                                options.searchBudgetSeconds(), RoundSchedules.SIGHTINGS, RoundSchedules.MAX_KEYS, System.err::println) : null);
                 case MULTISTREAM -> new MultistreamScheduler(timeline);
             };
         };

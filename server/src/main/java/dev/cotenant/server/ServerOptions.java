@@ -17,9 +17,14 @@ import java.time.Duration;
  * @param concurrency  the regulator's limit on threads running batches at once (a batch alone on
  *                     the device takes {@code cores}, one among several takes one)
  * @param device       where batches run: the CPU, or a simulated GPU paced on the wall clock
+ * @param searchBudgetSeconds the CPU regulator's co-location search per round key, in seconds
+ *                     (0: none; every round stays on the safe policy); see {@link RoundSchedules}
  */
 public record ServerOptions(Path repository, String host, int httpPort, int grpcPort, Policy policy, int cores,
-                            long maxBodyBytes, Duration drain, int concurrency, ServingDevice device) {
+                            long maxBodyBytes, Duration drain, int concurrency, ServingDevice device, double searchBudgetSeconds) {
+
+    /** The CPU regulator's default search budget per round key, in seconds. */
+    public static final double DEFAULT_SEARCH_SECONDS = 10;
 
     /** The scheduling policy of a server. */
     public enum Policy {
@@ -42,6 +47,9 @@ public record ServerOptions(Path repository, String host, int httpPort, int grpc
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("the body limit must be positive");
         }
+        if (!(searchBudgetSeconds >= 0)) {
+            throw new IllegalArgumentException("the search budget must be 0 or more seconds, got " + searchBudgetSeconds);
+        }
     }
 
     /**
@@ -51,35 +59,39 @@ public record ServerOptions(Path repository, String host, int httpPort, int grpc
     public static ServerOptions defaults(Path repository) {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServerOptions(repository, "127.0.0.1", 8000, 8001, Policy.REGULATED, cores, 64L << 20, Duration.ofSeconds(10),
-                2 * cores, new ServingDevice.Cpu());
+                2 * cores, new ServingDevice.Cpu(), DEFAULT_SEARCH_SECONDS);
     }
 
     public ServerOptions withPorts(int http, int grpc) {
-        return new ServerOptions(repository, host, http, grpc, policy, cores, maxBodyBytes, drain, concurrency, device);
+        return new ServerOptions(repository, host, http, grpc, policy, cores, maxBodyBytes, drain, concurrency, device, searchBudgetSeconds);
     }
 
     public ServerOptions withPolicy(Policy p) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, p, cores, maxBodyBytes, drain, concurrency, device);
+        return new ServerOptions(repository, host, httpPort, grpcPort, p, cores, maxBodyBytes, drain, concurrency, device, searchBudgetSeconds);
     }
 
     public ServerOptions withHost(String h) {
-        return new ServerOptions(repository, h, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, device);
+        return new ServerOptions(repository, h, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, device, searchBudgetSeconds);
     }
 
     public ServerOptions withMaxBodyBytes(long n) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, n, drain, concurrency, device);
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, n, drain, concurrency, device, searchBudgetSeconds);
     }
 
     /** {@code n} cores, and concurrency twice that. */
     public ServerOptions withCores(int n) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, n, maxBodyBytes, drain, 2 * n, device);
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, n, maxBodyBytes, drain, 2 * n, device, searchBudgetSeconds);
     }
 
     public ServerOptions withConcurrency(int n) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, n, device);
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, n, device, searchBudgetSeconds);
+    }
+
+    public ServerOptions withSearchBudget(double seconds) {
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, device, seconds);
     }
 
     public ServerOptions withDevice(ServingDevice d) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, d);
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, d, searchBudgetSeconds);
     }
 }

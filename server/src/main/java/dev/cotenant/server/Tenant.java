@@ -49,6 +49,8 @@ final class Tenant implements AutoCloseable {
     private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
     /** Smoothed compute time of one sample at one thread, for the regulator's slack estimate. */
     private volatile double nanosPerSample;
+    /** When this tenant's batch in flight started (0: none); for {@link #predictedLatencyNanos}. */
+    private volatile long batchStartNanos;
     /** When the last request arrived, so the regulator knows which tenants are active. */
     volatile long lastArrivalNanos = Long.MIN_VALUE / 2;
 
@@ -211,6 +213,25 @@ final class Tenant implements AutoCloseable {
         return ahead * nanosPerSample * Math.max(1, share);
     }
 
+    /**
+     * When a request of {@code samples} arriving now would complete: what is left of the batch in
+     * flight (its expected time less what has run), then the queued samples and its own, at the
+     * measured time per sample. No stretch for the other tenants: the measured time per sample comes
+     * from batches that ran beside them, so it already holds the contention this tenant usually
+     * meets. What it does not hold (a burst of the others, the host) is what
+     * {@link LatencyCalibration} measures.
+     */
+    double predictedLatencyNanos(int samples, long nowNanos) {
+        double perSample = nanosPerSample;
+        double left = 0;
+        long since = batchStartNanos;
+        int flying = stats.inFlight.get();
+        if (flying > 0 && since != 0) {
+            left = Math.max(0, flying * perSample - (nowNanos - since));
+        }
+        return left + (queue.samples() + samples) * perSample;
+    }
+
     /** Expected compute nanoseconds of {@code samples} at one thread (0 until measured). */
     double estimateNanos(int samples) {
         return nanosPerSample * samples;
@@ -223,6 +244,7 @@ final class Tenant implements AutoCloseable {
      */
     void execute(List<InferRequest> batch, int threads) {
         long start = System.nanoTime();
+        batchStartNanos = start;
         try {
             Computed c = compute(batch, threads);
             stats.execution(c.rows(), c.samples(), c.inferNanos());
@@ -230,6 +252,8 @@ final class Tenant implements AutoCloseable {
             complete(batch, c.outputs(), start, start + c.inputNanos(), start + c.inputNanos() + c.inferNanos(), false);
         } catch (InferError e) {
             batch.forEach(r -> r.fail(e));
+        } finally {
+            batchStartNanos = 0;
         }
     }
 
@@ -322,6 +346,7 @@ final class Tenant implements AutoCloseable {
 
     /** Binds {@code batch}'s inputs, padded to the plan's rows, to {@code plan} (one made by {@link #schedulable}). */
     void bind(Plan plan, List<InferRequest> batch) {
+        batchStartNanos = System.nanoTime();
         int rows = plan.inputTypes().values().iterator().next().dims()[0];
         plan.bind(concatenate(batch, samples(batch), settings.maxBatchSize() > 0 ? rows : samples(batch)));
     }
@@ -335,6 +360,7 @@ final class Tenant implements AutoCloseable {
         int samples = samples(batch);
         stats.execution(rows, samples, end - start);
         observe(end - start, samples, threads);
+        batchStartNanos = 0;
         complete(batch, split(batch, out, rows), start, start, end, false);
     }
 

@@ -93,8 +93,12 @@ final class Fixtures {
         return URI.create("http://127.0.0.1:" + s.httpPort() + path);
     }
 
+    /**
+     * A server on ephemeral ports and two cores, without the regulator's background co-location
+     * search: a search measures schedules on the cores the tests share (RoundSchedulesTest covers it).
+     */
     static ServerOptions options(Path repo) {
-        return ServerOptions.defaults(repo).withPorts(0, 0).withCores(2);
+        return ServerOptions.defaults(repo).withPorts(0, 0).withCores(2).withSearchBudget(0);
     }
 
     /** A binary-extension infer body for slow with one sample of ones; {body, header length}. */

@@ -1,0 +1,151 @@
+package dev.cotenant.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cotenant.ir.DataType;
+import dev.cotenant.ir.Tensor;
+import dev.cotenant.sched.CpuDevice;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CPU regulator's searched round schedules: when keys are searched, and that rounds under them answer as solo runs do. */
+class RoundSchedulesTest {
+
+    private static Tenant slow(Path repo, String name) throws Exception {
+        Fixtures.put(repo, name, Fixtures.slow(2), "max_batch_size: 2");
+        return Tenant.load(name, "1", repo.resolve(name), 2);
+    }
+
+    private static InferRequest request(Tenant t, long seed) {
+        Tensor x = Tensor.allocate(DataType.FLOAT, 1, 128, 512);
+        float[] a = (float[]) x.array();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        return Admission.admit(t, "", Map.of("x", x), null, 0, 0, System.nanoTime());
+    }
+
+    private static float[] output(InferRequest r) throws Exception {
+        Tensor out = r.result.get(30, TimeUnit.SECONDS).outputs().values().iterator().next();
+        float[] all = (float[]) out.array();
+        return java.util.Arrays.copyOfRange(all, out.offset(), out.offset() + out.size());
+    }
+
+    /** The request's output computed alone, on one thread, as the safe policy would. */
+    private static float[] solo(Tenant t, InferRequest like, long seed) throws Exception {
+        InferRequest again = request(t, seed);
+        t.execute(List.of(again), 1);
+        return output(again);
+    }
+
+    @Test
+    void aRoundUnderASearchedScheduleAnswersEachRequestAsItsSoloRun(@TempDir Path repo) throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (Tenant a = slow(repo, "a"); Tenant b = slow(repo, "b");
+             RoundSchedules rs = new RoundSchedules(new CpuDevice(2), 0.5, 1, 4, log::add)) {
+            InferRequest ra = request(a, 1);
+            InferRequest rb1 = request(b, 2);
+            InferRequest rb2 = request(b, 3);
+            List<RoundSchedules.Member> members = List.of(
+                    new RoundSchedules.Member(a, a.typesOf(List.of(ra))), new RoundSchedules.Member(b, b.typesOf(List.of(rb1, rb2))));
+            RoundSchedules.Installed round = rs.search(RoundSchedules.key(members), members);
+            assertNotNull(round, "searched: " + log);
+            assertTrue(log.getFirst().contains("round schedule for [a:1[float[1,128,512]] + b:1[float[2,128,512]]]: streams "), log.getFirst());
+            assertEquals(round, rs.lookup(List.of(members.get(1), members.get(0))), "the key does not depend on the order");
+
+            a.bind(round.plans.get(0).plan(), List.of(ra));
+            b.bind(round.plans.get(1).plan(), List.of(rb1, rb2));
+            round.run();
+            long t = System.nanoTime();
+            a.finish(round.plans.get(0).plan(), List.of(ra), round.plans.get(0).plan().outputs(), t, t, 2);
+            b.finish(round.plans.get(1).plan(), List.of(rb1, rb2), round.plans.get(1).plan().outputs(), t, t, 2);
+            // A split changes the order of a sum, so equal within 1e-5 rather than bitwise.
+            assertClose(solo(a, ra, 1), output(ra));
+            assertClose(solo(b, rb1, 2), output(rb1));
+            assertClose(solo(b, rb2, 3), output(rb2));
+        }
+    }
+
+    private static void assertClose(float[] want, float[] got) {
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], 1e-5f * Math.max(1, Math.abs(want[i])), "element " + i);
+        }
+    }
+
+    @Test
+    void aKeyIsSearchedOnceItHasComeUpEnoughAndNoMoreKeysThanTheBound(@TempDir Path repo) throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (Tenant a = slow(repo, "a"); Tenant b = slow(repo, "b");
+             RoundSchedules rs = new RoundSchedules(new CpuDevice(2), 0.3, 3, 1, log::add)) {
+            List<RoundSchedules.Member> one = List.of(new RoundSchedules.Member(a, a.typesOf(List.of(request(a, 1)))),
+                    new RoundSchedules.Member(b, b.typesOf(List.of(request(b, 2)))));
+            List<RoundSchedules.Member> two = List.of(new RoundSchedules.Member(a, a.typesOf(List.of(request(a, 1), request(a, 3)))),
+                    new RoundSchedules.Member(b, b.typesOf(List.of(request(b, 2)))));
+            assertNull(rs.lookup(one));
+            assertNull(rs.lookup(one));
+            assertTrue(log.isEmpty(), "seen twice of three: not searched yet");
+            assertNull(rs.lookup(one), "the third sighting starts the search and still runs safe");
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (rs.installedKeys() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(1, rs.installedKeys(), "installed in the background: " + log);
+            assertNotNull(rs.lookup(one));
+            for (int i = 0; i < 5; i++) {
+                assertNull(rs.lookup(two), "over the bound of one key: never searched");
+            }
+            Thread.sleep(200);
+            assertEquals(1, log.size(), log.toString());
+            rs.forget(b);
+            assertNull(rs.lookup(one), "unloading a member forgets the schedule");
+            assertEquals(0, rs.installedKeys());
+        }
+    }
+
+    @Test
+    void theRegulatorRunsReadyTenantsTogetherUnderTheSchedule(@TempDir Path repo) throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        RoundSchedules rs = new RoundSchedules(new CpuDevice(2), 0.5, 2, 4, log::add);
+        RegulatedScheduler regulator = new RegulatedScheduler(2, 4, new Timeline(256), mix -> SafeRounds.INSTANCE, rs);
+        try (Tenant a = slow(repo, "a"); Tenant b = slow(repo, "b")) {
+            regulator.add(a);
+            regulator.add(b);
+            List<InferRequest> sent = new ArrayList<>();
+            List<Long> seeds = new ArrayList<>();
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            long seed = 100;
+            // Keep both queues fed until rounds have run under a searched schedule (bounded).
+            while (regulator.scheduledRounds() < 3 && System.nanoTime() < deadline) {
+                for (Tenant t : List.of(a, b)) {
+                    if (t.queue.size() < 2) {
+                        InferRequest r = request(t, seed);
+                        regulator.enqueue(r);
+                        sent.add(r);
+                        seeds.add(seed++);
+                    }
+                }
+                Thread.sleep(1);
+            }
+            assertTrue(regulator.scheduledRounds() >= 3, "rounds under a searched schedule: " + regulator.scheduledRounds() + "; " + log);
+            for (int i = 0; i < sent.size(); i++) {
+                InferRequest r = sent.get(i);
+                assertClose(solo(r.tenant, r, seeds.get(i)), output(r));
+            }
+        } finally {
+            regulator.stop(java.time.Duration.ofSeconds(5));
+        }
+    }
+}
