@@ -24,7 +24,11 @@ import java.util.OptionalDouble;
  * no margin. This is what keeps a bad spell from lasting: a margin only updates when requests
  * complete, and a large one (the first requests of a tenant, while its kernels compile, took
  * seconds) refuses the requests that would update it. In a trial run before this rule, the warm-up's
- * errors refused every later request of every tenant.
+ * errors refused every later request of every tenant. For the same reason the errors of a tenant's
+ * first {@link #WARMUP_NANOS} of completions are not kept at all: a fresh server's first requests
+ * wait seconds behind kernels that still run interpreted, which says nothing about the next minute
+ * (measured: errors of +4 to +7 s at the start of every run, margins that refused 5% of resnet18's
+ * requests at 70% load).
  */
 final class LatencyCalibration {
 
@@ -32,12 +36,16 @@ final class LatencyCalibration {
     static final int REFRESH = 16;
     /** Fewer errors than this and no quantile is given: admission keeps its fixed rule. */
     static final int MIN_SAMPLES = 32;
+    /** Completions this long after the first one are not kept: the kernels are still compiling. */
+    static final long WARMUP_NANOS = 10_000_000_000L;
     /** Errors older than this are forgotten: at 9 requests a second, 45 of them. */
     static final long MAX_AGE_NANOS = 5_000_000_000L;
 
     private final double quantile;
     private final double[] errors = new double[WINDOW];
     private final long[] times = new long[WINDOW];
+    private final long warmupNanos;
+    private long first = Long.MIN_VALUE;
     private int count;
     private int next;
     private int sinceRefresh;
@@ -46,6 +54,12 @@ final class LatencyCalibration {
 
     /** @param quantile the quantile of recent errors given as the margin, in (0, 1) */
     LatencyCalibration(double quantile) {
+        this(quantile, WARMUP_NANOS);
+    }
+
+    /** @param warmupNanos how long after the first completion errors start to be kept */
+    LatencyCalibration(double quantile, long warmupNanos) {
+        this.warmupNanos = warmupNanos;
         if (!(quantile > 0 && quantile < 1)) {
             throw new IllegalArgumentException("quantile must be in (0, 1), got " + quantile);
         }
@@ -57,6 +71,12 @@ final class LatencyCalibration {
      * {@code predictedNanos} was predicted.
      */
     synchronized void observe(double predictedNanos, double measuredNanos, long nowNanos) {
+        if (first == Long.MIN_VALUE) {
+            first = nowNanos;
+        }
+        if (nowNanos - first < warmupNanos) {
+            return;
+        }
         errors[next] = measuredNanos - predictedNanos;
         times[next] = nowNanos;
         next = (next + 1) % WINDOW;

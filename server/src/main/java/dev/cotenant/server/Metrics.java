@@ -68,6 +68,13 @@ final class Metrics {
             header(b, "cotenant_gpu_sm_busy_seconds_total", "Simulated GPU: round seconds times the fraction of SMs busy", "counter");
             b.append("cotenant_gpu_sm_busy_seconds_total ").append(num(sim.smBusyNanos() / 1e9)).append('\n');
         }
+        if (server.scheduler instanceof RegulatedScheduler reg) {
+            header(b, "cotenant_rounds_together_total", "Regulator: rounds of several ready tenants on an idle device, by how they ran", "counter");
+            b.append("cotenant_rounds_together_total{schedule=\"searched\"} ").append(reg.scheduledRounds()).append('\n');
+            b.append("cotenant_rounds_together_total{schedule=\"safe\"} ").append(reg.togetherRounds() - reg.scheduledRounds()).append('\n');
+            header(b, "cotenant_round_schedules", "Regulator: round keys with a searched co-location schedule installed", "gauge");
+            b.append("cotenant_round_schedules ").append(reg.installedSchedules()).append('\n');
+        }
         header(b, "cotenant_pending_requests", "Requests queued or running over all models", "gauge");
         b.append("cotenant_pending_requests ").append(server.scheduler.pending()).append('\n');
         return b.toString();

@@ -38,6 +38,7 @@ final class RegulatedScheduler implements Scheduler {
     private final Function<RoundPolicy.Mix, RoundPolicy> policies;
     private final RoundSchedules schedules;
     private final AtomicLong scheduledRounds = new AtomicLong();
+    private final AtomicLong togetherRounds = new AtomicLong();
     private final Timeline timeline;
     private final List<Tenant> tenants = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -227,6 +228,9 @@ final class RegulatedScheduler implements Scheduler {
                 members.add(new RoundSchedules.Member(c.tenant(), c.tenant().typesOf(batch)));
             }
         }
+        if (members.size() >= 2) {
+            togetherRounds.incrementAndGet();
+        }
         RoundSchedules.Installed round = members.size() >= 2 ? schedules.lookup(members) : null;
         if (round == null) {
             for (int i = 0; i < who.size(); i++) {
@@ -324,6 +328,16 @@ final class RegulatedScheduler implements Scheduler {
     /** Rounds run together under a searched schedule so far. */
     long scheduledRounds() {
         return scheduledRounds.get();
+    }
+
+    /** Rounds of two or more ready tenants on an idle device so far, under a searched schedule or not. */
+    long togetherRounds() {
+        return togetherRounds.get();
+    }
+
+    /** Round keys with a searched schedule installed. */
+    int installedSchedules() {
+        return schedules == null ? 0 : schedules.installedKeys();
     }
 
     /** Called with the lock held. */

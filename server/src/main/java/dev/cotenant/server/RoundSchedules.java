@@ -132,6 +132,7 @@ final class RoundSchedules implements AutoCloseable {
             searching = true;
             searched.incrementAndGet();
             List<Member> copy = List.copyOf(members);
+            log.accept(String.format(Locale.ROOT, "round schedule for [%s]: searching (%d rounds so far, budget %.0f s)", key, n, budgetSeconds));
             background.execute(() -> {
                 try {
                     search(key, copy);

@@ -14,9 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The calibrated admission margin: the quantile of recent prediction errors, and the rule that uses it. */
 class LatencyCalibrationTest {
 
+    /** A moment past the warm-up of a tenant whose first request completed at 0. */
+    private static final long W = LatencyCalibration.WARMUP_NANOS;
+
     @Test
     void noMarginUntilEnoughRequestsCompleted() {
-        LatencyCalibration c = new LatencyCalibration(0.9);
+        LatencyCalibration c = new LatencyCalibration(0.9, 0);
         for (int i = 0; i < LatencyCalibration.MIN_SAMPLES - 1; i++) {
             c.observe(0, 1e6, 0);
         }
@@ -29,7 +32,7 @@ class LatencyCalibrationTest {
 
     @Test
     void theMarginIsTheQuantileOfTheRecentErrors() {
-        LatencyCalibration c = new LatencyCalibration(0.9);
+        LatencyCalibration c = new LatencyCalibration(0.9, 0);
         // errors 1..100 ms, measured minus predicted, in shuffled order
         for (int i = 0; i < 100; i++) {
             int ms = (i * 37) % 100 + 1;
@@ -38,7 +41,7 @@ class LatencyCalibrationTest {
         // refreshed at the 96th error: the 90th percentile of the first 96
         double m = c.margin(0).orElseThrow();
         assertTrue(m >= 85e6 && m <= 92e6, "about the 90th percentile of 1..100 ms: " + m / 1e6);
-        LatencyCalibration early = new LatencyCalibration(0.5);
+        LatencyCalibration early = new LatencyCalibration(0.5, 0);
         for (int i = 0; i < 64; i++) {
             early.observe(10e6, 4e6, 0);
         }
@@ -47,7 +50,7 @@ class LatencyCalibrationTest {
 
     @Test
     void oldErrorsLeaveTheWindow() {
-        LatencyCalibration c = new LatencyCalibration(0.99);
+        LatencyCalibration c = new LatencyCalibration(0.99, 0);
         for (int i = 0; i < LatencyCalibration.WINDOW; i++) {
             c.observe(0, 50e6, 0);
         }
@@ -60,7 +63,7 @@ class LatencyCalibrationTest {
 
     @Test
     void errorsOlderThanTheirAgeAreForgotten() {
-        LatencyCalibration c = new LatencyCalibration(0.99);
+        LatencyCalibration c = new LatencyCalibration(0.99, 0);
         for (int i = 0; i < 64; i++) {
             c.observe(0, 1.5e9, 0);
         }
@@ -71,6 +74,21 @@ class LatencyCalibrationTest {
             c.observe(0, 1e6, later);
         }
         assertEquals(1e6, c.margin(later).orElseThrow(), "only the recent errors count, however few the window replaced");
+    }
+
+    @Test
+    void theFirstSecondsOfCompletionsAreNotKept() {
+        LatencyCalibration c = new LatencyCalibration(0.9);
+        long t = 1_000_000_000L;
+        for (int i = 0; i < 64; i++) {
+            c.observe(0, 5e9, t + i * 100_000_000L); // 6.4 s of cold starts
+        }
+        assertTrue(c.margin(t + 6_400_000_000L).isEmpty(), "nothing kept while warming up");
+        long warm = t + LatencyCalibration.WARMUP_NANOS;
+        for (int i = 0; i < 48; i++) {
+            c.observe(0, 2e6, warm + i);
+        }
+        assertEquals(2e6, c.margin(warm + 48).orElseThrow(), "only errors after the warm-up count");
     }
 
     @Test
@@ -87,21 +105,22 @@ class LatencyCalibrationTest {
             // Before calibration: the fixed rule, half the SLO of predicted wait.
             Verdict.assertAdmitted(t, 40e6, 60e6, slo);
             Verdict.assertRefused(t, 60e6, 70e6, slo, "over half its SLO");
+            t.calibration.observe(0, 0, 0); // the first completion: the warm-up runs from here
             // Predictions that ran 30 ms long: 51 ms predicted is 81 expected, refused at 80% of 100 ms.
             for (int i = 0; i < 64; i++) {
-                t.calibration.observe(10e6, 40e6, 0);
+                t.calibration.observe(10e6, 40e6, W);
             }
             Verdict.assertRefused(t, 40e6, 51e6, slo, "+30.0 for the error of recent predictions");
             Verdict.assertAdmitted(t, 40e6, 49e6, slo);
             // Predictions that ran 40 ms short: a wait the fixed rule refused is admitted.
             for (int i = 0; i < LatencyCalibration.WINDOW; i++) {
-                t.calibration.observe(50e6, 10e6, 0);
+                t.calibration.observe(50e6, 10e6, W);
             }
             Verdict.assertAdmitted(t, 70e6, 110e6, slo);
             Verdict.assertRefused(t, 70e6, 121e6, slo, "over 80% of its SLO of 100 ms");
             // Nothing ahead: admitted whatever the margin, so a tenant is never locked out.
             for (int i = 0; i < LatencyCalibration.WINDOW; i++) {
-                t.calibration.observe(0, 5e9, 0);
+                t.calibration.observe(0, 5e9, W);
             }
             Verdict.assertRefused(t, 1e6, 2e6, slo, "+5000.0 for the error");
             Verdict.assertAdmitted(t, 0, 2e6, slo);
@@ -111,7 +130,7 @@ class LatencyCalibrationTest {
     /** Calls the rule on a fresh request and checks its verdict. */
     private static final class Verdict {
         static InferRequest request(Tenant t) {
-            return Admission.admit(t, "", Map.of("x", Tensor.allocate(DataType.FLOAT, 1, 16)), null, 0, 0, 0);
+            return Admission.admit(t, "", Map.of("x", Tensor.allocate(DataType.FLOAT, 1, 16)), null, 0, 0, W);
         }
 
         static void assertAdmitted(Tenant t, double wait, double predicted, double slo) {

@@ -62,7 +62,7 @@ class RoundSchedulesTest {
                     new RoundSchedules.Member(a, a.typesOf(List.of(ra))), new RoundSchedules.Member(b, b.typesOf(List.of(rb1, rb2))));
             RoundSchedules.Installed round = rs.search(RoundSchedules.key(members), members);
             assertNotNull(round, "searched: " + log);
-            assertTrue(log.getFirst().contains("round schedule for [a:1[float[1,128,512]] + b:1[float[2,128,512]]]: streams "), log.getFirst());
+            assertTrue(log.getLast().contains("round schedule for [a:1[float[1,128,512]] + b:1[float[2,128,512]]]: streams "), log.getLast());
             assertEquals(round, rs.lookup(List.of(members.get(1), members.get(0))), "the key does not depend on the order");
 
             a.bind(round.plans.get(0).plan(), List.of(ra));
@@ -108,7 +108,7 @@ class RoundSchedulesTest {
                 assertNull(rs.lookup(two), "over the bound of one key: never searched");
             }
             Thread.sleep(200);
-            assertEquals(1, log.size(), log.toString());
+            assertEquals(2, log.size(), "searching, then installed: " + log);
             rs.forget(b);
             assertNull(rs.lookup(one), "unloading a member forgets the schedule");
             assertEquals(0, rs.installedKeys());
