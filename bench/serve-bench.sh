@@ -2,9 +2,9 @@
 # Serving benchmark: three zoo tenants (resnet18, mobilenetv2, bert-tiny) behind `cotenant serve`.
 #  1. capacity: each model alone, closed loop with 4 clients (regulated: it gets every core); the
 #     mix's capacity gives each of the three an equal third of the device: solo throughput / 3;
-#  2. open loop (Poisson) at 70% of each model's share of that capacity: the regulator (with its
-#     co-location search per round key), the regulator without it (--search-budget 0) and
-#     multistream, alternating (R, N, M, R, N, M), each run preceded by a short warm-up;
+#  2. open loop (Poisson) at 70% of each model's share of that capacity, regulated and multistream,
+#     alternating (R, M, R, M), each run preceded by a short warm-up (COTENANT_BENCH_POLICIES adds
+#     regulated-nosearch: the regulator with --search-budget 0);
 #  3. open loop at 2x capacity, regulated: refusals, admitted p99, server memory.
 # Usage: bench/serve-bench.sh [SECONDS-PER-RUN] (default 60). Writes JSON to $COTENANT_BENCH_OUT
 # (default /tmp/cotenant-bench-out) and prints the tables.
@@ -76,11 +76,12 @@ json.dump({"models": models}, open(f"{out}/capacity.json", "w"), indent=1)
 PY
 
 for round in 1 2; do
-  for policy in regulated regulated-nosearch multistream; do
+  for policy in ${COTENANT_BENCH_POLICIES:-regulated multistream}; do
     echo "== 70% of capacity, $policy, round $round (${secs}s)"
     start_server "$policy"
     open_loop "$out/capacity.json" 0.7 5 warmup > /dev/null
     open_loop "$out/capacity.json" 0.7 "$secs" "load70-$policy-$round"
+    curl -sf "http://127.0.0.1:$port/metrics" > "$out/metrics70-$policy-$round.txt" || true
     stop_server
   done
 done

@@ -40,6 +40,12 @@ if os.path.exists(f):
     rss = [int(x) for x in open(os.path.join(out, "rss-2x.txt")).read().split() if x.strip()]
     if rss:
         print(f"\nserver RSS during the 2x run: first {rss[0] / 1024:.0f} MiB, max {max(rss) / 1024:.0f} MiB, last {rss[-1] / 1024:.0f} MiB ({len(rss)} samples)")
+for r in (1, 2):
+    for p in ("regulated", "regulated-nosearch"):
+        f = os.path.join(out, f"metrics70-{p}-{r}.txt")
+        if os.path.exists(f):
+            counts = {l.split("{")[1].split("}")[0]: l.split()[-1] for l in open(f) if l.startswith("cotenant_rounds_together_total")}
+            print(f"\n{p}, round {r}: rounds of several ready tenants on an idle device: {counts}")
 for p in ("regulated", "regulated-nosearch"):
     f = os.path.join(out, f"server-{p}.log")
     if os.path.exists(f):

@@ -54,6 +54,10 @@ final class ServeCommand implements Callable<Integer> {
             + ServerOptions.DEFAULT_SEARCH_SECONDS + "; 0 keeps every round on the safe policy).")
     Double searchBudget;
 
+    @Option(names = "--warmup-runs", paramLabel = "N", description = "Runs of every plan (each batch size and thread count) on zero inputs when a model loads, before it is ready, so first requests do not run cold kernels (default: "
+            + ServerOptions.DEFAULT_WARMUP_RUNS + "; 0 for none).")
+    Integer warmupRuns;
+
     @Option(names = "--max-body-mb", defaultValue = "64", description = "Largest request body in MiB (default ${DEFAULT-VALUE}).")
     long maxBodyMb;
 
@@ -79,6 +83,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (concurrency != null) {
             opts = opts.withConcurrency(concurrency);
+        }
+        if (warmupRuns != null) {
+            if (warmupRuns < 0) {
+                throw new ModelException("--warmup-runs " + warmupRuns + ": expected 0 or more");
+            }
+            opts = opts.withWarmupRuns(warmupRuns);
         }
         if (searchBudget != null) {
             if (!(searchBudget >= 0)) {

@@ -40,10 +40,16 @@ final class Repository {
     private final Path dir;
     private final Path realDir;
     private final int cores;
+    private final int warmupRuns;
     private final Scheduler scheduler;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     Repository(Path dir, int cores, Scheduler scheduler) {
+        this(dir, cores, 0, scheduler);
+    }
+
+    /** @param warmupRuns runs of every plan made at load, before a model is ready (see {@link Tenant#load(String, String, Path, int, int)}) */
+    Repository(Path dir, int cores, int warmupRuns, Scheduler scheduler) {
         if (!Files.isDirectory(dir)) {
             throw new ModelException("model repository " + dir + " is not a folder");
         }
@@ -54,6 +60,7 @@ final class Repository {
             throw new ModelException("model repository " + dir + ": " + e.getMessage());
         }
         this.cores = cores;
+        this.warmupRuns = warmupRuns;
         this.scheduler = scheduler;
     }
 
@@ -93,7 +100,7 @@ final class Repository {
                     throw new ModelException("model '" + name + "' version " + v + ": " + file + " is missing");
                 }
                 inside(file, "model file " + name + "/" + v + "/model.onnx");
-                versions.put(v, Tenant.load(name, v, modelDir, cores));
+                versions.put(v, Tenant.load(name, v, modelDir, cores, warmupRuns));
             }
         } catch (RuntimeException | StackOverflowError e) {
             versions.values().forEach(Tenant::close);

@@ -55,7 +55,7 @@ sealed interface Scheduler permits RegulatedScheduler, MultistreamScheduler, Sim
     }
 
     /** Share of the SLO a calibrated prediction may fill: the rest absorbs errors rarer than the margin's quantile. */
-    double CALIBRATED_FILL = 0.8;
+    double CALIBRATED_FILL = 0.9;
 
     /**
      * The calibrated SLO admission rule: refuses {@code r}, {@link InferError.Kind#OVERLOADED},

@@ -39,7 +39,7 @@ public final class Server implements AutoCloseable {
         // run side by side on its cores), so only one-thread plans are made: plans hold packed
         // weights, and a plan per batch size and thread count of a large model does not fit a heap.
         int planThreads = options.device() instanceof ServingDevice.Sim ? 1 : options.cores();
-        this.repository = new Repository(options.repository(), planThreads, scheduler);
+        this.repository = new Repository(options.repository(), planThreads, options.warmupRuns(), scheduler);
         repository.loadAll();
         this.http = new HttpFront(this);
         this.grpc = options.grpcPort() >= 0 ? new GrpcFront(this) : null;

@@ -95,10 +95,11 @@ final class Fixtures {
 
     /**
      * A server on ephemeral ports and two cores, without the regulator's background co-location
-     * search: a search measures schedules on the cores the tests share (RoundSchedulesTest covers it).
+     * search (it measures schedules on the cores the tests share; RoundSchedulesTest covers it) and
+     * without warm-up runs at load (RegulatorTest covers them).
      */
     static ServerOptions options(Path repo) {
-        return ServerOptions.defaults(repo).withPorts(0, 0).withCores(2).withSearchBudget(0);
+        return ServerOptions.defaults(repo).withPorts(0, 0).withCores(2).withSearchBudget(0).withWarmupRuns(0);
     }
 
     /** A binary-extension infer body for slow with one sample of ones; {body, header length}. */

@@ -86,6 +86,31 @@ class RegulatorTest {
     }
 
     @Test
+    void warmUpRunsAtLoadLeaveAnswersUnchanged(@TempDir Path repo) throws Exception {
+        Fixtures.put(repo, "w", Fixtures.slow(2), "max_batch_size: 2");
+        try (Tenant cold = Tenant.load("w", "1", repo.resolve("w"), 2, 0);
+             Tenant warm = Tenant.load("w", "1", repo.resolve("w"), 2, 2)) {
+            for (int threads : new int[] {1, 2}) {
+                float[] want = answer(cold, threads);
+                float[] got = answer(warm, threads);
+                assertTrue(java.util.Arrays.equals(want, got), "runs on zeros at load must not change an answer (" + threads + " threads)");
+            }
+        }
+    }
+
+    private static float[] answer(Tenant t, int threads) throws Exception {
+        Tensor x = Tensor.allocate(dev.cotenant.ir.DataType.FLOAT, 2, 128, 512);
+        float[] a = (float[]) x.array();
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (i % 97) / 97f - 0.5f;
+        }
+        InferRequest r = Admission.admit(t, "", Map.of("x", x), null, 0, 0, 0);
+        t.execute(List.of(r), threads);
+        Tensor out = r.result.get().outputs().values().iterator().next();
+        return java.util.Arrays.copyOfRange((float[]) out.array(), out.offset(), out.offset() + out.size());
+    }
+
+    @Test
     void roundsPutPriorityThenTheLeastSlackFirstWithinTheCoreBudget(@TempDir Path repo) throws Exception {
         try (Tenant relaxed = tenant(repo, "relaxed", "parameters { key: \"slo_ms\" value { string_value: \"500\" } }");
              Tenant tight = tenant(repo, "tight", "parameters { key: \"slo_ms\" value { string_value: \"5\" } }");
