@@ -69,7 +69,7 @@ sealed interface Scheduler permits RegulatedScheduler, MultistreamScheduler, Sim
         if (waitNanos <= 0) {
             return;
         }
-        java.util.OptionalDouble margin = r.tenant.calibration.margin(r.arrivedNanos);
+        java.util.OptionalDouble margin = r.tenant.calibration.margin(predictedNanos, r.arrivedNanos);
         if (margin.isEmpty()) {
             refuseOverSlo(r, waitNanos, sloNanos);
             return;

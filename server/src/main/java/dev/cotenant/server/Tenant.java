@@ -40,11 +40,11 @@ final class Tenant implements AutoCloseable {
     final TenantStats stats = new TenantStats();
     /**
      * How wrong admission's latency predictions for this tenant have been lately: the 99th
-     * percentile of the error, the quantile SLOs are stated at. (With the 90th and 80% of the SLO,
+     * percentile of the error, by the prediction's length, the quantile SLOs are stated at. (With the 90th and 80% of the SLO,
      * measured at twice capacity, every tenant's admitted p99 missed its SLO: requests admitted at
      * the edge, and the errors beyond the 90th percentile were larger than the slack.)
      */
-    final LatencyCalibration calibration = new LatencyCalibration(0.99);
+    final LatencyCalibration calibration;
     private final Model model;
     private final Workers pool;
     private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
@@ -65,6 +65,7 @@ final class Tenant implements AutoCloseable {
         this.inputs = inputs;
         this.outputs = outputs;
         this.queue = new RequestQueue(settings);
+        this.calibration = new LatencyCalibration(0.99, settings.sloMs() * 1e6);
         this.pool = Workers.create(Math.max(1, cores));
     }
 
