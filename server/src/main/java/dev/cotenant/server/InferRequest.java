@@ -25,11 +25,6 @@ final class InferRequest {
     /** When the request stops being worth running ({@link Long#MAX_VALUE}: never). */
     final long deadlineNanos;
     final CompletableFuture<InferResult> result = new CompletableFuture<>();
-    /**
-     * The latency admission predicted for this request, in nanoseconds, or NaN where none was
-     * made; written before the request is queued, read when it completes.
-     */
-    double predictedNanos = Double.NaN;
 
     InferRequest(Tenant tenant, String id, Map<String, Tensor> inputs, int batch, int level, Set<String> outputs,
                  long arrivedNanos, long timeoutNanos) {

@@ -109,12 +109,11 @@ final class RegulatedScheduler implements Scheduler {
             throw new InferError(InferError.Kind.UNAVAILABLE, "the server is shutting down");
         }
         r.tenant.lastArrivalNanos = r.arrivedNanos;
-        // SLO-aware admission: a request predicted to miss its tenant's objective is refused now,
-        // while the client can still go elsewhere, instead of failing late. The prediction (the rest
-        // of the tenant's batch in flight, then its queue and the request itself at the measured
-        // time per sample) is corrected by how wrong recent ones were (LatencyCalibration); until
-        // that is known, a request predicted to wait more than half the objective (its queue,
-        // stretched by the tenants sharing the cores) is refused.
+        // SLO-aware admission: a request predicted to wait more than half its tenant's objective
+        // is refused now, while the client can still go elsewhere, instead of failing late; the
+        // other half is left for its own compute and for the spread that a p99 sees. Unless the
+        // tenant's recent p99 is under half the objective: then the device has slack the
+        // prediction does not see (Scheduler.refuseOverSlo(Tenant, ...)).
         double slo = r.tenant.settings.sloMs() * 1e6;
         if (slo > 0) {
             int active = 0;
@@ -124,9 +123,7 @@ final class RegulatedScheduler implements Scheduler {
                 }
             }
             double wait = r.tenant.predictedWaitNanos((double) active / cores);
-            double predicted = r.tenant.predictedLatencyNanos(r.batch, r.arrivedNanos);
-            r.predictedNanos = predicted;
-            Scheduler.refuseOverSlo(r, wait, predicted, slo);
+            Scheduler.refuseOverSlo(r.tenant, r, wait, slo);
         }
         Scheduler.admit(r, pending);
         signal();

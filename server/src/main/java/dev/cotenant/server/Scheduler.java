@@ -54,33 +54,20 @@ sealed interface Scheduler permits RegulatedScheduler, MultistreamScheduler, Sim
         }
     }
 
-    /** Share of the SLO a calibrated prediction may fill: the rest absorbs errors rarer than the margin's quantile. */
-    double CALIBRATED_FILL = 0.9;
-
     /**
-     * The calibrated SLO admission rule: refuses {@code r}, {@link InferError.Kind#OVERLOADED},
-     * when its predicted latency ({@code predictedNanos}: wait and compute) plus its tenant's
-     * recent prediction error ({@link LatencyCalibration}) is over {@link #CALIBRATED_FILL} of
-     * the SLO; falls back to {@link #refuseOverSlo(InferRequest, double, double)} until the tenant
-     * has enough recently completed requests to know its error. A request with nothing predicted
-     * ahead of it is never refused, so no margin can lock a tenant out.
+     * The regulator's SLO admission rule: {@link #refuseOverSlo(InferRequest, double, double)},
+     * except while the tenant's recent p99 ({@link RecentLatency}) is under half its SLO: then the
+     * device has slack its prediction does not see, and the request is admitted. Once admitted
+     * requests push the p99 past half the SLO, the prediction decides again, so the rule holds
+     * the tenant's p99 near half its objective under load and refuses nothing that would have
+     * been served well below it.
      */
-    static void refuseOverSlo(InferRequest r, double waitNanos, double predictedNanos, double sloNanos) {
-        if (waitNanos <= 0) {
+    static void refuseOverSlo(Tenant t, InferRequest r, double waitNanos, double sloNanos) {
+        java.util.OptionalDouble p99 = t.recent.quantile(r.arrivedNanos);
+        if (p99.isPresent() && p99.getAsDouble() < sloNanos / 2) {
             return;
         }
-        java.util.OptionalDouble margin = r.tenant.calibration.margin(predictedNanos, r.arrivedNanos);
-        if (margin.isEmpty()) {
-            refuseOverSlo(r, waitNanos, sloNanos);
-            return;
-        }
-        double expected = predictedNanos + margin.getAsDouble();
-        if (expected > sloNanos * CALIBRATED_FILL) {
-            throw new InferError(InferError.Kind.OVERLOADED, String.format(java.util.Locale.ROOT,
-                    "model '%s' is overloaded: a request now would take about %.1f ms (%.1f predicted, %+.1f for the error of recent "
-                            + "predictions), over %.0f%% of its SLO of %.0f ms; retry later",
-                    r.tenant.name, expected / 1e6, predictedNanos / 1e6, margin.getAsDouble() / 1e6, CALIBRATED_FILL * 100, sloNanos / 1e6));
-        }
+        refuseOverSlo(r, waitNanos, sloNanos);
     }
 
     /** Core-nanoseconds of compute handed out so far (threads times wall time of each batch). */

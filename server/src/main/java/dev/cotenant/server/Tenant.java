@@ -38,20 +38,13 @@ final class Tenant implements AutoCloseable {
     List<TensorSpec> outputs;
     final RequestQueue queue;
     final TenantStats stats = new TenantStats();
-    /**
-     * How wrong admission's latency predictions for this tenant have been lately: the 99th
-     * percentile of the error, by the prediction's length, the quantile SLOs are stated at. (With the 90th and 80% of the SLO,
-     * measured at twice capacity, every tenant's admitted p99 missed its SLO: requests admitted at
-     * the edge, and the errors beyond the 90th percentile were larger than the slack.)
-     */
-    final LatencyCalibration calibration;
+    /** What this tenant's requests have been getting lately, for SLO admission. */
+    final RecentLatency recent = new RecentLatency();
     private final Model model;
     private final Workers pool;
     private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
     /** Smoothed compute time of one sample at one thread, for the regulator's slack estimate. */
     private volatile double nanosPerSample;
-    /** When this tenant's batch in flight started (0: none); for {@link #predictedLatencyNanos}. */
-    private volatile long batchStartNanos;
     /** When the last request arrived, so the regulator knows which tenants are active. */
     volatile long lastArrivalNanos = Long.MIN_VALUE / 2;
 
@@ -65,7 +58,6 @@ final class Tenant implements AutoCloseable {
         this.inputs = inputs;
         this.outputs = outputs;
         this.queue = new RequestQueue(settings);
-        this.calibration = new LatencyCalibration(0.99, settings.sloMs() * 1e6);
         this.pool = Workers.create(Math.max(1, cores));
     }
 
@@ -240,25 +232,6 @@ final class Tenant implements AutoCloseable {
         return ahead * nanosPerSample * Math.max(1, share);
     }
 
-    /**
-     * When a request of {@code samples} arriving now would complete: what is left of the batch in
-     * flight (its expected time less what has run), then the queued samples and its own, at the
-     * measured time per sample. No stretch for the other tenants: the measured time per sample comes
-     * from batches that ran beside them, so it already holds the contention this tenant usually
-     * meets. What it does not hold (a burst of the others, the host) is what
-     * {@link LatencyCalibration} measures.
-     */
-    double predictedLatencyNanos(int samples, long nowNanos) {
-        double perSample = nanosPerSample;
-        double left = 0;
-        long since = batchStartNanos;
-        int flying = stats.inFlight.get();
-        if (flying > 0 && since != 0) {
-            left = Math.max(0, flying * perSample - (nowNanos - since));
-        }
-        return left + (queue.samples() + samples) * perSample;
-    }
-
     /** Expected compute nanoseconds of {@code samples} at one thread (0 until measured). */
     double estimateNanos(int samples) {
         return nanosPerSample * samples;
@@ -271,7 +244,6 @@ final class Tenant implements AutoCloseable {
      */
     void execute(List<InferRequest> batch, int threads) {
         long start = System.nanoTime();
-        batchStartNanos = start;
         try {
             Computed c = compute(batch, threads);
             stats.execution(c.rows(), c.samples(), c.inferNanos());
@@ -279,8 +251,6 @@ final class Tenant implements AutoCloseable {
             complete(batch, c.outputs(), start, start + c.inputNanos(), start + c.inputNanos() + c.inferNanos(), false);
         } catch (InferError e) {
             batch.forEach(r -> r.fail(e));
-        } finally {
-            batchStartNanos = 0;
         }
     }
 
@@ -373,7 +343,6 @@ final class Tenant implements AutoCloseable {
 
     /** Binds {@code batch}'s inputs, padded to the plan's rows, to {@code plan} (one made by {@link #schedulable}). */
     void bind(Plan plan, List<InferRequest> batch) {
-        batchStartNanos = System.nanoTime();
         int rows = plan.inputTypes().values().iterator().next().dims()[0];
         plan.bind(concatenate(batch, samples(batch), settings.maxBatchSize() > 0 ? rows : samples(batch)));
     }
@@ -387,7 +356,6 @@ final class Tenant implements AutoCloseable {
         int samples = samples(batch);
         stats.execution(rows, samples, end - start);
         observe(end - start, samples, threads);
-        batchStartNanos = 0;
         complete(batch, split(batch, out, rows), start, start, end, false);
     }
 
@@ -410,9 +378,7 @@ final class Tenant implements AutoCloseable {
             // its answer must find it in the statistics
             if (!r.result.isDone()) {
                 stats.success(end - r.arrivedNanos, queue, inputDone - start, inferDone - inputDone, Math.max(0, end - inferDone));
-                if (!Double.isNaN(r.predictedNanos)) {
-                    calibration.observe(r.predictedNanos, end - r.arrivedNanos, end);
-                }
+                recent.observe(end - r.arrivedNanos, end);
                 r.result.complete(new InferResult(outs.get(i), queue, end - start, simulated));
             }
         }
