@@ -43,8 +43,7 @@ sealed interface Scheduler permits RegulatedScheduler, MultistreamScheduler, Sim
 
     /**
      * Refuses {@code r}, {@link InferError.Kind#OVERLOADED}, when its predicted wait is over half
-     * its tenant's SLO ({@code sloNanos}): the fixed SLO admission rule, for schedulers without a
-     * calibrated prediction and for a tenant whose predictions are not calibrated yet.
+     * its tenant's SLO ({@code sloNanos}): the SLO admission rule of the schedulers that have one.
      */
     static void refuseOverSlo(InferRequest r, double waitNanos, double sloNanos) {
         if (waitNanos > sloNanos / 2) {
@@ -52,22 +51,6 @@ sealed interface Scheduler permits RegulatedScheduler, MultistreamScheduler, Sim
                     "model '%s' is overloaded: a request now would wait about %.1f ms, over half its SLO of %.0f ms; retry later",
                     r.tenant.name, waitNanos / 1e6, sloNanos / 1e6));
         }
-    }
-
-    /**
-     * The regulator's SLO admission rule: {@link #refuseOverSlo(InferRequest, double, double)},
-     * except while the tenant's recent p99 ({@link RecentLatency}) is under half its SLO: then the
-     * device has slack its prediction does not see, and the request is admitted. Once admitted
-     * requests push the p99 past half the SLO, the prediction decides again, so the rule holds
-     * the tenant's p99 near half its objective under load and refuses nothing that would have
-     * been served well below it.
-     */
-    static void refuseOverSlo(Tenant t, InferRequest r, double waitNanos, double sloNanos) {
-        java.util.OptionalDouble p99 = t.recent.quantile(r.arrivedNanos);
-        if (p99.isPresent() && p99.getAsDouble() < sloNanos / 2) {
-            return;
-        }
-        refuseOverSlo(r, waitNanos, sloNanos);
     }
 
     /** Core-nanoseconds of compute handed out so far (threads times wall time of each batch). */

@@ -38,8 +38,6 @@ final class Tenant implements AutoCloseable {
     List<TensorSpec> outputs;
     final RequestQueue queue;
     final TenantStats stats = new TenantStats();
-    /** What this tenant's requests have been getting lately, for SLO admission. */
-    final RecentLatency recent = new RecentLatency();
     private final Model model;
     private final Workers pool;
     private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
@@ -378,7 +376,6 @@ final class Tenant implements AutoCloseable {
             // its answer must find it in the statistics
             if (!r.result.isDone()) {
                 stats.success(end - r.arrivedNanos, queue, inputDone - start, inferDone - inputDone, Math.max(0, end - inferDone));
-                recent.observe(end - r.arrivedNanos, end);
                 r.result.complete(new InferResult(outs.get(i), queue, end - start, simulated));
             }
         }
