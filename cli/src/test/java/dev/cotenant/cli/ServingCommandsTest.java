@@ -60,6 +60,12 @@ class ServingCommandsTest {
         Run outputs = run("serve", "--repo", dir.toString(), "--device", "sim:h200", "--sim-outputs", "fake");
         assertEquals(1, outputs.code());
         assertTrue(outputs.err().contains("--sim-outputs 'fake': expected real"), outputs.err());
+        Run budget = run("serve", "--repo", dir.toString(), "--search-budget", "-1");
+        assertEquals(1, budget.code());
+        assertTrue(budget.err().startsWith("cotenant: error: --search-budget -1.0: expected 0 or more seconds"), budget.err());
+        Run warmup = run("serve", "--repo", dir.toString(), "--warmup-runs", "-2");
+        assertEquals(1, warmup.code());
+        assertTrue(warmup.err().startsWith("cotenant: error: --warmup-runs -2: expected 0 or more"), warmup.err());
         Run missing = run("serve", "--repo", dir.resolve("nope").toString(), "--http-port", "0", "--grpc-port", "-1");
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("is not a folder"), missing.err());
