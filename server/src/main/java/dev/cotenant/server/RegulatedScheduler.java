@@ -122,7 +122,7 @@ final class RegulatedScheduler implements Scheduler {
                     active++;
                 }
             }
-            double wait = r.tenant.predictedWaitNanos((double) active / cores);
+            double wait = r.tenant.predictedWaitNanos((double) active / cores, r.arrivedNanos);
             Scheduler.refuseOverSlo(r, wait, slo);
         }
         Scheduler.admit(r, pending);
