@@ -122,7 +122,7 @@ final class RegulatedScheduler implements Scheduler {
                     active++;
                 }
             }
-            double wait = r.tenant.predictedWaitNanos((double) active / cores, r.arrivedNanos);
+            double wait = r.tenant.predictedWaitNanos((double) active / cores);
             Scheduler.refuseOverSlo(r, wait, slo);
         }
         Scheduler.admit(r, pending);

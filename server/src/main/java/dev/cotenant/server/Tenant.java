@@ -43,8 +43,6 @@ final class Tenant implements AutoCloseable {
     private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
     /** Smoothed compute time of one sample at one thread, for the regulator's slack estimate. */
     private volatile double nanosPerSample;
-    /** When this tenant's batch in flight started (0: none), for {@link #predictedWaitNanos}. */
-    private volatile long batchStartNanos;
     /** When the last request arrived, so the regulator knows which tenants are active. */
     volatile long lastArrivalNanos = Long.MIN_VALUE / 2;
 
@@ -222,22 +220,14 @@ final class Tenant implements AutoCloseable {
     }
 
     /**
-     * How long a request arriving at {@code nowNanos} would wait before its batch starts: the
-     * samples ahead of it (queued and running) at the measured one-thread compute time per sample,
-     * stretched by {@code share} when the tenant gets only part of the device (active tenants over
-     * cores), less what the batch in flight has already run. Nothing ahead predicts no wait, so an
-     * estimate can never lock a tenant out.
+     * How long a request arriving now would wait before its batch starts: the samples ahead of it
+     * (queued and running) at the measured one-thread compute time per sample, stretched by
+     * {@code share} when the tenant gets only part of the device (active tenants over cores).
+     * Nothing ahead predicts no wait, so an estimate can never lock a tenant out.
      */
-    double predictedWaitNanos(double share, long nowNanos) {
-        double stretch = nanosPerSample * Math.max(1, share);
-        double running = stats.inFlight.get() * stretch;
-        long since = batchStartNanos;
-        if (running > 0 && since != 0) {
-            // Otherwise a request arriving near the end of a long batch is predicted to wait for
-            // all of it (a batch of four resnet18 samples runs about 300 ms on one core).
-            running = Math.max(0, running - Math.max(0, nowNanos - since));
-        }
-        return running + queue.samples() * stretch;
+    double predictedWaitNanos(double share) {
+        double ahead = queue.samples() + stats.inFlight.get();
+        return ahead * nanosPerSample * Math.max(1, share);
     }
 
     /** Expected compute nanoseconds of {@code samples} at one thread (0 until measured). */
@@ -252,7 +242,6 @@ final class Tenant implements AutoCloseable {
      */
     void execute(List<InferRequest> batch, int threads) {
         long start = System.nanoTime();
-        batchStartNanos = start;
         try {
             Computed c = compute(batch, threads);
             stats.execution(c.rows(), c.samples(), c.inferNanos());
@@ -260,8 +249,6 @@ final class Tenant implements AutoCloseable {
             complete(batch, c.outputs(), start, start + c.inputNanos(), start + c.inputNanos() + c.inferNanos(), false);
         } catch (InferError e) {
             batch.forEach(r -> r.fail(e));
-        } finally {
-            batchStartNanos = 0;
         }
     }
 
@@ -354,7 +341,6 @@ final class Tenant implements AutoCloseable {
 
     /** Binds {@code batch}'s inputs, padded to the plan's rows, to {@code plan} (one made by {@link #schedulable}). */
     void bind(Plan plan, List<InferRequest> batch) {
-        batchStartNanos = System.nanoTime();
         int rows = plan.inputTypes().values().iterator().next().dims()[0];
         plan.bind(concatenate(batch, samples(batch), settings.maxBatchSize() > 0 ? rows : samples(batch)));
     }
@@ -368,7 +354,6 @@ final class Tenant implements AutoCloseable {
         int samples = samples(batch);
         stats.execution(rows, samples, end - start);
         observe(end - start, samples, threads);
-        batchStartNanos = 0;
         complete(batch, split(batch, out, rows), start, start, end, false);
     }
 

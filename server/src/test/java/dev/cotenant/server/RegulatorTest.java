@@ -86,30 +86,6 @@ class RegulatorTest {
     }
 
     @Test
-    void thePredictedWaitCountsOnlyWhatIsLeftOfTheBatchInFlight(@TempDir Path repo) throws Exception {
-        try (Tenant t = tenant(repo, "s", Fixtures.slow(2), "max_batch_size: 2")) {
-            InferRequest first = Admission.admit(t, "", Map.of("x", Tensor.allocate(dev.cotenant.ir.DataType.FLOAT, 1, 128, 512)), null, 0, 0, 0);
-            t.execute(List.of(first), 1);
-            double perSample = t.estimateNanos(1);
-            assertTrue(perSample > 0, "measured");
-            assertEquals(0, t.predictedWaitNanos(1, System.nanoTime()), "nothing ahead, no wait");
-            InferRequest running = Admission.admit(t, "", Map.of("x", Tensor.allocate(dev.cotenant.ir.DataType.FLOAT, 1, 128, 512)), null, 0, 0, 0);
-            dev.cotenant.runtime.Plan plan = t.schedulable(t.typesOf(List.of(running))).plan();
-            long before = System.nanoTime();
-            t.bind(plan, List.of(running)); // the batch starts
-            long after = System.nanoTime();
-            t.stats.inFlight.incrementAndGet();
-            double atStart = t.predictedWaitNanos(1, before);
-            assertEquals(perSample, atStart, perSample * 1e-9, "at its start, all of the running sample is ahead");
-            double halfWay = t.predictedWaitNanos(1, before + (long) (perSample / 2));
-            assertTrue(halfWay >= perSample / 2 - 1 && halfWay <= perSample / 2 + (after - before) + 1,
-                    "half-way, half of it: " + halfWay + " of " + perSample);
-            assertEquals(0, t.predictedWaitNanos(1, before + (long) (10 * perSample) + 1_000_000_000L), "long past its expected end: nothing");
-            assertEquals(1.5 * perSample, t.predictedWaitNanos(1.5, before), 1.5 * perSample * 1e-9, "stretched by the share of the cores");
-        }
-    }
-
-    @Test
     void warmUpRunsAtLoadLeaveAnswersUnchanged(@TempDir Path repo) throws Exception {
         Fixtures.put(repo, "w", Fixtures.slow(2), "max_batch_size: 2");
         try (Tenant cold = Tenant.load("w", "1", repo.resolve("w"), 2, 0);
