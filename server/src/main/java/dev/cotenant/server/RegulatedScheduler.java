@@ -20,11 +20,13 @@ import java.util.function.Function;
  * (a request arrives, a batch ends, a batching delay runs out), which ready tenants run next and on
  * how many of the device's cores, so the device is never asked for more parallelism than it has.
  *
- * <p>The decision is a {@link RoundPolicy} looked up by the mix of tenants that are ready. Every mix
- * maps to {@link SafeRounds} today; schedules searched for a mix by the co-location scheduler plug
- * in through {@code policies} without touching the dispatcher. A tenant runs at most one batch at a
- * time (its plans are single-threaded objects), and cores are accounted, not assumed: a dispatch
- * takes its threads from the free count and gives them back when its batch ends.
+ * <p>The decision is a {@link RoundPolicy} looked up by the mix of tenants that are ready; every mix
+ * maps to {@link SafeRounds} today. One case goes first: the device idle and several tenants ready
+ * is a round that the co-location scheduler can plan operator by operator, and a round key with a
+ * schedule searched for it ({@link RoundSchedules}) runs under that schedule on every core. A
+ * tenant runs at most one batch at a time (its plans are single-threaded objects), and cores are
+ * accounted, not assumed: a dispatch takes its threads from the free count and gives them back
+ * when its batch ends.
  */
 final class RegulatedScheduler implements Scheduler {
 
