@@ -28,6 +28,9 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "C", description = "Closed loop: C clients per model.")
     Integer concurrency;
 
+    @Option(names = "--together", description = "Open loop: one Poisson stream at --rate (one value), each arrival a request to every --model at once, as a frame every model of a pipeline must see.")
+    boolean together;
+
     @Option(names = "--duration", defaultValue = "60s", description = "How long to send, e.g. 30s or 2m (default ${DEFAULT-VALUE}).")
     String duration;
 
@@ -57,7 +60,7 @@ final class LoadCommand implements Callable<Integer> {
         }
         List<Double> rates = rate == null ? List.of() : rate.size() == 1 ? java.util.Collections.nCopies(models.size(), rate.getFirst()) : rate;
         LoadGenerator.Options opts = new LoadGenerator.Options(url.replaceAll("/+$", ""), models, rates,
-                concurrency == null ? 0 : concurrency, parse(duration), batch, seed);
+                concurrency == null ? 0 : concurrency, parse(duration), batch, seed, together);
         List<LoadGenerator.ModelReport> reports = new LoadGenerator(opts).run();
         o.print(json ? LoadGenerator.json(opts, reports) + "\n" : LoadGenerator.table(reports));
         o.flush();

@@ -39,6 +39,15 @@ class ServingCommandsTest {
             assertEquals(0, closed.code(), closed.err());
             assertTrue(closed.out().startsWith("model"), closed.out());
             assertTrue(closed.out().contains("tiny"), closed.out());
+            Run together = run("load", "--url", url, "--model", "tiny", "--model", "tiny", "--rate", "30", "--together",
+                    "--duration", "1s", "--json");
+            assertEquals(0, together.code(), together.err());
+            assertTrue(together.out().contains("\"mode\" : \"open-loop-together\""), together.out());
+            java.util.List<String> sent = java.util.regex.Pattern.compile("\"sent\" : (\\d+)").matcher(together.out()).results()
+                    .map(m -> m.group(1)).toList();
+            assertEquals(2, sent.size(), together.out());
+            assertEquals(sent.get(0), sent.get(1), "every arrival goes to both models");
+            assertTrue(Integer.parseInt(sent.get(0)) > 5, together.out());
         }
     }
 
@@ -60,6 +69,9 @@ class ServingCommandsTest {
         Run outputs = run("serve", "--repo", dir.toString(), "--device", "sim:h200", "--sim-outputs", "fake");
         assertEquals(1, outputs.code());
         assertTrue(outputs.err().contains("--sim-outputs 'fake': expected real"), outputs.err());
+        Run apart = run("load", "--url", "http://127.0.0.1:9", "--model", "a", "--model", "b", "--rate", "1,2", "--together");
+        assertEquals(1, apart.code());
+        assertTrue(apart.err().startsWith("cotenant: error: --together sends every model's requests at one rate"), apart.err());
         Run budget = run("serve", "--repo", dir.toString(), "--search-budget", "-1");
         assertEquals(1, budget.code());
         assertTrue(budget.err().startsWith("cotenant: error: --search-budget -1.0: expected 0 or more seconds"), budget.err());

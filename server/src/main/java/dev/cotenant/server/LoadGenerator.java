@@ -31,7 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * model, either open-loop Poisson arrivals at a fixed rate (latency counted from the scheduled
  * send time, so a slow server cannot hide queueing by slowing the client) or a closed loop of C
  * clients each sending its next request when the previous one is answered (20 ms later when it
- * was refused). Bodies use the
+ * was refused); or one open-loop stream whose every arrival goes to every model at once (a camera
+ * frame that a classifier, a detector and a segmenter all see). Bodies use the
  * binary-data extension with random inputs shaped from the model's metadata.
  */
 public final class LoadGenerator {
@@ -46,8 +47,15 @@ public final class LoadGenerator {
      * @param duration    how long to send
      * @param batch       samples per request for batching models
      * @param seed        seed of arrivals and inputs
+     * @param together    open loop: one Poisson stream at the first rate, each arrival a request to
+     *                    every model at once (a frame that every model of a pipeline must see)
      */
-    public record Options(String url, List<String> models, List<Double> rates, int concurrency, Duration duration, int batch, long seed) {}
+    public record Options(String url, List<String> models, List<Double> rates, int concurrency, Duration duration, int batch, long seed,
+                          boolean together) {
+        public Options(String url, List<String> models, List<Double> rates, int concurrency, Duration duration, int batch, long seed) {
+            this(url, models, rates, concurrency, duration, batch, seed, false);
+        }
+    }
 
     /** What one model saw. Latencies in milliseconds. */
     public record ModelReport(String model, long sent, long ok, long rejected, long errors, long lost, double throughput,
@@ -64,6 +72,9 @@ public final class LoadGenerator {
         }
         if (options.rates().isEmpty() == (options.concurrency() <= 0)) {
             throw new ModelException("give exactly one of --rate (open loop) and --concurrency (closed loop)");
+        }
+        if (options.together() && (options.rates().isEmpty() || options.rates().stream().distinct().count() != 1)) {
+            throw new ModelException("--together sends every model's requests at one rate: give --rate with one value");
         }
         if (!options.rates().isEmpty() && options.rates().size() != options.models().size()) {
             throw new ModelException("--rate has " + options.rates().size() + " values for " + options.models().size() + " models");
@@ -82,7 +93,11 @@ public final class LoadGenerator {
         List<Thread> threads = new ArrayList<>();
         long start = System.nanoTime();
         long end = start + options.duration().toNanos();
-        for (int k = 0; k < targets.size(); k++) {
+        if (options.together()) {
+            long seed = rnd.nextLong();
+            threads.add(Thread.ofPlatform().name("load-together").start(() -> openLoop(targets, end, seed, options.rates().getFirst())));
+        }
+        for (int k = 0; k < targets.size() && !options.together(); k++) {
             Target t = targets.get(k);
             if (!options.rates().isEmpty()) {
                 long seed = rnd.nextLong();
@@ -181,6 +196,11 @@ public final class LoadGenerator {
     }
 
     private void openLoop(Target t, long end, long seed, double rate) {
+        openLoop(List.of(t), end, seed, rate);
+    }
+
+    /** Poisson arrivals at {@code rate}; each arrival sends one request to every one of {@code targets}. */
+    private void openLoop(List<Target> targets, long end, long seed, double rate) {
         SplittableRandom rnd = new SplittableRandom(seed);
         double meanGapNanos = 1e9 / rate;
         long next = System.nanoTime();
@@ -194,11 +214,13 @@ public final class LoadGenerator {
                 LockSupport.parkNanos(wait);
             }
             long scheduled = next;
-            t.sent.incrementAndGet();
-            CompletableFuture<?> f = client.sendAsync(t.request(), HttpResponse.BodyHandlers.ofByteArray())
-                    .whenComplete((r, e) -> t.record(scheduled, r, e));
-            t.outstanding.add(f);
-            t.outstanding.removeIf(CompletableFuture::isDone);
+            for (Target t : targets) {
+                t.sent.incrementAndGet();
+                CompletableFuture<?> f = client.sendAsync(t.request(), HttpResponse.BodyHandlers.ofByteArray())
+                        .whenComplete((r, e) -> t.record(scheduled, r, e));
+                t.outstanding.add(f);
+                t.outstanding.removeIf(CompletableFuture::isDone);
+            }
         }
     }
 
@@ -280,7 +302,7 @@ public final class LoadGenerator {
     public static String json(Options o, List<ModelReport> reports) {
         ObjectNode root = RestCodec.JSON.createObjectNode();
         root.put("url", o.url());
-        root.put("mode", !o.rates().isEmpty() ? "open-loop" : "closed-loop");
+        root.put("mode", o.together() ? "open-loop-together" : !o.rates().isEmpty() ? "open-loop" : "closed-loop");
         if (o.rates().isEmpty()) {
             root.put("concurrency_per_model", o.concurrency());
         }
