@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Frame load: one Poisson stream whose every arrival is a request to each of resnet18, mobilenetv2
+# and bert-tiny at once (`cotenant load --together`), served by each variant in turn on a fresh
+# server: search (the regulator, co-location search on), nosearch (--search-budget 0), multistream.
+# Usage: bench/frames-bench.sh FRAMES-PER-SECOND VARIANT [VARIANT ...]
+#   e.g. bench/frames-bench.sh 18 search nosearch multistream search nosearch
+# Uses the repository of bench/serve-bench.sh (made there if missing). Prints one line per variant
+# and the regulator's round counters.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+repo="${COTENANT_BENCH_REPO:-/tmp/cotenant-bench-repo}"
+out="${COTENANT_BENCH_OUT:-/tmp/cotenant-bench-out}"
+port=18100
+rate="$1"; shift
+mkdir -p "$out"
+cd "$root"
+if [ ! -f "$repo/resnet18/1/model.onnx" ]; then
+  ./cotenant repo "$repo" --zoo resnet18 --zoo mobilenetv2 --zoo bert-tiny --max-batch 4 --queue 32 \
+    --slo-ms resnet18=500 --slo-ms mobilenetv2=300 --slo-ms bert-tiny=200
+fi
+models=(--model resnet18 --model mobilenetv2 --model bert-tiny)
+for v in "$@"; do
+  case $v in
+    search) args=(--policy regulated) ;;
+    nosearch) args=(--policy regulated --search-budget 0) ;;
+    multistream) args=(--policy multistream) ;;
+    *) echo "unknown variant $v (search, nosearch or multistream)" >&2; exit 2 ;;
+  esac
+  ./cotenant serve --repo "$repo" --http-port $port --grpc-port -1 "${args[@]}" > "$out/frames-$v.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null 2>&1 && break; sleep 0.5; done
+  ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$rate" --together --duration 5s --seed 3 > /dev/null
+  ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$rate" --together --duration 60s --seed 7 --json > "$out/frames-$v.json"
+  curl -sf "http://127.0.0.1:$port/metrics" | grep -E "^cotenant_round" > "$out/frames-$v.metrics" || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  python3 - "$out/frames-$v.json" "$v" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(sys.argv[2], " ".join(f"{m['model']}: ok {m['ok']}, refused {m['rejected']}, p50 {m['p50']:.0f}, p99 {m['p99']:.0f} ms;" for m in d["models"]))
+PY
+  tr '\n' ' ' < "$out/frames-$v.metrics"; echo
+  grep "round schedule" "$out/frames-$v.log" || true
+done
