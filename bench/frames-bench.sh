@@ -8,17 +8,9 @@
 # and the regulator's round counters.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-repo="${COTENANT_BENCH_REPO:-/tmp/cotenant-bench-repo}"
-out="${COTENANT_BENCH_OUT:-/tmp/cotenant-bench-out}"
-port=18100
 rate="$1"; shift
-mkdir -p "$out"
 cd "$root"
-if [ ! -f "$repo/resnet18/1/model.onnx" ]; then
-  ./cotenant repo "$repo" --zoo resnet18 --zoo mobilenetv2 --zoo bert-tiny --max-batch 4 --queue 32 \
-    --slo-ms resnet18=500 --slo-ms mobilenetv2=300 --slo-ms bert-tiny=200
-fi
-models=(--model resnet18 --model mobilenetv2 --model bert-tiny)
+. bench/bench-env.sh
 for v in "$@"; do
   case $v in
     search) args=(--policy regulated) ;;

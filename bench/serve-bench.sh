@@ -11,16 +11,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 secs="${1:-60}"
-out="${COTENANT_BENCH_OUT:-/tmp/cotenant-bench-out}"
-repo="${COTENANT_BENCH_REPO:-/tmp/cotenant-bench-repo}"
-port=18100
-mkdir -p "$out"
 cd "$root"
-if [ ! -f "$repo/resnet18/1/model.onnx" ]; then
-  ./cotenant repo "$repo" --zoo resnet18 --zoo mobilenetv2 --zoo bert-tiny --max-batch 4 --queue 32 \
-    --slo-ms resnet18=500 --slo-ms mobilenetv2=300 --slo-ms bert-tiny=200
-fi
-models=(--model resnet18 --model mobilenetv2 --model bert-tiny)
+. bench/bench-env.sh
 server_pid=""
 rss_log=""
 

@@ -174,8 +174,7 @@ final class Tenant implements AutoCloseable {
                 }
                 types.put(k, new TensorType(v.dataType(), Shape.of(d)));
             });
-            Map<String, Tensor> zeros = new LinkedHashMap<>();
-            types.forEach((k, v) -> zeros.put(k, Tensor.allocate(v.dataType(), v.dims())));
+            Map<String, Tensor> zeros = zeros(types);
             List<Plan> made = new ArrayList<>();
             made.add(t.plan(types, 1));
             if (t.pool.threads() > 1) {
@@ -331,17 +330,28 @@ final class Tenant implements AutoCloseable {
         if (p.interpreted()) {
             throw new ModelException("model '" + name + "': its shapes depend on input values, so it cannot be scheduled operator by operator");
         }
-        Map<String, Tensor> zeros = new LinkedHashMap<>();
-        types.forEach((k, v) -> zeros.put(k, Tensor.allocate(v.dataType(), v.dims())));
+        Map<String, Tensor> zeros = zeros(types);
         p.bind(zeros);
         int rows = types.values().iterator().next().dims()[0];
         dev.cotenant.sched.Tenant t = new dev.cotenant.sched.Tenant(name + "/" + version, Math.max(1, rows), java.util.OptionalDouble.empty(), 0);
         return new dev.cotenant.sched.TenantPlan(t, model, optimized, p, zeros);
     }
 
+    /** Zero tensors of {@code types}: inputs for runs whose results do not matter. */
+    private static Map<String, Tensor> zeros(Map<String, TensorType> types) {
+        Map<String, Tensor> zeros = new LinkedHashMap<>();
+        types.forEach((k, v) -> zeros.put(k, Tensor.allocate(v.dataType(), v.dims())));
+        return zeros;
+    }
+
+    /** Rows of {@code plan}'s batch: dimension 0 of its first input. */
+    private static int rows(Plan plan) {
+        return plan.inputTypes().values().iterator().next().dims()[0];
+    }
+
     /** Binds {@code batch}'s inputs, padded to the plan's rows, to {@code plan} (one made by {@link #schedulable}). */
     void bind(Plan plan, List<InferRequest> batch) {
-        int rows = plan.inputTypes().values().iterator().next().dims()[0];
+        int rows = rows(plan);
         plan.bind(concatenate(batch, samples(batch), settings.maxBatchSize() > 0 ? rows : samples(batch)));
     }
 
@@ -350,7 +360,7 @@ final class Tenant implements AutoCloseable {
      * after a round that ran its steps from {@code start} to {@code end} beside other tenants.
      */
     void finish(Plan plan, List<InferRequest> batch, Map<String, Tensor> out, long start, long end, int threads) {
-        int rows = plan.inputTypes().values().iterator().next().dims()[0];
+        int rows = rows(plan);
         int samples = samples(batch);
         stats.execution(rows, samples, end - start);
         observe(end - start, samples, threads);
