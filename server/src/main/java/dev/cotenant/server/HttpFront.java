@@ -57,7 +57,10 @@ final class HttpFront {
                 try {
                     route(request, response, done);
                 } catch (InferError e) {
-                    if (e.kind() != InferError.Kind.TOO_LARGE) {
+                    if (e.kind() == InferError.Kind.TOO_LARGE) {
+                        drainOversized(request);
+                        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                    } else {
                         consume(request);
                     }
                     send(response, done, e.kind().httpStatus, RestCodec.error(e.getMessage()));
@@ -300,6 +303,29 @@ final class HttpFront {
         try {
             Content.Source.consumeAll(request);
         } catch (Exception e) {
+            // the connection is closed instead
+        }
+    }
+
+    /** The most of an oversized body read and dropped before the 413 goes out. */
+    private static final long OVERSIZED_DRAIN_BYTES = 16L << 20;
+
+    /**
+     * Reads and drops what is left of an oversized body, up to {@link #OVERSIZED_DRAIN_BYTES}, and
+     * marks the connection to close. Closing a socket whose receive buffer still holds request
+     * bytes makes TCP send a reset, and a reset can discard the 413 before the client reads it:
+     * the client then sees a dropped connection instead of the error. Past the bound the
+     * connection is closed anyway; a client sending that much over the limit gets no promise.
+     */
+    private static void drainOversized(Request request) {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] sink = new byte[64 << 10];
+            long left = OVERSIZED_DRAIN_BYTES;
+            int n;
+            while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+                left -= n;
+            }
+        } catch (IOException e) {
             // the connection is closed instead
         }
     }

@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,11 +152,29 @@ class RestTest {
         assertError(Fixtures.get(server, "/v2/models/nosuch"), 404, "unknown model");
         assertError(Fixtures.get(server, "/v2/nothing/here"), 404, "no endpoint");
         byte[] big = new byte[100 << 10];
-        java.util.Arrays.fill(big, (byte) ' ');
+        Arrays.fill(big, (byte) ' ');
         assertError(Fixtures.post(server, "/v2/models/tiny/infer", big, null), 413, "exceeds the limit of 65536 bytes");
         assertError(Fixtures.post(server, "/v2/models/tiny/infer", "{}".getBytes(StandardCharsets.UTF_8), 10), 400,
                 "exceeds the body's 2 bytes");
         // the server and its models keep serving after all of that
+        assertEquals(200, Fixtures.post(server, "/v2/models/tiny/infer", Fixtures.tinyBody()).status());
+    }
+
+    @Test
+    void oversizedBodiesAlwaysGetTheir413() throws Exception {
+        // The answer must reach the client every time, not only when the close happens to win
+        // the race against the bytes still arriving: both with a Content-Length and streamed.
+        for (int i = 0; i < 40; i++) {
+            byte[] big = new byte[(64 << 10) + 1 + i * 4099];
+            Arrays.fill(big, (byte) ' ');
+            assertError(Fixtures.post(server, "/v2/models/tiny/infer", big, null), 413, "exceeds the limit of 65536 bytes");
+            HttpRequest streamed = HttpRequest.newBuilder(Fixtures.uri(server, "/v2/models/tiny/infer"))
+                    .timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
+                    .build();
+            HttpResponse<String> r = Fixtures.HTTP.send(streamed, HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, r.statusCode(), r.body());
+        }
         assertEquals(200, Fixtures.post(server, "/v2/models/tiny/infer", Fixtures.tinyBody()).status());
     }
 
