@@ -33,6 +33,8 @@ final class RegulatedScheduler implements Scheduler {
     private static final long MAX_SLEEP_NANOS = 20_000_000L;
     /** A tenant with a request this recent counts as active: more may follow. */
     private static final long ACTIVE_NANOS = 1_000_000_000L;
+    /** Offered load (in cores at the measured time per sample) above which a tenant counts as overloaded. */
+    private static final double OVERLOADED = 0.8;
 
     private final int cores;
     /** Threads of batches allowed at once (the concurrency limit); {@link #freeCores} counts down from it. */
@@ -111,6 +113,7 @@ final class RegulatedScheduler implements Scheduler {
             throw new InferError(InferError.Kind.UNAVAILABLE, "the server is shutting down");
         }
         r.tenant.lastArrivalNanos = r.arrivedNanos;
+        r.tenant.offered(r.batch, r.arrivedNanos);
         // SLO-aware admission: a request predicted to wait more than half its tenant's objective
         // is refused now, while the client can still go elsewhere, instead of failing late; the
         // other half is left for its own compute and for the spread that a p99 sees. (Corrections
@@ -124,7 +127,11 @@ final class RegulatedScheduler implements Scheduler {
                     active++;
                 }
             }
-            double wait = r.tenant.predictedWaitNanos((double) active / cores);
+            // The stretch by active tenants over cores covers a tenant whose offered load exceeds
+            // its share for good; a burst of a tenant that is not overloaded drains at the
+            // measured rate, which already holds the contention it meets.
+            double share = r.tenant.offeredLoad(r.arrivedNanos) > OVERLOADED ? (double) active / cores : 1;
+            double wait = r.tenant.predictedWaitNanos(share);
             Scheduler.refuseOverSlo(r, wait, slo);
         }
         Scheduler.admit(r, pending);
@@ -182,7 +189,7 @@ final class RegulatedScheduler implements Scheduler {
                             active.add(t);
                         }
                     }
-                    for (RoundPolicy.Dispatch d : policy.pick(ready, freeCores, slots, active, now)) {
+                    for (RoundPolicy.Dispatch d : policy.pick(ready, freeCores, slots, Math.max(0, cores - (slots - freeCores)), active, now)) {
                         int threads = Math.max(1, Math.min(d.threads(), budget));
                         if (budget <= 0 || running.contains(d.tenant())) {
                             break;

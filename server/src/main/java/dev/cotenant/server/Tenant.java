@@ -43,8 +43,14 @@ final class Tenant implements AutoCloseable {
     private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
     /** Smoothed compute time of one sample at one thread, for the regulator's slack estimate. */
     private volatile double nanosPerSample;
+    private volatile boolean oneThreadSeen;
     /** When the last request arrived, so the regulator knows which tenants are active. */
     volatile long lastArrivalNanos = Long.MIN_VALUE / 2;
+    /** Samples offered per second (admitted or not), decayed over {@link #OFFERED_TAU_NANOS}; guarded by {@code this}. */
+    private double offeredPerSecond;
+    private long offeredAtNanos;
+    /** Time constant of the offered rate: long enough to see through a Poisson burst, short enough to catch a step. */
+    static final long OFFERED_TAU_NANOS = 1_000_000_000L;
 
     private Tenant(String name, String version, Path file, Model model, ModelSettings settings, List<TensorSpec> inputs,
                    List<TensorSpec> outputs, int cores) {
@@ -229,6 +235,25 @@ final class Tenant implements AutoCloseable {
         return ahead * nanosPerSample * Math.max(1, share);
     }
 
+    /** Counts {@code samples} offered at {@code nowNanos} into the decayed offered rate. */
+    synchronized void offered(int samples, long nowNanos) {
+        offeredPerSecond = decayedRate(nowNanos) + samples * 1e9 / OFFERED_TAU_NANOS;
+        offeredAtNanos = nowNanos;
+    }
+
+    /**
+     * The share of one core the offered samples need at the measured compute time per sample:
+     * above 1 the tenant's queue grows however it is scheduled on one core, below it a long
+     * queue is a burst that drains.
+     */
+    synchronized double offeredLoad(long nowNanos) {
+        return decayedRate(nowNanos) * nanosPerSample / 1e9;
+    }
+
+    private double decayedRate(long nowNanos) {
+        return offeredPerSecond * Math.exp(-Math.max(0, nowNanos - offeredAtNanos) / (double) OFFERED_TAU_NANOS);
+    }
+
     /** Expected compute nanoseconds of {@code samples} at one thread (0 until measured). */
     double estimateNanos(int samples) {
         return nanosPerSample * samples;
@@ -367,10 +392,20 @@ final class Tenant implements AutoCloseable {
         complete(batch, split(batch, out, rows), start, start, end, false);
     }
 
-    /** Folds a measured run into the per-sample estimate the regulator's admission uses. */
+    /**
+     * Folds a measured run into the per-sample estimate the regulator's admission uses. The
+     * estimate is of one thread, so once a one-thread run is seen only those count: a run on
+     * several threads measures their parallel efficiency too, and folding it in (as threads
+     * times wall time) would make the estimate drift with how often spare cores were handed out.
+     */
     void observe(long nanos, int samples, int threads) {
         double perSample = nanos * (double) threads / Math.max(1, samples);
-        nanosPerSample = nanosPerSample == 0 ? perSample : 0.8 * nanosPerSample + 0.2 * perSample;
+        if (threads == 1) {
+            nanosPerSample = oneThreadSeen ? 0.8 * nanosPerSample + 0.2 * perSample : perSample;
+            oneThreadSeen = true;
+        } else if (!oneThreadSeen) {
+            nanosPerSample = nanosPerSample == 0 ? perSample : 0.8 * nanosPerSample + 0.2 * perSample;
+        }
     }
 
     /**
