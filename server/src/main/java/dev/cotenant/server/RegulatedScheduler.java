@@ -127,15 +127,23 @@ final class RegulatedScheduler implements Scheduler {
                     active++;
                 }
             }
-            // The stretch by active tenants over cores covers a tenant whose offered load exceeds
-            // its share for good; a burst of a tenant that is not overloaded drains at the
-            // measured rate, which already holds the contention it meets.
-            double share = r.tenant.offeredLoad(r.arrivedNanos) > OVERLOADED ? (double) active / cores : 1;
-            double wait = r.tenant.predictedWaitNanos(share);
+            double wait = r.tenant.predictedWaitNanos(stretch(r.tenant, r.arrivedNanos, active, cores));
             Scheduler.refuseOverSlo(r, wait, slo);
         }
         Scheduler.admit(r, pending);
         signal();
+    }
+
+    /**
+     * How much longer than at the measured per-sample time a tenant's queue takes to drain. A
+     * tenant whose offered load exceeds {@link #OVERLOADED} of a core is behind for good and gets
+     * only its share of the device, active tenants over cores (a stretch that holds admitted
+     * p99s within their SLOs at twice the capacity). A tenant below it is in a burst that drains
+     * at the measured time, which already holds the contention it meets; stretching that too
+     * refused requests that would have met their SLOs.
+     */
+    static double stretch(Tenant t, long nowNanos, int active, int cores) {
+        return t.offeredLoad(nowNanos) > OVERLOADED ? (double) active / cores : 1;
     }
 
     private void signal() {

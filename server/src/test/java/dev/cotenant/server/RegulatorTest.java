@@ -132,4 +132,55 @@ class RegulatorTest {
             assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a), 1, 2, 1, List.of(relaxed), 0), "one core free: one thread");
         }
     }
+    @Test
+    void theOneThreadEstimateIgnoresRunsOnSeveralThreadsOnceItHasOne(@TempDir Path repo) throws Exception {
+        try (Tenant t = tenant(repo, "e1", "max_batch_size: 4")) {
+            t.observe(30_000_000, 2, 2);
+            assertEquals(30_000_000, t.estimateNanos(1), 1, "before any one-thread run, two threads count as their core time");
+            t.observe(10_000_000, 1, 1);
+            assertEquals(10_000_000, t.estimateNanos(1), 1, "the first one-thread run replaces it");
+            t.observe(100_000_000, 1, 2);
+            assertEquals(10_000_000, t.estimateNanos(1), 1, "a run on two threads no longer moves it");
+            t.observe(20_000_000, 1, 1);
+            assertEquals(12_000_000, t.estimateNanos(1), 1, "one-thread runs are smoothed in");
+        }
+    }
+
+    @Test
+    void onlyATenantOfferedMoreThanItsCoreHasItsWaitStretched(@TempDir Path repo) throws Exception {
+        try (Tenant t = tenant(repo, "o", "max_batch_size: 4")) {
+            t.observe(10_000_000, 1, 1); // 10 ms a sample: one core serves 100 samples a second
+            long now = 0;
+            for (int i = 0; i < 50; i++) { // 50 a second for a second: half a core
+                now += 20_000_000;
+                t.offered(1, now);
+            }
+            assertTrue(t.offeredLoad(now) > 0.2 && t.offeredLoad(now) < 0.5, "load " + t.offeredLoad(now));
+            assertEquals(1, RegulatedScheduler.stretch(t, now, 3, 2), "a burst below a core drains at the measured time");
+            for (int i = 0; i < 400; i++) { // 200 a second for two seconds: twice a core
+                now += 5_000_000;
+                t.offered(1, now);
+            }
+            assertTrue(t.offeredLoad(now) > 1.5 && t.offeredLoad(now) < 2.0, "load " + t.offeredLoad(now));
+            assertEquals(1.5, RegulatedScheduler.stretch(t, now, 3, 2), "overloaded: its share of the device, 3 tenants on 2 cores");
+            assertTrue(t.offeredLoad(now + 5_000_000_000L) < 0.02, "the rate decays when arrivals stop");
+        }
+    }
+
+    @Test
+    void spareCoresGoToTheLongestBatch(@TempDir Path repo) throws Exception {
+        try (Tenant quick = tenant(repo, "quick", "max_batch_size: 4");
+             Tenant slow = tenant(repo, "slow2", "max_batch_size: 4")) {
+            quick.observe(1_000_000, 1, 1);
+            slow.observe(50_000_000, 1, 1);
+            RoundPolicy.Candidate q = new RoundPolicy.Candidate(quick, 0, 1, 4);
+            RoundPolicy.Candidate s = new RoundPolicy.Candidate(slow, 1, 1, 1);
+            assertEquals(List.of(new RoundPolicy.Dispatch(slow, 2), new RoundPolicy.Dispatch(quick, 1)),
+                    SafeRounds.INSTANCE.pick(List.of(q, s), 4, 4, 3, List.of(quick, slow), 0),
+                    "three idle cores, two batches: the 50 ms one (least slack, so first) gets the third");
+            assertEquals(List.of(new RoundPolicy.Dispatch(slow, 1), new RoundPolicy.Dispatch(quick, 1)),
+                    SafeRounds.INSTANCE.pick(List.of(q, s), 4, 4, 2, List.of(quick, slow), 0),
+                    "two idle cores, two batches: one each");
+        }
+    }
 }
