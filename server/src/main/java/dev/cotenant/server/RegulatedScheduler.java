@@ -197,7 +197,7 @@ final class RegulatedScheduler implements Scheduler {
                             active.add(t);
                         }
                     }
-                    for (RoundPolicy.Dispatch d : policy.pick(ready, freeCores, slots, Math.max(0, cores - (slots - freeCores)), active, now)) {
+                    for (RoundPolicy.Dispatch d : policy.pick(ready, freeCores, slots, active, now)) {
                         int threads = Math.max(1, Math.min(d.threads(), budget));
                         if (budget <= 0 || running.contains(d.tenant())) {
                             break;

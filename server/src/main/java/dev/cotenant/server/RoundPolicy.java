@@ -29,10 +29,8 @@ interface RoundPolicy {
 
     /**
      * Picks this round's dispatches from {@code ready} (never more threads in total than
-     * {@code freeCores}, the unused part of the concurrency limit {@code cores}); an empty list
-     * waits for the next change. {@code idleCores} counts the device's cores that no batch thread
-     * is on now (the concurrency limit may exceed the cores). {@code active} lists the tenants
-     * running or with recent arrivals, ready or not.
+     * {@code freeCores}); an empty list waits for the next change. {@code active} lists the
+     * tenants running or with recent arrivals, ready or not.
      */
-    List<Dispatch> pick(List<Candidate> ready, int freeCores, int cores, int idleCores, List<Tenant> active, long nowNanos);
+    List<Dispatch> pick(List<Candidate> ready, int freeCores, int cores, List<Tenant> active, long nowNanos);
 }

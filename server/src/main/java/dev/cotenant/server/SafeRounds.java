@@ -18,8 +18,7 @@ import java.util.List;
  * while several tenants are active each batch gets one core, since on a CPU two models side by
  * side on one core each waste less than one model on two cores (no synchronisation, no idle
  * threads in the serial parts of the graph), and a batch holding every core would make a short
- * request of another tenant wait for all of it. Cores that would stay idle after the round go to
- * its longest batch. The last free core is guarded: a batch that
+ * request of another tenant wait for all of it. The last free core is guarded: a batch that
  * takes it is cut so it cannot hold the core longer than half the tightest SLO among the other
  * active tenants (a non-preemptive dispatcher's only defence against head-of-line blocking).
  */
@@ -31,7 +30,7 @@ final class SafeRounds implements RoundPolicy {
     static final SafeRounds INSTANCE = new SafeRounds();
 
     @Override
-    public List<Dispatch> pick(List<Candidate> ready, int freeCores, int cores, int idleCores, List<Tenant> active, long nowNanos) {
+    public List<Dispatch> pick(List<Candidate> ready, int freeCores, int cores, List<Tenant> active, long nowNanos) {
         List<Candidate> order = new ArrayList<>(ready);
         order.sort(Comparator.comparingInt((Candidate c) -> c.tenant().settings.tenantPriority())
                 .thenComparingInt(Candidate::level)
@@ -57,39 +56,7 @@ final class SafeRounds implements RoundPolicy {
             out.add(new Dispatch(c.tenant(), 1, cap));
             free--;
         }
-        return spareCoresToTheLongest(out, ready, idleCores);
-    }
-
-    /**
-     * Cores that no batch would run on after this round go to the dispatched batch expected to
-     * take longest: a core left idle while a backlog drains on one thread is pure loss, and the
-     * longest batch is the one whose tenant waits longest for its next turn. The grant is made
-     * at dispatch and cannot be taken back, so a tenant arriving later shares the cores with it
-     * (the concurrency limit leaves it a slot) instead of waiting.
-     */
-    private static List<Dispatch> spareCoresToTheLongest(List<Dispatch> out, List<Candidate> ready, int idleCores) {
-        int spare = idleCores - out.size();
-        if (spare <= 0 || out.isEmpty()) {
-            return out;
-        }
-        int longest = -1;
-        double most = -1; // a tenant not measured yet still takes an idle core
-        for (int i = 0; i < out.size(); i++) {
-            Dispatch d = out.get(i);
-            int waiting = ready.stream().filter(c -> c.tenant() == d.tenant()).findFirst().orElseThrow().waiting();
-            double nanos = d.tenant().estimateNanos(Math.min(waiting, Math.max(1, d.tenant().settings.maxBatchSize())));
-            if (d.tenant().maxThreads() > 1 && d.maxSamples() == Integer.MAX_VALUE && nanos > most) {
-                most = nanos;
-                longest = i;
-            }
-        }
-        if (longest < 0) {
-            return out;
-        }
-        List<Dispatch> granted = new ArrayList<>(out);
-        Dispatch d = out.get(longest);
-        granted.set(longest, new Dispatch(d.tenant(), Math.min(d.tenant().maxThreads(), 1 + spare)));
-        return granted;
+        return out;
     }
 
     /**

@@ -78,12 +78,10 @@ class RegulatorTest {
             assertTrue(r.result.isDone() && !r.result.isCompletedExceptionally());
             assertTrue(slow.estimateNanos(1) > 1_000_000, "one slow sample takes over a millisecond: " + slow.estimateNanos(1));
             RoundPolicy.Candidate c = new RoundPolicy.Candidate(slow, 0, 1, 4);
-            assertEquals(List.of(), SafeRounds.INSTANCE.pick(List.of(c), 1, 2, 1, List.of(slow, tight), 0),
+            assertEquals(List.of(), SafeRounds.INSTANCE.pick(List.of(c), 1, 2, List.of(slow, tight), 0),
                     "the last core stays free for the 2 ms tenant");
-            assertEquals(List.of(new RoundPolicy.Dispatch(slow, 2)), SafeRounds.INSTANCE.pick(List.of(c), 2, 2, 2, List.of(slow, tight), 0),
-                    "with both cores idle the slow batch runs, on both");
-            assertEquals(List.of(new RoundPolicy.Dispatch(slow, 1)), SafeRounds.INSTANCE.pick(List.of(c), 3, 4, 1, List.of(slow, tight), 0),
-                    "slots free but only one core idle: one thread");
+            assertEquals(List.of(new RoundPolicy.Dispatch(slow, 1)), SafeRounds.INSTANCE.pick(List.of(c), 2, 2, List.of(slow, tight), 0),
+                    "with a core to spare the slow batch runs");
         }
     }
 
@@ -121,17 +119,15 @@ class RegulatorTest {
             RoundPolicy.Candidate a = new RoundPolicy.Candidate(relaxed, 0, 1, 1);
             RoundPolicy.Candidate b = new RoundPolicy.Candidate(tight, 1_000_000, 1, 1);
             RoundPolicy.Candidate c = new RoundPolicy.Candidate(vip, 2_000_000, 1, 1);
-            assertEquals(List.of(new RoundPolicy.Dispatch(tight, 1), new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a, b), 2, 2, 2, List.of(relaxed, tight), 0),
+            assertEquals(List.of(new RoundPolicy.Dispatch(tight, 1), new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a, b), 2, 2, List.of(relaxed, tight), 0),
                     "the tight SLO goes first even though it arrived later");
-            assertEquals(List.of(new RoundPolicy.Dispatch(vip, 1)), p.pick(List.of(a, b, c), 1, 2, 1, List.of(vip), 0), "model priority outranks slack");
-            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 2)), p.pick(List.of(a), 2, 2, 2, List.of(relaxed), 0), "the only active tenant: every core");
-            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 2)), p.pick(List.of(a), 2, 2, 2, List.of(relaxed, vip), 0),
-                    "another tenant active but idle: the spare core goes to the batch");
-            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a), 3, 4, 1, List.of(relaxed, vip), 0),
-                    "another tenant running: one core");
-            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a), 1, 2, 1, List.of(relaxed), 0), "one core free: one thread");
+            assertEquals(List.of(new RoundPolicy.Dispatch(vip, 1)), p.pick(List.of(a, b, c), 1, 2, List.of(vip), 0), "model priority outranks slack");
+            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 2)), p.pick(List.of(a), 2, 2, List.of(relaxed), 0), "the only active tenant: every core");
+            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a), 2, 2, List.of(relaxed, vip), 0), "another tenant active: one core");
+            assertEquals(List.of(new RoundPolicy.Dispatch(relaxed, 1)), p.pick(List.of(a), 1, 2, List.of(relaxed), 0), "one core free: one thread");
         }
     }
+
     @Test
     void theOneThreadEstimateIgnoresRunsOnSeveralThreadsOnceItHasOne(@TempDir Path repo) throws Exception {
         try (Tenant t = tenant(repo, "e1", "max_batch_size: 4")) {
@@ -167,20 +163,4 @@ class RegulatorTest {
         }
     }
 
-    @Test
-    void spareCoresGoToTheLongestBatch(@TempDir Path repo) throws Exception {
-        try (Tenant quick = tenant(repo, "quick", "max_batch_size: 4");
-             Tenant slow = tenant(repo, "slow2", "max_batch_size: 4")) {
-            quick.observe(1_000_000, 1, 1);
-            slow.observe(50_000_000, 1, 1);
-            RoundPolicy.Candidate q = new RoundPolicy.Candidate(quick, 0, 1, 4);
-            RoundPolicy.Candidate s = new RoundPolicy.Candidate(slow, 1, 1, 1);
-            assertEquals(List.of(new RoundPolicy.Dispatch(slow, 2), new RoundPolicy.Dispatch(quick, 1)),
-                    SafeRounds.INSTANCE.pick(List.of(q, s), 4, 4, 3, List.of(quick, slow), 0),
-                    "three idle cores, two batches: the 50 ms one (least slack, so first) gets the third");
-            assertEquals(List.of(new RoundPolicy.Dispatch(slow, 1), new RoundPolicy.Dispatch(quick, 1)),
-                    SafeRounds.INSTANCE.pick(List.of(q, s), 4, 4, 2, List.of(quick, slow), 0),
-                    "two idle cores, two batches: one each");
-        }
-    }
 }
