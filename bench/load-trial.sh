@@ -13,8 +13,11 @@ if [ $# -gt 0 ] && [ "$1" != "--" ]; then secs="$1"; shift; fi
 [ $# -gt 0 ] && [ "$1" = "--" ] && shift
 cd "$root"
 . bench/bench-env.sh
-rates() {
-  python3 -c 'import json,sys; print(",".join(f"{m[\"throughput\"] * float(sys.argv[2]):.2f}" for m in json.load(open(sys.argv[1]))["models"]))' "$cap" "$1"
+rates() {  # $1 factor -> comma-separated rates in the capacity file's model order
+  python3 - "$cap" "$1" <<'PY'
+import json, sys
+print(",".join(f"{m['throughput'] * float(sys.argv[2]):.2f}" for m in json.load(open(sys.argv[1]))["models"]))
+PY
 }
 ./cotenant serve --repo "$repo" --http-port $port --grpc-port -1 "$@" > "$out/trial-$label.log" 2>&1 &
 server_pid=$!
@@ -25,7 +28,8 @@ for _ in $(seq 1 240); do
 done
 ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$(rates 0.7)" --duration 5s --seed 3 --json > /dev/null
 ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$(rates "$factor")" --duration "${secs}s" --seed 7 --json > "$out/trial-$label.json"
-python3 -c '
+python3 - "$out/trial-$label.json" "$label@$factor" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(sys.argv[2], " ".join(f"{m[\"model\"]}:ok={m[\"ok\"]},refused={m[\"rejected\"]},p99={m[\"p99\"]:.0f}ms" for m in d["models"]))' "$out/trial-$label.json" "$label@$factor"
+print(sys.argv[2], " ".join(f"{m['model']}:ok={m['ok']},refused={m['rejected']},p99={m['p99']:.0f}ms" for m in d["models"]))
+PY
