@@ -227,7 +227,7 @@ final class Tenant implements AutoCloseable {
     /**
      * How long a request arriving now would wait before its batch starts: the samples ahead of it
      * (queued and running) at the measured one-thread compute time per sample, stretched by
-     * {@code share} when the tenant gets only part of the device (active tenants over cores).
+     * {@code share} when the tenant gets only part of the device (see RegulatedScheduler#stretch).
      * Nothing ahead predicts no wait, so an estimate can never lock a tenant out.
      */
     double predictedWaitNanos(double share) {
