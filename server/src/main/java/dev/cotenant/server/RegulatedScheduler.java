@@ -33,6 +33,8 @@ final class RegulatedScheduler implements Scheduler {
     private static final long MAX_SLEEP_NANOS = 20_000_000L;
     /** A tenant with a request this recent counts as active: more may follow. */
     private static final long ACTIVE_NANOS = 1_000_000_000L;
+    /** How long an idle device waits for the rest of a round it has a schedule for (see {@link #gatherUntil}). */
+    private static final long GATHER_NANOS = 2_000_000L;
     /** Offered load (in cores at the measured time per sample) above which a tenant counts as overloaded. */
     private static final double OVERLOADED = 0.8;
 
@@ -54,6 +56,7 @@ final class RegulatedScheduler implements Scheduler {
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicLong busyCoreNanos = new AtomicLong();
     private int freeCores;
+    private volatile long gatherNanos = GATHER_NANOS;
     private volatile boolean stopping;
     private boolean stopped;
 
@@ -185,6 +188,13 @@ final class RegulatedScheduler implements Scheduler {
                     }
                 }
                 boolean dispatched = false;
+                if (schedules != null && freeCores == slots && !ready.isEmpty() && ready.size() < slots) {
+                    long hold = gatherUntil(ready, now);
+                    if (hold > now) {
+                        changed.awaitNanos(Math.max(1, Math.min(wake, hold) - now));
+                        continue;
+                    }
+                }
                 if (schedules != null && freeCores == slots && ready.size() >= 2 && ready.size() < slots) {
                     dispatched = together(ready, now);
                 }
@@ -220,6 +230,33 @@ final class RegulatedScheduler implements Scheduler {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Until when an idle device waits for the rest of a round it has a schedule for. Requests of
+     * a pipeline (a camera frame that every model sees) arrive a fraction of a millisecond apart,
+     * and without a window the first would start alone on the idle device, the others beside it
+     * one core each, so a searched schedule would almost never get its round. When an installed
+     * schedule holds every ready tenant and some partner of theirs that is active (a request in
+     * the last second) and not running, the round is held until {@link #gatherNanos} after the
+     * first of the ready requests arrived, or until the partners are ready. A request that
+     * already waited longer is never held. Called with the lock held; returns {@code now} for
+     * no hold.
+     */
+    private long gatherUntil(List<RoundPolicy.Candidate> ready, long now) {
+        List<Tenant> who = ready.stream().map(RoundPolicy.Candidate::tenant).toList();
+        Set<Tenant> missing = schedules.partners(who);
+        missing.removeIf(t -> running.contains(t) || now - t.lastArrivalNanos > ACTIVE_NANOS);
+        if (missing.isEmpty()) {
+            return now;
+        }
+        long first = ready.stream().mapToLong(RoundPolicy.Candidate::oldestArrivalNanos).min().orElse(now);
+        return Math.max(now, first + gatherNanos);
+    }
+
+    /** Sets the window an idle device waits for the rest of a scheduled round (tests widen it). */
+    void gatherWindow(Duration window) {
+        gatherNanos = window.toNanos();
     }
 
     /**
@@ -337,6 +374,16 @@ final class RegulatedScheduler implements Scheduler {
             }
         }
         return new long[] {first == Long.MAX_VALUE ? 0 : first, last};
+    }
+
+    /** Whether no batch is running: every core returned (a request's answer goes out just before). */
+    boolean idle() {
+        lock.lock();
+        try {
+            return freeCores == slots && running.isEmpty();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Rounds run together under a searched schedule so far. */

@@ -8,9 +8,12 @@ import dev.cotenant.sched.Gacer;
 import dev.cotenant.sched.TenantPlan;
 import dev.cotenant.sched.Timeline;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -202,6 +205,22 @@ final class RoundSchedules implements AutoCloseable {
             return mine;
         });
         seen.keySet().removeIf(k -> k.startsWith(prefix) || k.contains(" + " + prefix));
+    }
+
+    /**
+     * The tenants that an installed schedule runs beside all of {@code ready}, minus those: the
+     * ones a round of {@code ready} would need to run under a schedule. Empty when no installed
+     * schedule holds every ready tenant.
+     */
+    Set<Tenant> partners(Collection<Tenant> ready) {
+        Set<Tenant> out = new HashSet<>();
+        for (Installed i : installed.values()) {
+            List<Tenant> members = i.members.stream().map(Member::tenant).toList();
+            if (members.size() > ready.size() && members.containsAll(ready)) {
+                members.stream().filter(t -> !ready.contains(t)).forEach(out::add);
+            }
+        }
+        return out;
     }
 
     /** Keys with a schedule installed. */

@@ -78,6 +78,15 @@ class RoundSchedulesTest {
         }
     }
 
+    /** Waits (bounded) until the regulator's last batch has given its cores back. */
+    private static void awaitIdle(RegulatedScheduler regulator) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!regulator.idle()) {
+            assertTrue(System.nanoTime() < deadline, "the regulator stays busy");
+            Thread.sleep(1);
+        }
+    }
+
     private static void assertClose(float[] want, float[] got) {
         assertEquals(want.length, got.length);
         for (int i = 0; i < want.length; i++) {
@@ -140,10 +149,66 @@ class RoundSchedulesTest {
                 Thread.sleep(1);
             }
             assertTrue(regulator.scheduledRounds() >= 3, "rounds under a searched schedule: " + regulator.scheduledRounds() + "; " + log);
+            List<float[]> outs = new ArrayList<>();
+            for (InferRequest r : sent) {
+                outs.add(output(r)); // all answered before any solo run: a tenant's plans are single-threaded
+            }
             for (int i = 0; i < sent.size(); i++) {
                 InferRequest r = sent.get(i);
-                assertClose(solo(r.tenant, r, seeds.get(i)), output(r));
+                assertClose(solo(r.tenant, r, seeds.get(i)), outs.get(i));
             }
+        } finally {
+            regulator.stop(java.time.Duration.ofSeconds(5));
+        }
+    }
+    @Test
+    void anIdleDeviceHoldsALoneRequestForTheRestOfAScheduledRound(@TempDir Path repo) throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        RoundSchedules rs = new RoundSchedules(new CpuDevice(2), 0.5, 1_000, 4, log::add);
+        RegulatedScheduler regulator = new RegulatedScheduler(2, 4, new Timeline(256), mix -> SafeRounds.INSTANCE, rs);
+        // Wide enough that the second request always comes within it, however slow the machine.
+        regulator.gatherWindow(java.time.Duration.ofMillis(500));
+        try (Tenant a = slow(repo, "ga"); Tenant b = slow(repo, "gb")) {
+            regulator.add(a);
+            regulator.add(b);
+            InferRequest probeA = request(a, 1);
+            InferRequest probeB = request(b, 2);
+            List<RoundSchedules.Member> members = List.of(new RoundSchedules.Member(a, a.typesOf(List.of(probeA))),
+                    new RoundSchedules.Member(b, b.typesOf(List.of(probeB))));
+            assertTrue(rs.search(RoundSchedules.key(members), members) != null, "a schedule for a + b: " + log);
+
+            // b has never had a request: nothing to wait for, a runs at once and alone
+            InferRequest alone = request(a, 3);
+            regulator.enqueue(alone);
+            float[] aloneOut = output(alone);
+            // a is active now: b alone is held for at most the window, then runs alone
+            InferRequest aloneB = request(b, 4);
+            regulator.enqueue(aloneB);
+            float[] aloneBOut = output(aloneB);
+            assertEquals(0, regulator.scheduledRounds());
+            awaitIdle(regulator);
+
+            // a frame: both arrive a moment apart on the idle device and run as one scheduled round
+            InferRequest ra = request(a, 5);
+            InferRequest rb = request(b, 6);
+            regulator.enqueue(ra);
+            regulator.enqueue(rb);
+            float[] raOut = output(ra);
+            float[] rbOut = output(rb);
+            assertEquals(1, regulator.scheduledRounds(), "the frame ran under the searched schedule: " + log);
+
+            // b active but silent now: a is held for at most the window, then runs alone
+            InferRequest late = request(a, 7);
+            regulator.enqueue(late);
+            float[] lateOut = output(late);
+            assertEquals(1, regulator.scheduledRounds());
+
+            // every answer equals its solo run (computed once the regulator is idle: plans are single-threaded)
+            assertClose(solo(a, alone, 3), aloneOut);
+            assertClose(solo(b, aloneB, 4), aloneBOut);
+            assertClose(solo(a, ra, 5), raOut);
+            assertClose(solo(b, rb, 6), rbOut);
+            assertClose(solo(a, late, 7), lateOut);
         } finally {
             regulator.stop(java.time.Duration.ofSeconds(5));
         }
