@@ -22,13 +22,13 @@ for v in "$@"; do
   pid=$!
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null 2>&1 && break; sleep 0.5; done
   ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$rate" --together --duration 5s --seed 3 > /dev/null
-  ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$rate" --together --duration 60s --seed 7 --json > "$out/frames-$v.json"
+  ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$rate" --together --duration 60s --seed 7 "${slos[@]}" --json > "$out/frames-$v.json"
   curl -sf "http://127.0.0.1:$port/metrics" | grep -E "^cotenant_round" > "$out/frames-$v.metrics" || true
   kill "$pid"; wait "$pid" 2>/dev/null || true
   python3 - "$out/frames-$v.json" "$v" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(sys.argv[2], " ".join(f"{m['model']}: ok {m['ok']}, refused {m['rejected']}, p50 {m['p50']:.0f}, p99 {m['p99']:.0f} ms;" for m in d["models"]))
+print(sys.argv[2], " ".join(f"{m['model']}: ok {m['ok']}, within SLO {m['withinSlo']}, refused {m['rejected']}, p50 {m['p50']:.0f}, p99 {m['p99']:.0f} ms;" for m in d["models"]))
 PY
   tr '\n' ' ' < "$out/frames-$v.metrics"; echo
   grep "round schedule" "$out/frames-$v.log" || true

@@ -27,9 +27,9 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$(rates 0.7)" --duration 5s --seed 3 --json > /dev/null
-./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$(rates "$factor")" --duration "${secs}s" --seed 7 --json > "$out/trial-$label.json"
+./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$(rates "$factor")" --duration "${secs}s" --seed 7 "${slos[@]}" --json > "$out/trial-$label.json"
 python3 - "$out/trial-$label.json" "$label@$factor" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(sys.argv[2], " ".join(f"{m['model']}:ok={m['ok']},refused={m['rejected']},p99={m['p99']:.0f}ms" for m in d["models"]))
+print(sys.argv[2], " ".join(f"{m['model']}:ok={m['ok']},inSLO={m['withinSlo']},refused={m['rejected']},p99={m['p99']:.0f}ms" for m in d["models"]))
 PY

@@ -5,7 +5,8 @@
 #  2. open loop (Poisson) at 70% of each model's share of that capacity, regulated and multistream,
 #     alternating (R, M, R, M), each run preceded by a short warm-up (COTENANT_BENCH_POLICIES adds
 #     regulated-nosearch: the regulator with --search-budget 0);
-#  3. open loop at 2x capacity, regulated: refusals, admitted p99, server memory.
+#  3. open loop at 2x capacity, regulated (refusals, admitted p99, server memory), then multistream:
+#     throughput and the answers within each SLO (goodput) at the same offered load.
 # Usage: bench/serve-bench.sh [SECONDS-PER-RUN] (default 60). Writes JSON to $COTENANT_BENCH_OUT
 # (default /tmp/cotenant-bench-out) and prints the tables.
 set -euo pipefail
@@ -45,7 +46,7 @@ PY
 }
 
 open_loop() {  # $1 capacity json, $2 factor, $3 seconds, $4 output name
-  ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$(rates "$1" "$2")" --duration "${3}s" --seed 7 --json > "$out/$4.json"
+  ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" "${slos[@]}" --rate "$(rates "$1" "$2")" --duration "${3}s" --seed 7 --json > "$out/$4.json"
 }
 
 echo "== capacity: each model alone, closed loop, 4 clients, regulated, $((secs / 4))s each"
@@ -83,6 +84,12 @@ start_server regulated
 open_loop "$out/capacity.json" 0.7 5 warmup > /dev/null
 open_loop "$out/capacity.json" 2.0 "$secs" "load200-regulated"
 cp "$rss_log" "$out/rss-2x.txt"
+stop_server
+
+echo "== 2x capacity, multistream (${secs}s)"
+start_server multistream
+open_loop "$out/capacity.json" 0.7 5 warmup > /dev/null
+open_loop "$out/capacity.json" 2.0 "$secs" "load200-multistream"
 stop_server
 
 python3 "$root/bench/serve-summary.py" "$out" "$repo"

@@ -15,13 +15,14 @@ def slo(model):
 def table(title, path):
     d = json.load(open(path))
     print(f"\n{title}\n")
-    print("| model | offered req/s | sent | ok | rejected | errors | lost | ok/s | p50 ms | p90 ms | p99 ms | SLO ms | p99 within SLO |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| model | offered req/s | sent | ok | rejected | errors | lost | ok/s | within SLO/s | p50 ms | p90 ms | p99 ms | SLO ms | p99 within SLO |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for m in d["models"]:
         s = slo(m["model"])
         rate = m.get("rate")
+        good = f"{m['goodput']:.2f}" if m.get("sloMs") else "-"
         print(f"| {m['model']} | {rate if rate is None else round(rate, 2)} | {m['sent']} | {m['ok']} | {m['rejected']} | {m['errors']} | {m['lost']} "
-              f"| {m['throughput']:.2f} | {m['p50']:.1f} | {m['p90']:.1f} | {m['p99']:.1f} | {s} | {'yes' if s and m['p99'] <= s else 'no'} |")
+              f"| {m['throughput']:.2f} | {good} | {m['p50']:.1f} | {m['p90']:.1f} | {m['p99']:.1f} | {s} | {'yes' if s and m['p99'] <= s else 'no'} |")
 
 cap = json.load(open(os.path.join(out, "capacity.json")))
 print("\nCapacity: each model alone, closed loop, 4 clients, regulated (all cores); share = solo / 3\n")
@@ -40,6 +41,21 @@ if os.path.exists(f):
     rss = [int(x) for x in open(os.path.join(out, "rss-2x.txt")).read().split() if x.strip()]
     if rss:
         print(f"\nserver RSS during the 2x run: first {rss[0] / 1024:.0f} MiB, max {max(rss) / 1024:.0f} MiB, last {rss[-1] / 1024:.0f} MiB ({len(rss)} samples)")
+f = os.path.join(out, "load200-multistream.json")
+if os.path.exists(f):
+    table("2x capacity, multistream", f)
+    reg = {m["model"]: m for m in json.load(open(os.path.join(out, "load200-regulated.json")))["models"]}
+    ms = {m["model"]: m for m in json.load(open(f))["models"]}
+    print("\n2x capacity, regulated over multistream at the same offered load (answers per second: all / within the SLO)\n")
+    print("| model | regulated ok/s | multistream ok/s | ratio | regulated within SLO/s | multistream within SLO/s | ratio |")
+    print("|---|---|---|---|---|---|---|")
+    ratio = lambda a, b: f"{a / b:.2f}x" if b > 0 else "-"
+    for name in list(reg) + ["all"]:
+        r = [reg[name]] if name != "all" else list(reg.values())
+        m = [ms[name]] if name != "all" else list(ms.values())
+        ok_r, ok_m = sum(x["throughput"] for x in r), sum(x["throughput"] for x in m)
+        g_r, g_m = sum(x.get("goodput", 0) for x in r), sum(x.get("goodput", 0) for x in m)
+        print(f"| {name} | {ok_r:.2f} | {ok_m:.2f} | {ratio(ok_r, ok_m)} | {g_r:.2f} | {g_m:.2f} | {ratio(g_r, g_m)} |")
 for r in (1, 2):
     for p in ("regulated", "regulated-nosearch"):
         f = os.path.join(out, f"metrics70-{p}-{r}.txt")

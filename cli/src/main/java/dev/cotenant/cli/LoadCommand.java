@@ -5,7 +5,9 @@ import dev.cotenant.server.LoadGenerator;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,6 +42,9 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of arrivals and inputs (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--slo-ms", paramLabel = "NAME=MS", description = "Judge a model's answers by a latency bound, e.g. resnet18=500 (repeatable): the report adds the answers per second within it.")
+    List<String> slos = new ArrayList<>();
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
@@ -60,11 +65,30 @@ final class LoadCommand implements Callable<Integer> {
         }
         List<Double> rates = rate == null ? List.of() : rate.size() == 1 ? java.util.Collections.nCopies(models.size(), rate.getFirst()) : rate;
         LoadGenerator.Options opts = new LoadGenerator.Options(url.replaceAll("/+$", ""), models, rates,
-                concurrency == null ? 0 : concurrency, parse(duration), batch, seed, together);
+                concurrency == null ? 0 : concurrency, parse(duration), batch, seed, together, bounds(slos));
         List<LoadGenerator.ModelReport> reports = new LoadGenerator(opts).run();
         o.print(json ? LoadGenerator.json(opts, reports) + "\n" : LoadGenerator.table(reports));
         o.flush();
         return 0;
+    }
+
+    /** {@code NAME=MS} pairs as a map; a malformed one is an error naming it. */
+    static Map<String, Double> bounds(List<String> pairs) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String p : pairs) {
+            int eq = p.indexOf('=');
+            double ms;
+            try {
+                ms = eq > 0 ? Double.parseDouble(p.substring(eq + 1)) : Double.NaN;
+            } catch (NumberFormatException e) {
+                ms = Double.NaN;
+            }
+            if (Double.isNaN(ms)) {
+                throw new ModelException("--slo-ms '" + p + "': expected NAME=MS, e.g. resnet18=500");
+            }
+            out.put(p.substring(0, eq), ms);
+        }
+        return out;
     }
 
     static Duration parse(String s) {

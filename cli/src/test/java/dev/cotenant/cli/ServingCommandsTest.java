@@ -35,10 +35,22 @@ class ServingCommandsTest {
             assertEquals(0, open.code(), open.err());
             assertTrue(open.out().contains("\"mode\" : \"open-loop\""), open.out());
             assertTrue(open.out().contains("\"lost\" : 0"), open.out());
+            String ok = java.util.regex.Pattern.compile("\"ok\" : (\\d+)").matcher(open.out()).results().findFirst().orElseThrow().group(1);
+            assertTrue(open.out().contains("\"sloMs\" : 0.0"), "no bound given, none judged: " + open.out());
             Run closed = run("load", "--url", url, "--model", "tiny", "--concurrency", "2", "--duration", "1s");
             assertEquals(0, closed.code(), closed.err());
             assertTrue(closed.out().startsWith("model"), closed.out());
             assertTrue(closed.out().contains("tiny"), closed.out());
+            // a bound no answer can miss counts every answer; one no answer can meet, none
+            Run loose = run("load", "--url", url, "--model", "tiny", "--rate", "40", "--duration", "1s", "--slo-ms", "tiny=60000", "--json");
+            assertEquals(0, loose.code(), loose.err());
+            String looseOk = java.util.regex.Pattern.compile("\"ok\" : (\\d+)").matcher(loose.out()).results().findFirst().orElseThrow().group(1);
+            assertTrue(loose.out().contains("\"withinSlo\" : " + looseOk + ","), loose.out());
+            assertTrue(Integer.parseInt(ok) > 0 && Integer.parseInt(looseOk) > 0, loose.out());
+            Run tight = run("load", "--url", url, "--model", "tiny", "--rate", "40", "--duration", "1s", "--slo-ms", "tiny=0.000001");
+            assertEquals(0, tight.code(), tight.err());
+            assertTrue(tight.out().lines().findFirst().orElseThrow().endsWith("in SLO/s"), tight.out());
+            assertTrue(tight.out().lines().skip(1).findFirst().orElseThrow().endsWith(" 0.0"), "nothing answers in a nanosecond: " + tight.out());
             Run together = run("load", "--url", url, "--model", "tiny", "--model", "tiny", "--rate", "30", "--together",
                     "--duration", "1s", "--json");
             assertEquals(0, together.code(), together.err());
@@ -81,6 +93,15 @@ class ServingCommandsTest {
         Run missing = run("serve", "--repo", dir.resolve("nope").toString(), "--http-port", "0", "--grpc-port", "-1");
         assertEquals(1, missing.code());
         assertTrue(missing.err().contains("is not a folder"), missing.err());
+        Run slo = run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--slo-ms", "m");
+        assertEquals(1, slo.code());
+        assertTrue(slo.err().startsWith("cotenant: error: --slo-ms 'm': expected NAME=MS"), slo.err());
+        Run other = run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--slo-ms", "n=5");
+        assertEquals(1, other.code());
+        assertTrue(other.err().startsWith("cotenant: error: --slo-ms names model 'n', which is not one of the --model values [m]"), other.err());
+        Run negative = run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--slo-ms", "m=-5");
+        assertEquals(1, negative.code());
+        assertTrue(negative.err().startsWith("cotenant: error: --slo-ms for 'm' must be a positive number"), negative.err());
         Run unknown = run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--duration", "1s");
         assertEquals(1, unknown.code());
         assertTrue(unknown.err().startsWith("cotenant: error: cannot reach"), unknown.err());

@@ -49,17 +49,29 @@ public final class LoadGenerator {
      * @param seed        seed of arrivals and inputs
      * @param together    open loop: one Poisson stream at the first rate, each arrival a request to
      *                    every model at once (a frame that every model of a pipeline must see)
+     * @param sloMs       latency bounds by model name, in milliseconds: each such model's report
+     *                    counts the answers within it (the throughput that counts in MLPerf's
+     *                    server scenario); models without one are not judged
      */
     public record Options(String url, List<String> models, List<Double> rates, int concurrency, Duration duration, int batch, long seed,
-                          boolean together) {
+                          boolean together, Map<String, Double> sloMs) {
+        public Options {
+            sloMs = Map.copyOf(sloMs);
+        }
+
         public Options(String url, List<String> models, List<Double> rates, int concurrency, Duration duration, int batch, long seed) {
-            this(url, models, rates, concurrency, duration, batch, seed, false);
+            this(url, models, rates, concurrency, duration, batch, seed, false, Map.of());
         }
     }
 
-    /** What one model saw. Latencies in milliseconds. */
+    /**
+     * What one model saw. Latencies in milliseconds; {@code sloMs} is the bound it was judged by (0:
+     * none), {@code withinSlo} the answers within it and {@code goodput} those per second (both 0
+     * without a bound).
+     */
     public record ModelReport(String model, long sent, long ok, long rejected, long errors, long lost, double throughput,
-                              double p50, double p90, double p99, double max, String firstError) {}
+                              double p50, double p90, double p99, double max, String firstError, double sloMs, long withinSlo,
+                              double goodput) {}
 
     private static final long REFUSED_BACKOFF_MS = 20;
 
@@ -75,6 +87,14 @@ public final class LoadGenerator {
         }
         if (options.together() && (options.rates().isEmpty() || options.rates().stream().distinct().count() != 1)) {
             throw new ModelException("--together sends every model's requests at one rate: give --rate with one value");
+        }
+        for (Map.Entry<String, Double> e : options.sloMs().entrySet()) {
+            if (!options.models().contains(e.getKey())) {
+                throw new ModelException("--slo-ms names model '" + e.getKey() + "', which is not one of the --model values " + options.models());
+            }
+            if (!(e.getValue() > 0)) {
+                throw new ModelException("--slo-ms for '" + e.getKey() + "' must be a positive number of milliseconds, not " + e.getValue());
+            }
         }
         if (!options.rates().isEmpty() && options.rates().size() != options.models().size()) {
             throw new ModelException("--rate has " + options.rates().size() + " values for " + options.models().size() + " models");
@@ -130,9 +150,14 @@ public final class LoadGenerator {
         for (Target t : targets) {
             long[] lat = t.latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             long answered = t.ok.get() + t.rejected.get() + t.errors.get();
+            double slo = options.sloMs().getOrDefault(t.model, 0.0);
+            long within = 0;
+            for (long l : lat) {
+                within += slo > 0 && l <= slo * 1e6 ? 1 : 0;
+            }
             out.add(new ModelReport(t.model, t.sent.get(), t.ok.get(), t.rejected.get(), t.errors.get(), t.sent.get() - answered,
                     t.ok.get() / seconds, pct(lat, 50), pct(lat, 90), pct(lat, 99), lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6,
-                    t.firstError));
+                    t.firstError, slo, within, within / seconds));
         }
         return out;
     }
@@ -319,13 +344,22 @@ public final class LoadGenerator {
         return root.toPrettyString();
     }
 
-    /** The reports as a table. */
+    /** The reports as a table; with latency bounds, two more columns: the bound and the answers per second within it. */
     public static String table(List<ModelReport> reports) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-16s %8s %8s %8s %7s %5s %9s %9s %9s %9s%n",
+        boolean judged = reports.stream().anyMatch(r -> r.sloMs() > 0);
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-16s %8s %8s %8s %7s %5s %9s %9s %9s %9s",
                 "model", "sent", "ok", "rejected", "errors", "lost", "ok/s", "p50 ms", "p90 ms", "p99 ms"));
+        b.append(judged ? String.format(Locale.ROOT, " %8s %11s%n", "SLO ms", "in SLO/s") : "\n");
         for (ModelReport r : reports) {
-            b.append(String.format(Locale.ROOT, "%-16s %8d %8d %8d %7d %5d %9.1f %9.2f %9.2f %9.2f%n", r.model(), r.sent(), r.ok(),
+            b.append(String.format(Locale.ROOT, "%-16s %8d %8d %8d %7d %5d %9.1f %9.2f %9.2f %9.2f", r.model(), r.sent(), r.ok(),
                     r.rejected(), r.errors(), r.lost(), r.throughput(), r.p50(), r.p90(), r.p99()));
+            if (!judged) {
+                b.append('\n');
+            } else if (r.sloMs() > 0) {
+                b.append(String.format(Locale.ROOT, " %8.0f %11.1f%n", r.sloMs(), r.goodput()));
+            } else {
+                b.append(String.format(Locale.ROOT, " %8s %11s%n", "-", "-"));
+            }
         }
         for (ModelReport r : reports) {
             if (r.firstError() != null) {
