@@ -13,7 +13,7 @@ cd "$root"
 . bench/bench-env.sh
 for v in "$@"; do
   case $v in
-    search) args=(--policy regulated) ;;
+    search) args=(--policy regulated --search-budget 10) ;;
     nosearch) args=(--policy regulated --search-budget 0) ;;
     multistream) args=(--policy multistream) ;;
     *) echo "unknown variant $v (search, nosearch or multistream)" >&2; exit 2 ;;

@@ -3,8 +3,8 @@
 #  1. capacity: each model alone, closed loop with 4 clients (regulated: it gets every core); the
 #     mix's capacity gives each of the three an equal third of the device: solo throughput / 3;
 #  2. open loop (Poisson) at 70% of each model's share of that capacity, regulated and multistream,
-#     alternating (R, M, R, M), each run preceded by a short warm-up (COTENANT_BENCH_POLICIES adds
-#     regulated-nosearch: the regulator with --search-budget 0);
+#     alternating (R, M, R, M), each run preceded by a short warm-up (COTENANT_BENCH_POLICIES can
+#     add regulated-search: the regulator with co-location search on, --search-budget 10);
 #  3. open loop at 2x capacity, regulated (refusals, admitted p99, server memory), then multistream:
 #     throughput and the answers within each SLO (goodput) at the same offered load.
 # Usage: bench/serve-bench.sh [SECONDS-PER-RUN] (default 60). Writes JSON to $COTENANT_BENCH_OUT
@@ -17,9 +17,9 @@ cd "$root"
 server_pid=""
 rss_log=""
 
-start_server() {  # $1 policy: regulated, regulated-nosearch (no co-location search) or multistream
-  local args=(--policy "${1%-nosearch}")
-  [ "$1" = regulated-nosearch ] && args+=(--search-budget 0)
+start_server() {  # $1 policy: regulated, regulated-search (co-location search on) or multistream
+  local args=(--policy "${1%-search}")
+  [ "$1" = regulated-search ] && args+=(--search-budget 10)
   ./cotenant serve --repo "$repo" --http-port $port --grpc-port -1 "${args[@]}" > "$out/server-$1.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 240); do

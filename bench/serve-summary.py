@@ -31,7 +31,7 @@ print("|---|---|---|---|---|")
 for m in cap["models"]:
     print(f"| {m['model']} | {m['solo_throughput']:.2f} | {m['p50']:.1f} | {m['p99']:.1f} | {m['throughput']:.2f} |")
 for r in (1, 2):
-    for p in ("regulated", "regulated-nosearch", "multistream"):
+    for p in ("regulated", "regulated-search", "multistream"):
         f = os.path.join(out, f"load70-{p}-{r}.json")
         if os.path.exists(f):
             table(f"70% of capacity, {p}, round {r}", f)
@@ -57,12 +57,12 @@ if os.path.exists(f):
         g_r, g_m = sum(x.get("goodput", 0) for x in r), sum(x.get("goodput", 0) for x in m)
         print(f"| {name} | {ok_r:.2f} | {ok_m:.2f} | {ratio(ok_r, ok_m)} | {g_r:.2f} | {g_m:.2f} | {ratio(g_r, g_m)} |")
 for r in (1, 2):
-    for p in ("regulated", "regulated-nosearch"):
+    for p in ("regulated", "regulated-search"):
         f = os.path.join(out, f"metrics70-{p}-{r}.txt")
         if os.path.exists(f):
             counts = {l.split("{")[1].split("}")[0]: l.split()[-1] for l in open(f) if l.startswith("cotenant_rounds_together_total")}
             print(f"\n{p}, round {r}: rounds of several ready tenants on an idle device: {counts}")
-for p in ("regulated", "regulated-nosearch"):
+for p in ("regulated", "regulated-search"):
     f = os.path.join(out, f"server-{p}.log")
     if os.path.exists(f):
         lines = [l.rstrip() for l in open(f) if "round schedule" in l]

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 /**
  * Runs a schedule on the CPU device, round after round. Each stream is one thread that walks its
@@ -44,6 +45,9 @@ public final class CpuExecutor implements AutoCloseable {
     private final AtomicIntegerArray waitingFor;
     private final Thread[] threads;
     private final AtomicInteger remaining = new AtomicInteger();
+    private final int[] tasksOfTenant;
+    private final AtomicIntegerArray tenantLeft;
+    private volatile IntConsumer onTenantDone;
     private volatile long round = -1;
     private volatile boolean closed;
     private volatile Throwable failure;
@@ -93,9 +97,12 @@ public final class CpuExecutor implements AutoCloseable {
         taskStream = streamOfTask.stream().mapToInt(Integer::intValue).toArray();
         taskOf = tasks.toArray(Task[]::new);
         taskPlan = new Plan[taskOf.length];
+        tasksOfTenant = new int[plans.size()];
         for (int i = 0; i < taskOf.length; i++) {
             taskPlan[i] = plans.get(taskOf[i].tenant()).plan();
+            tasksOfTenant[taskOf[i].tenant()]++;
         }
+        tenantLeft = new AtomicIntegerArray(plans.size());
         pool = new CorePool(device.cores(), prio);
         eventRound = new AtomicLongArray(events.size());
         for (int e = 0; e < events.size(); e++) {
@@ -128,6 +135,16 @@ public final class CpuExecutor implements AutoCloseable {
         return plans;
     }
 
+    /**
+     * Hears, in every later round, each tenant's index as soon as its last task has ended, on the
+     * stream thread that ran that task: its plan's outputs are then final for the round, while
+     * other tenants may still run (a server answers that tenant's requests there and then). Not
+     * called in a round where a task failed. Null for none.
+     */
+    public void onTenantDone(IntConsumer done) {
+        this.onTenantDone = done;
+    }
+
     /** Runs {@code rounds} rounds back to back and returns their timelines. */
     public Timeline run(int rounds) {
         if (closed) {
@@ -141,6 +158,9 @@ public final class CpuExecutor implements AutoCloseable {
         for (int r = 0; r < rounds; r++) {
             slot = r;
             remaining.set(threads.length);
+            for (int t = 0; t < tasksOfTenant.length; t++) {
+                tenantLeft.set(t, tasksOfTenant[t]);
+            }
             roundStart[r] = System.nanoTime();
             round = round + 1;
             for (Thread t : threads) {
@@ -211,6 +231,14 @@ public final class CpuExecutor implements AutoCloseable {
                         // cores just handed to another stream, or wanted by one this stream waits for.
                         if (handedOver || i + 1 >= k.length || k[i + 1] != RUN || taskOf[a[i + 1]].threads() != t.threads()) {
                             workers[s][t.threads()].rest();
+                        }
+                    }
+                    IntConsumer done = onTenantDone;
+                    if (tenantLeft.decrementAndGet(t.tenant()) == 0 && done != null && failure == null) {
+                        try {
+                            done.accept(t.tenant());
+                        } catch (Throwable e) {
+                            fail(e, r);
                         }
                     }
                 }

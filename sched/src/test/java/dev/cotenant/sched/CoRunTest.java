@@ -80,6 +80,37 @@ class CoRunTest {
     }
 
     @Test
+    void eachTenantIsHeardOnceARoundAfterItsLastTaskWithItsOutputsFinal() {
+        CompactSchedule c = Baselines.multistream(shapes, 1);
+        try (CpuExecutor ex = new CpuExecutor(DEVICE, c.compile(members()), plans)) {
+            java.util.concurrent.atomic.AtomicIntegerArray times = new java.util.concurrent.atomic.AtomicIntegerArray(plans.size());
+            List<Map<String, Tensor>> seen = new java.util.concurrent.CopyOnWriteArrayList<>(java.util.Collections.nCopies(plans.size(), null));
+            ex.onTenantDone(t -> {
+                times.incrementAndGet(t);
+                seen.set(t, copy(plans.get(t).plan().outputs()));
+            });
+            ex.run(2);
+            for (int t = 0; t < plans.size(); t++) {
+                assertEquals(2, times.get(t), "heard once in each of two rounds");
+                // what the tenant's plan held when it was heard is its final answer of the round
+                compare(solo.get(t), seen.get(t), 1e-5, plans.get(t).tenant().label() + " when heard");
+            }
+        }
+    }
+
+    private static Map<String, Tensor> copy(Map<String, Tensor> outputs) {
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        outputs.forEach((k, v) -> {
+            Tensor c = Tensor.allocate(v.dataType(), v.shape());
+            for (int i = 0; i < v.size(); i++) {
+                c.setDouble(i, v.getDouble(i));
+            }
+            out.put(k, c);
+        });
+        return out;
+    }
+
+    @Test
     void profileCoversEveryOperatorAndThreadCount() {
         List<Profile> profiles = new Profiler(DEVICE, 1).profile(plans, f -> assertTrue(f >= 0 && f <= 1));
         for (int t = 0; t < plans.size(); t++) {

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -319,11 +320,27 @@ final class RegulatedScheduler implements Scheduler {
             long s = System.nanoTime();
             long e = s;
             dev.cotenant.sched.Timeline tl = null;
+            // Each tenant's requests are answered as soon as its last task ends, not when the
+            // round does: a short tenant scheduled beside a long one need not wait for it.
+            AtomicLong began = new AtomicLong();
+            AtomicIntegerArray answered = new AtomicIntegerArray(ordered.size());
+            round.executor.onTenantDone(i -> {
+                answered.set(i, 1);
+                Tenant t = tenantsInOrder.get(i);
+                List<InferRequest> batch = ordered.get(i);
+                t.stats.inFlight.addAndGet(-batch.size());
+                try {
+                    t.finish(round.plans.get(i).plan(), batch, round.plans.get(i).plan().outputs(), began.get(), System.nanoTime(), cores);
+                } catch (RuntimeException x) {
+                    batch.forEach(r -> r.fail(new InferError(InferError.Kind.INTERNAL, "model '" + t.name + "' failed: " + x)));
+                }
+            });
             try {
                 for (int i = 0; i < ordered.size(); i++) {
                     tenantsInOrder.get(i).bind(round.plans.get(i).plan(), ordered.get(i));
                 }
                 s = System.nanoTime();
+                began.set(s);
                 tl = round.run();
                 e = System.nanoTime();
                 scheduledRounds.incrementAndGet();
@@ -335,18 +352,15 @@ final class RegulatedScheduler implements Scheduler {
             for (int i = 0; i < ordered.size(); i++) {
                 Tenant t = tenantsInOrder.get(i);
                 List<InferRequest> batch = ordered.get(i);
-                t.stats.inFlight.addAndGet(-batch.size());
+                if (answered.get(i) == 0) {
+                    t.stats.inFlight.addAndGet(-batch.size()); // a failed round: its requests failed above
+                }
                 if (tl == null) {
                     continue;
                 }
                 long[] span = span(tl, i);
                 long ts = s + span[0];
                 long te = s + span[1];
-                try {
-                    t.finish(round.plans.get(i).plan(), batch, round.plans.get(i).plan().outputs(), ts, te, cores);
-                } catch (RuntimeException x) {
-                    batch.forEach(r -> r.fail(new InferError(InferError.Kind.INTERNAL, "model '" + t.name + "' failed: " + x)));
-                }
                 int samples = batch.stream().mapToInt(r -> r.batch).sum();
                 timeline.add(new Timeline.Execution(t.name, t.version, samples, cores, lane, ts, te));
             }

@@ -26,7 +26,7 @@ public record ServerOptions(Path repository, String host, int httpPort, int grpc
                             int warmupRuns) {
 
     /** The CPU regulator's default search budget per round key, in seconds. */
-    public static final double DEFAULT_SEARCH_SECONDS = 10;
+    public static final double DEFAULT_SEARCH_SECONDS = 0;
 
     /** Runs of every plan at load by default: two, so the second already runs compiled loops. */
     public static final int DEFAULT_WARMUP_RUNS = 2;

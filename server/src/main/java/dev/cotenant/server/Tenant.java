@@ -396,7 +396,7 @@ final class Tenant implements AutoCloseable {
      * Folds a measured run into the per-sample estimate the regulator's admission uses. The
      * estimate is of one thread, so once a one-thread run is seen only those count: a run on
      * several threads measures their parallel efficiency too, and folding it in (as threads
-     * times wall time) would make the estimate drift with how often spare cores were handed out.
+     * times wall time) would make the estimate drift with how often the tenant ran alone.
      */
     void observe(long nanos, int samples, int threads) {
         double perSample = nanos * (double) threads / Math.max(1, samples);

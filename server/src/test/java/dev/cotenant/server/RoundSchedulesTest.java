@@ -166,8 +166,9 @@ class RoundSchedulesTest {
         List<String> log = new CopyOnWriteArrayList<>();
         RoundSchedules rs = new RoundSchedules(new CpuDevice(2), 0.5, 1_000, 4, log::add);
         RegulatedScheduler regulator = new RegulatedScheduler(2, 4, new Timeline(256), mix -> SafeRounds.INSTANCE, rs);
-        // Wide enough that the second request always comes within it, however slow the machine.
-        regulator.gatherWindow(java.time.Duration.ofMillis(500));
+        // Wide enough that the second request always comes within it, narrow enough that a tenant
+        // held for it is still active (a request in the last second) when the frame comes.
+        regulator.gatherWindow(java.time.Duration.ofMillis(200));
         try (Tenant a = slow(repo, "ga"); Tenant b = slow(repo, "gb")) {
             regulator.add(a);
             regulator.add(b);
@@ -195,12 +196,14 @@ class RoundSchedulesTest {
             regulator.enqueue(rb);
             float[] raOut = output(ra);
             float[] rbOut = output(rb);
+            awaitIdle(regulator); // answers go out as each tenant's part of the round ends, before the round is counted
             assertEquals(1, regulator.scheduledRounds(), "the frame ran under the searched schedule: " + log);
 
             // b active but silent now: a is held for at most the window, then runs alone
             InferRequest late = request(a, 7);
             regulator.enqueue(late);
             float[] lateOut = output(late);
+            awaitIdle(regulator);
             assertEquals(1, regulator.scheduledRounds());
 
             // every answer equals its solo run (computed once the regulator is idle: plans are single-threaded)
