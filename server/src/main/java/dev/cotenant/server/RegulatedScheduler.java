@@ -36,6 +36,8 @@ final class RegulatedScheduler implements Scheduler {
     private static final long ACTIVE_NANOS = 1_000_000_000L;
     /** How long an idle device waits for the rest of a round it has a schedule for (see {@link #gatherUntil}). */
     private static final long GATHER_NANOS = 2_000_000L;
+    /** Offered load (in cores at the measured time per sample) above which a tenant counts as overloaded. */
+    private static final double OVERLOADED = 0.8;
 
     private final int cores;
     /** Threads of batches allowed at once (the concurrency limit); {@link #freeCores} counts down from it. */
@@ -129,11 +131,7 @@ final class RegulatedScheduler implements Scheduler {
                     active++;
                 }
             }
-            double device = 0;
-            for (Tenant t : tenants) {
-                device += t.offeredLoad(r.arrivedNanos);
-            }
-            double wait = r.tenant.predictedWaitNanos(stretch(r.tenant, r.arrivedNanos, active, cores, device));
+            double wait = r.tenant.predictedWaitNanos(stretch(r.tenant, r.arrivedNanos, active, cores));
             Scheduler.refuseOverSlo(r, wait, slo);
         }
         Scheduler.admit(r, pending);
@@ -142,21 +140,14 @@ final class RegulatedScheduler implements Scheduler {
 
     /**
      * How much longer than at the measured per-sample time a tenant's queue takes to drain. A
-     * tenant that is {@linkplain Tenant#overloaded overloaded} (offered more than 0.8 of a core)
-     * is behind for good and gets only its share of the device, active tenants over cores: a
-     * stretch that holds admitted p99s within their SLOs at twice the capacity. Unless the device
-     * as a whole has room, in which case its batches get every core ({@link SafeRounds#widens})
-     * and drain at least at the measured time. A tenant below it is in a burst that drains at the
-     * measured time, which already holds the contention it meets; stretching that too refused
-     * requests that would have met their SLOs.
-     *
-     * @param deviceLoad the offered loads of all tenants, summed
+     * tenant whose offered load exceeds {@link #OVERLOADED} of a core is behind for good and gets
+     * only its share of the device, active tenants over cores (a stretch that holds admitted
+     * p99s within their SLOs at twice the capacity). A tenant below it is in a burst that drains
+     * at the measured time, which already holds the contention it meets; stretching that too
+     * refused requests that would have met their SLOs.
      */
-    static double stretch(Tenant t, long nowNanos, int active, int cores, double deviceLoad) {
-        if (!t.overloaded(nowNanos) || SafeRounds.widens(t, deviceLoad, nowNanos)) {
-            return 1;
-        }
-        return (double) active / cores;
+    static double stretch(Tenant t, long nowNanos, int active, int cores) {
+        return t.offeredLoad(nowNanos) > OVERLOADED ? (double) active / cores : 1;
     }
 
     private void signal() {

@@ -18,8 +18,7 @@ import java.util.List;
  * while several tenants are active each batch gets one core, since on a CPU two models side by
  * side on one core each waste less than one model on two cores (no synchronisation, no idle
  * threads in the serial parts of the graph), and a batch holding every core would make a short
- * request of another tenant wait for all of it; the exception is a tenant offered more than one
- * core can serve while the device has room ({@link #widens}). The last free core is guarded: a batch that
+ * request of another tenant wait for all of it. The last free core is guarded: a batch that
  * takes it is cut so it cannot hold the core longer than half the tightest SLO among the other
  * active tenants (a non-preemptive dispatcher's only defence against head-of-line blocking).
  */
@@ -42,10 +41,6 @@ final class SafeRounds implements RoundPolicy {
             out.add(new Dispatch(t, Math.min(freeCores, t.maxThreads())));
             return out;
         }
-        double deviceLoad = 0;
-        for (Tenant t : active) {
-            deviceLoad += t.offeredLoad(nowNanos);
-        }
         int free = freeCores;
         for (Candidate c : order) {
             if (free == 0) {
@@ -58,33 +53,11 @@ final class SafeRounds implements RoundPolicy {
                     continue;
                 }
             }
-            int threads = free > 1 && widens(c.tenant(), deviceLoad, nowNanos) ? Math.min(free, c.tenant().maxThreads()) : 1;
-            out.add(new Dispatch(c.tenant(), threads, cap));
-            free -= threads;
+            out.add(new Dispatch(c.tenant(), 1, cap));
+            free--;
         }
         return out;
     }
-
-    /**
-     * Whether {@code t}'s batches run on every core though other tenants are active: it is
-     * {@linkplain Tenant#overloaded offered more than one core serves} while the device as a whole
-     * has room ({@code deviceLoad}, all active tenants' offered loads summed, under three quarters
-     * of its cores). On
-     * one core its queue would only grow, while the cores idle between the others' batches; on
-     * every core its threads share them with the others' one-thread batches. (Measured under
-     * frames, every arrival to all three models: resnet18 at 0.9 of a core was refused half as
-     * often, the others' p99s rose within their SLOs; bench/RESULTS.md.)
-     */
-    static boolean widens(Tenant t, double deviceLoad, long nowNanos) {
-        return t.overloaded(nowNanos) && deviceLoad < ROOM * t.maxThreads();
-    }
-
-    /**
-     * The share of the cores the offered loads must stay under for {@link #widens}: with the
-     * whole device as the bound, twice the capacity ran 9-19% higher p99s (at the step into
-     * overload the offered rates lag); at three quarters it measured level with one core each.
-     */
-    private static final double ROOM = 0.75;
 
     /**
      * How many samples a batch may hold when it takes the last free core. Dispatch cannot be

@@ -152,42 +152,15 @@ class RegulatorTest {
                 t.offered(1, now);
             }
             assertTrue(t.offeredLoad(now) > 0.2 && t.offeredLoad(now) < 0.5, "load " + t.offeredLoad(now));
-            assertEquals(1, RegulatedScheduler.stretch(t, now, 3, 2, 3.0), "a burst below a core drains at the measured time");
+            assertEquals(1, RegulatedScheduler.stretch(t, now, 3, 2), "a burst below a core drains at the measured time");
             for (int i = 0; i < 400; i++) { // 200 a second for two seconds: twice a core
                 now += 5_000_000;
                 t.offered(1, now);
             }
             assertTrue(t.offeredLoad(now) > 1.5 && t.offeredLoad(now) < 2.0, "load " + t.offeredLoad(now));
-            assertEquals(1.5, RegulatedScheduler.stretch(t, now, 3, 2, 3.0), "overloaded on a full device: its share of it, 3 tenants on 2 cores");
-            assertEquals(1, RegulatedScheduler.stretch(t, now, 3, 2, 1.4), "overloaded with room on the device: it runs wide, no stretch");
-            assertEquals(1.5, RegulatedScheduler.stretch(t, now, 3, 2, 1.6), "over three quarters of the device offered: no room");
+            assertEquals(1.5, RegulatedScheduler.stretch(t, now, 3, 2), "overloaded: its share of the device, 3 tenants on 2 cores");
             assertTrue(t.offeredLoad(now + 5_000_000_000L) < 0.02, "the rate decays when arrivals stop");
         }
     }
 
-
-    @Test
-    void aTenantOfferedMoreThanACoreRunsOnEveryCoreWhileTheDeviceHasRoom(@TempDir Path repo) throws Exception {
-        try (Tenant heavy = tenant(repo, "heavy", "max_batch_size: 4"); Tenant light = tenant(repo, "light", "max_batch_size: 4")) {
-            heavy.observe(10_000_000, 1, 1);
-            light.observe(1_000_000, 1, 1);
-            long now = 0;
-            for (int i = 0; i < 300; i++) { // 150 a second for two seconds, each: heavy needs 1.3 cores, light 0.13
-                now += 6_666_667;
-                heavy.offered(1, now);
-                light.offered(1, now);
-            }
-            RoundPolicy.Candidate h = new RoundPolicy.Candidate(heavy, 0, 1, 4);
-            RoundPolicy.Candidate l = new RoundPolicy.Candidate(light, 0, 1, 1);
-            assertEquals(List.of(new RoundPolicy.Dispatch(heavy, 2), new RoundPolicy.Dispatch(light, 1)),
-                    SafeRounds.INSTANCE.pick(List.of(h, l), 4, 4, List.of(heavy, light), now),
-                    "1.4 cores offered on 2: the heavy tenant's batch gets both cores");
-            for (int i = 0; i < 40; i++) {
-                light.observe(10_000_000, 1, 1); // light's samples now take 10 ms: it needs 1.3 cores too, 2.6 offered on 2
-            }
-            assertEquals(List.of(new RoundPolicy.Dispatch(heavy, 1), new RoundPolicy.Dispatch(light, 1)),
-                    SafeRounds.INSTANCE.pick(List.of(h, l), 4, 4, List.of(heavy, light), now),
-                    "the device overloaded: one core each");
-        }
-    }
 }
