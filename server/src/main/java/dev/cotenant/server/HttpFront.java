@@ -58,8 +58,7 @@ final class HttpFront {
                     route(request, response, done);
                 } catch (InferError e) {
                     if (e.kind() == InferError.Kind.TOO_LARGE) {
-                        drainOversized(request);
-                        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                        response.getHeaders().put(HttpHeader.CONNECTION, "close"); // readBody drained what it could
                     } else {
                         consume(request);
                     }
@@ -311,14 +310,16 @@ final class HttpFront {
     private static final long OVERSIZED_DRAIN_BYTES = 16L << 20;
 
     /**
-     * Reads and drops what is left of an oversized body, up to {@link #OVERSIZED_DRAIN_BYTES}, and
-     * marks the connection to close. Closing a socket whose receive buffer still holds request
-     * bytes makes TCP send a reset, and a reset can discard the 413 before the client reads it:
-     * the client then sees a dropped connection instead of the error. Past the bound the
-     * connection is closed anyway; a client sending that much over the limit gets no promise.
+     * Reads and drops what is left of an oversized body, up to {@link #OVERSIZED_DRAIN_BYTES}.
+     * Closing a socket whose receive buffer still holds request bytes makes TCP send a reset, and
+     * a reset can discard the 413 before the client reads it: the client then sees a dropped
+     * connection instead of the error. The drain reads from the stream the body was read from
+     * (closing that stream first would end the content, and nothing would be drained). Past the
+     * bound the connection is closed anyway; a client sending that much over the limit gets no
+     * promise.
      */
-    private static void drainOversized(Request request) {
-        try (InputStream in = Content.Source.asInputStream(request)) {
+    private static void drain(InputStream in) {
+        try {
             byte[] sink = new byte[64 << 10];
             long left = OVERSIZED_DRAIN_BYTES;
             int n;
@@ -334,12 +335,14 @@ final class HttpFront {
     private byte[] readBody(Request request) {
         long limit = server.options.maxBodyBytes();
         long declared = request.getLength();
-        if (declared > limit) {
-            throw new InferError(InferError.Kind.TOO_LARGE, "request body of " + declared + " bytes exceeds the limit of " + limit + " bytes");
-        }
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (declared > limit) {
+                drain(in);
+                throw new InferError(InferError.Kind.TOO_LARGE, "request body of " + declared + " bytes exceeds the limit of " + limit + " bytes");
+            }
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limit + 1));
             if (b.length > limit) {
+                drain(in);
                 throw new InferError(InferError.Kind.TOO_LARGE, "request body exceeds the limit of " + limit + " bytes");
             }
             return b;
