@@ -20,6 +20,8 @@ for v in "$@"; do
   esac
   ./cotenant serve --repo "$repo" --http-port $port --grpc-port -1 "${args[@]}" > "$out/frames-$v.log" 2>&1 &
   pid=$!
+  # a failed step ends the script (set -e): stop this server first, and wait until the port is free
+  trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null 2>&1 && break; sleep 0.5; done
   ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$rate" --together --duration 5s --seed 3 > /dev/null
   ./cotenant load --url "http://127.0.0.1:$port" "${models[@]}" --rate "$rate" --together --duration 60s --seed 7 "${slos[@]}" --json > "$out/frames-$v.json"

@@ -21,7 +21,8 @@ PY
 }
 ./cotenant serve --repo "$repo" --http-port $port --grpc-port -1 "$@" > "$out/trial-$label.log" 2>&1 &
 server_pid=$!
-trap 'kill $server_pid 2>/dev/null || true' EXIT
+# wait for the server to drain and exit, so the next trial finds the port free
+trap 'kill $server_pid 2>/dev/null; wait $server_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 240); do
   curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null 2>&1 && break
   sleep 0.5
