@@ -36,8 +36,6 @@ final class RegulatedScheduler implements Scheduler {
     private static final long ACTIVE_NANOS = 1_000_000_000L;
     /** How long an idle device waits for the rest of a round it has a schedule for (see {@link #gatherUntil}). */
     private static final long GATHER_NANOS = 2_000_000L;
-    /** Offered load (in cores at the measured time per sample) above which a tenant counts as overloaded. */
-    private static final double OVERLOADED = 0.8;
 
     private final int cores;
     /** Threads of batches allowed at once (the concurrency limit); {@link #freeCores} counts down from it. */
@@ -125,10 +123,10 @@ final class RegulatedScheduler implements Scheduler {
         // overload: docs/ARCHITECTURE.md, "Admission and timeouts".)
         double slo = r.tenant.settings.sloMs() * 1e6;
         if (slo > 0) {
-            int active = 0;
+            List<Tenant> active = new ArrayList<>();
             for (Tenant t : tenants) {
                 if (r.arrivedNanos - t.lastArrivalNanos < ACTIVE_NANOS || t.queue.size() > 0) {
-                    active++;
+                    active.add(t);
                 }
             }
             double wait = r.tenant.predictedWaitNanos(stretch(r.tenant, r.arrivedNanos, active, cores));
@@ -140,14 +138,32 @@ final class RegulatedScheduler implements Scheduler {
 
     /**
      * How much longer than at the measured per-sample time a tenant's queue takes to drain. A
-     * tenant whose offered load exceeds {@link #OVERLOADED} of a core is behind for good and gets
-     * only its share of the device, active tenants over cores (a stretch that holds admitted
-     * p99s within their SLOs at twice the capacity). A tenant below it is in a burst that drains
-     * at the measured time, which already holds the contention it meets; stretching that too
-     * refused requests that would have met their SLOs.
+     * tenant {@linkplain Tenant#overloaded offered more than 0.8 of a core} is behind for good and
+     * drains at the share of a core it can get: its one-thread batches never get more than one
+     * core, and the other active tenants take what they are offered up to an equal share of the
+     * cores each (max-min fairness), so it gets at least that equal share and at most what they
+     * leave. With every tenant overloaded (twice the capacity) that is the equal share, active
+     * tenants over cores, a stretch that holds admitted p99s within their SLOs there. When the
+     * others are offered little (frames: every arrival to every model, where the large model needs
+     * 0.9 of a core and the small ones 0.3 between them) it is a whole core, no stretch: stretching
+     * by the equal share there refused a tenth of the large model's requests while its p99 stayed
+     * at half its SLO. A tenant below the threshold is in a burst that drains at the measured
+     * time, which already holds the contention it meets.
+     *
+     * @param active the active tenants, {@code t} among them
      */
-    static double stretch(Tenant t, long nowNanos, int active, int cores) {
-        return t.offeredLoad(nowNanos) > OVERLOADED ? (double) active / cores : 1;
+    static double stretch(Tenant t, long nowNanos, List<Tenant> active, int cores) {
+        if (!t.overloaded(nowNanos)) {
+            return 1;
+        }
+        double equal = (double) cores / Math.max(1, active.size());
+        double others = 0;
+        for (Tenant o : active) {
+            if (o != t) {
+                others += Math.min(o.offeredLoad(nowNanos), equal);
+            }
+        }
+        return 1 / Math.min(1, Math.max(equal, cores - others));
     }
 
     private void signal() {

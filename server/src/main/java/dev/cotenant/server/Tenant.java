@@ -250,6 +250,14 @@ final class Tenant implements AutoCloseable {
         return decayedRate(nowNanos) * nanosPerSample / 1e9;
     }
 
+    /** Offered load (in cores at the measured time per sample) above which a tenant counts as overloaded. */
+    static final double OVERLOADED = 0.8;
+
+    /** Whether this tenant is offered more than {@link #OVERLOADED} of a core: on one core, it falls behind for good. */
+    boolean overloaded(long nowNanos) {
+        return offeredLoad(nowNanos) > OVERLOADED;
+    }
+
     private double decayedRate(long nowNanos) {
         return offeredPerSecond * Math.exp(-Math.max(0, nowNanos - offeredAtNanos) / (double) OFFERED_TAU_NANOS);
     }

@@ -143,24 +143,47 @@ class RegulatorTest {
     }
 
     @Test
-    void onlyATenantOfferedMoreThanItsCoreHasItsWaitStretched(@TempDir Path repo) throws Exception {
-        try (Tenant t = tenant(repo, "o", "max_batch_size: 4")) {
-            t.observe(10_000_000, 1, 1); // 10 ms a sample: one core serves 100 samples a second
-            long now = 0;
-            for (int i = 0; i < 50; i++) { // 50 a second for a second: half a core
-                now += 20_000_000;
-                t.offered(1, now);
+    void onlyATenantOfferedMoreThanItsCoreHasItsWaitStretchedAndOnlyByWhatTheOthersTake(@TempDir Path repo) throws Exception {
+        try (Tenant t = tenant(repo, "o", "max_batch_size: 4");
+             Tenant a = tenant(repo, "a", "max_batch_size: 4");
+             Tenant b = tenant(repo, "b", "max_batch_size: 4")) {
+            for (Tenant x : List.of(t, a, b)) {
+                x.observe(10_000_000, 1, 1); // 10 ms a sample: one core serves 100 samples a second
             }
+            List<Tenant> three = List.of(t, a, b);
+            long now = offer(t, 0, 50, 1_000_000_000L); // 50 a second for a second: half a core
             assertTrue(t.offeredLoad(now) > 0.2 && t.offeredLoad(now) < 0.5, "load " + t.offeredLoad(now));
-            assertEquals(1, RegulatedScheduler.stretch(t, now, 3, 2), "a burst below a core drains at the measured time");
-            for (int i = 0; i < 400; i++) { // 200 a second for two seconds: twice a core
-                now += 5_000_000;
-                t.offered(1, now);
+            assertEquals(1, RegulatedScheduler.stretch(t, now, three, 2), "a burst below a core drains at the measured time");
+            now = offer(t, now, 200, 2_000_000_000L); // twice a core
+            assertTrue(t.overloaded(now), "load " + t.offeredLoad(now));
+            assertEquals(1, RegulatedScheduler.stretch(t, now, three, 2), 1e-9, "the others offered nothing: a whole core");
+            offer(a, 0, 200, now);
+            offer(b, 0, 200, now);
+            assertEquals(1.5, RegulatedScheduler.stretch(t, now, three, 2), 1e-9,
+                    "every tenant overloaded: the equal share, 3 tenants on 2 cores");
+            Tenant c = tenant(repo, "c", "max_batch_size: 4");
+            Tenant d = tenant(repo, "d", "max_batch_size: 4");
+            try (c; d) {
+                c.observe(10_000_000, 1, 1);
+                d.observe(10_000_000, 1, 1);
+                offer(c, 0, 60, now);
+                offer(d, 0, 60, now);
+                double others = c.offeredLoad(now) + d.offeredLoad(now); // about 1.2 cores, each under the equal share
+                assertEquals(1 / (2 - others), RegulatedScheduler.stretch(t, now, List.of(t, c, d), 2), 1e-9,
+                        "the others under their equal shares: what they leave of the cores");
             }
-            assertTrue(t.offeredLoad(now) > 1.5 && t.offeredLoad(now) < 2.0, "load " + t.offeredLoad(now));
-            assertEquals(1.5, RegulatedScheduler.stretch(t, now, 3, 2), "overloaded: its share of the device, 3 tenants on 2 cores");
             assertTrue(t.offeredLoad(now + 5_000_000_000L) < 0.02, "the rate decays when arrivals stop");
         }
     }
 
+    /** Offers {@code tenant} {@code perSecond} samples a second, evenly, from {@code from} until {@code until}; returns the last arrival. */
+    private static long offer(Tenant tenant, long from, int perSecond, long until) {
+        long step = 1_000_000_000L / perSecond;
+        long now = from;
+        while (now + step <= until) {
+            now += step;
+            tenant.offered(1, now);
+        }
+        return now;
+    }
 }
