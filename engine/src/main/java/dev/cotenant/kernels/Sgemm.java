@@ -15,9 +15,15 @@ import jdk.incubator.vector.FloatVector;
  * <p>The multiply follows the classic GotoBLAS blocking. The output is cut into macro tiles of
  * {@code MC x NC}; a tile walks K in blocks of {@code KC}, and within a block runs the micro-kernel
  * over every (row panel, column panel) pair with column panels outer. A {@code KC x NR} B panel
- * (32 KiB with 512-bit vectors) then stays in L1 while the row panels stream past it, and the {@code MC x KC} slice of A
- * stays in L2 across the column panels. Macro tiles are independent, so threads share them out;
- * their size shrinks for small problems so both cores get work. Accumulation over K blocks goes
+ * (96 KiB with 512-bit vectors) then stays in L2 while the row panels stream past it, and the
+ * {@code MC x KC} slice of A stays in L2 across the column panels. B is not kept in L1: the
+ * micro-kernel reads 128 bytes of it per k step against 16 FMAs, 8 bytes a cycle on a core with
+ * one 512-bit FMA unit (Zen 4), 16 with two, well within what L2 delivers; what a K block costs is
+ * the tile's trip through the scratch tile and C at its end. {@code KC} = 768 (BERT's hidden size,
+ * one block for its Q/K/V and FFN-in products) measured 3-8% faster than 256 at BERT's shapes on
+ * Zen 4 (`cotenant bench --kernels`, bench/RESULTS.md); the whole model moved within its noise.
+ * Macro tiles are independent, so threads share them out; their size shrinks for small problems so
+ * both cores get work. Accumulation over K blocks goes
  * through C; the epilogue (bias, activation) runs on the last K block while the tile is in
  * registers.
  */
@@ -28,7 +34,7 @@ public final class Sgemm {
     /** Columns per packed B panel. */
     public static final int NR = SgemmKernel.NR;
 
-    static final int KC = 256;
+    static final int KC = 768;
     static final int MC = 16 * MR;
     static final int NC = 24 * NR;
     /** Bytes of packed A that a macro tile may keep in L2 across all its column panels. */

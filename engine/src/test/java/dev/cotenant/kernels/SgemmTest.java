@@ -25,7 +25,8 @@ class SgemmTest {
     @Test
     void agreesWithReferenceOnEdgeAndRandomShapes() {
         Random r = new Random(7);
-        int[][] shapes = {{1, 1, 1}, {1, 17, 3}, {1, 70, 515}, {6, 16, 1}, {7, 33, 5}, {5, 15, 300}, {13, 1, 9}, {97, 83, 257}, {12, 40, 0}};
+        int[][] shapes = {{1, 1, 1}, {1, 17, 3}, {1, 70, 515}, {6, 16, 1}, {7, 33, 5}, {5, 15, 300}, {13, 1, 9}, {97, 83, 257}, {12, 40, 0},
+            {33, 47, Sgemm.KC + 1}, {9, 40, 2 * Sgemm.KC + 3}}; // one and two K blocks past the first: C accumulates between them
         try (Workers two = Workers.create(2)) {
             for (int t = 0; t < 30; t++) {
                 int[] s = t < shapes.length ? shapes[t] : new int[] {1 + r.nextInt(70), 1 + r.nextInt(90), r.nextInt(600)};
@@ -54,7 +55,7 @@ class SgemmTest {
     @Test
     void epilogueAddsBiasesThenActivates() {
         Random r = new Random(11);
-        int m = 19, n = 37, k = 300;
+        int m = 19, n = 37, k = Sgemm.KC + 44; // the epilogue runs on the last of two K blocks
         float[] a = random(r, m * k), b = random(r, k * n);
         float[] rowBias = random(r, m);
         float[] colBias = new float[Sgemm.packedBSize(1, n)];
