@@ -79,13 +79,13 @@ final class MultistreamScheduler implements Scheduler {
                     continue;
                 }
                 int threads = tenant.maxThreads();
-                tenant.stats.inFlight.addAndGet(batch.size());
+                tenant.dispatched(batch);
                 long s = System.nanoTime();
                 try {
                     tenant.execute(batch, threads);
                 } finally {
                     long e = System.nanoTime();
-                    tenant.stats.inFlight.addAndGet(-batch.size());
+                    tenant.settled(batch);
                     timeline.add(new Timeline.Execution(tenant.name, tenant.version, batch.stream().mapToInt(r -> r.batch).sum(),
                             threads, lane, s, e));
                     busyCoreNanos.addAndGet(threads * (e - s));

@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -330,7 +329,7 @@ final class RegulatedScheduler implements Scheduler {
         int threads = freeCores;
         freeCores = 0;
         for (int i = 0; i < ordered.size(); i++) {
-            tenantsInOrder.get(i).stats.inFlight.addAndGet(ordered.get(i).size());
+            tenantsInOrder.get(i).dispatched(ordered.get(i));
         }
         lanes.execute(() -> {
             long s = System.nanoTime();
@@ -339,12 +338,10 @@ final class RegulatedScheduler implements Scheduler {
             // Each tenant's requests are answered as soon as its last task ends, not when the
             // round does: a short tenant scheduled beside a long one need not wait for it.
             AtomicLong began = new AtomicLong();
-            AtomicIntegerArray answered = new AtomicIntegerArray(ordered.size());
             round.executor.onTenantDone(i -> {
-                answered.set(i, 1);
                 Tenant t = tenantsInOrder.get(i);
                 List<InferRequest> batch = ordered.get(i);
-                t.stats.inFlight.addAndGet(-batch.size());
+                t.settled(batch);
                 try {
                     t.finish(round.plans.get(i).plan(), batch, round.plans.get(i).plan().outputs(), began.get(), System.nanoTime(), cores);
                 } catch (RuntimeException x) {
@@ -363,14 +360,18 @@ final class RegulatedScheduler implements Scheduler {
             } catch (RuntimeException | OutOfMemoryError x) {
                 schedules.drop(round);
                 InferError why = new InferError(InferError.Kind.INTERNAL, "a co-located round failed: " + x);
-                ordered.forEach(b -> b.forEach(r -> r.fail(why)));
+                for (int i = 0; i < ordered.size(); i++) {
+                    Tenant t = tenantsInOrder.get(i);
+                    ordered.get(i).forEach(r -> {
+                        t.settled(r);
+                        r.fail(why);
+                    });
+                }
             }
             for (int i = 0; i < ordered.size(); i++) {
                 Tenant t = tenantsInOrder.get(i);
                 List<InferRequest> batch = ordered.get(i);
-                if (answered.get(i) == 0) {
-                    t.stats.inFlight.addAndGet(-batch.size()); // a failed round: its requests failed above
-                }
+                t.settled(batch); // answered or failed above, so already settled: this catches only a request that was neither
                 if (tl == null) {
                     continue;
                 }
@@ -441,14 +442,14 @@ final class RegulatedScheduler implements Scheduler {
         running.add(t);
         freeCores -= threads;
         int myLane = lane;
-        t.stats.inFlight.addAndGet(batch.size());
+        t.dispatched(batch);
         lanes.execute(() -> {
             long s = System.nanoTime();
             try {
                 t.execute(batch, threads);
             } finally {
                 long e = System.nanoTime();
-                t.stats.inFlight.addAndGet(-batch.size());
+                t.settled(batch);
                 int samples = batch.stream().mapToInt(r -> r.batch).sum();
                 timeline.add(new Timeline.Execution(t.name, t.version, samples, threads, myLane, s, e));
                 busyCoreNanos.addAndGet(threads * (e - s));

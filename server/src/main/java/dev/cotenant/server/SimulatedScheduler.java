@@ -303,7 +303,7 @@ final class SimulatedScheduler implements Scheduler {
         List<CompletableFuture<Tenant.Computed>> outputs = new ArrayList<>();
         for (Entry e : round) {
             int samples = e.batch().stream().mapToInt(r -> r.batch).sum();
-            e.tenant().stats.inFlight.addAndGet(e.batch().size());
+            e.tenant().dispatched(e.batch());
             if (device.realOutputs()) {
                 outputs.add(CompletableFuture.supplyAsync(() -> {
                     long s = System.nanoTime();
@@ -364,7 +364,7 @@ final class SimulatedScheduler implements Scheduler {
                 timeline.add(new Timeline.Execution(t.name, t.version, c.samples(), 1, lane, t0, simEnd));
             }
         } finally {
-            t.stats.inFlight.addAndGet(-e.batch().size());
+            t.settled(e.batch());
             release(t);
         }
     }

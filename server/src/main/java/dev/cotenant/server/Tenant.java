@@ -262,6 +262,31 @@ final class Tenant implements AutoCloseable {
         return offeredPerSecond * Math.exp(-Math.max(0, nowNanos - offeredAtNanos) / (double) OFFERED_TAU_NANOS);
     }
 
+    /** Counts {@code batch} as running: a request arriving now waits for it ({@link #predictedWaitNanos}). */
+    void dispatched(List<InferRequest> batch) {
+        for (InferRequest r : batch) {
+            r.running = true;
+        }
+        stats.inFlight.addAndGet(batch.size());
+    }
+
+    /**
+     * Stops counting {@code r} as running, once. Called before its answer or failure goes out: a
+     * client that has its answer and sends the next request at once must not find the answered one
+     * still ahead of it (with a tight SLO that refused the next request).
+     */
+    void settled(InferRequest r) {
+        if (r.running) {
+            r.running = false;
+            stats.inFlight.decrementAndGet();
+        }
+    }
+
+    /** {@link #settled(InferRequest)} for every request of {@code batch}: whatever is still counted when its run ends. */
+    void settled(List<InferRequest> batch) {
+        batch.forEach(this::settled);
+    }
+
     /** Expected compute nanoseconds of {@code samples} at one thread (0 until measured). */
     double estimateNanos(int samples) {
         return nanosPerSample * samples;
@@ -280,7 +305,10 @@ final class Tenant implements AutoCloseable {
             observe(c.inferNanos(), c.samples(), Math.min(threads, pool.threads()));
             complete(batch, c.outputs(), start, start + c.inputNanos(), start + c.inputNanos() + c.inferNanos(), false);
         } catch (InferError e) {
-            batch.forEach(r -> r.fail(e));
+            batch.forEach(r -> {
+                settled(r);
+                r.fail(e);
+            });
         }
     }
 
@@ -423,6 +451,7 @@ final class Tenant implements AutoCloseable {
     void complete(List<InferRequest> batch, List<Map<String, Tensor>> outs, long start, long inputDone, long inferDone, boolean simulated) {
         for (int i = 0; i < batch.size(); i++) {
             InferRequest r = batch.get(i);
+            settled(r);
             long end = System.nanoTime();
             long queue = start - r.arrivedNanos;
             // counted before completing: completion writes the answer, and a client that has

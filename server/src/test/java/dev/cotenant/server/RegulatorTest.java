@@ -129,6 +129,26 @@ class RegulatorTest {
     }
 
     @Test
+    void aRequestIsNoLongerCountedAheadOnceItsAnswerOrFailureGoesOut(@TempDir Path repo) throws Exception {
+        try (Tenant t = tenant(repo, "s", "max_batch_size: 4")) {
+            InferRequest good = request(t, 0, 0);
+            InferRequest bad = Admission.admit(t, "", Map.of("x", Tensor.allocate(dev.cotenant.ir.DataType.FLOAT, 1, 7)), null, 0, 0, 0);
+            for (InferRequest r : List.of(good, bad)) {
+                java.util.concurrent.atomic.AtomicInteger ahead = new java.util.concurrent.atomic.AtomicInteger(-1);
+                r.result.whenComplete((ok, failed) -> ahead.set(t.stats.inFlight.get())); // runs as it is completed
+                t.dispatched(List.of(r));
+                assertEquals(1, t.stats.inFlight.get());
+                t.execute(List.of(r), 1);
+                assertEquals(0, ahead.get(), "a client holding its answer found it still ahead of its next request");
+                t.settled(List.of(r)); // what a scheduler does when the run ends: nothing left to settle
+                assertEquals(0, t.stats.inFlight.get(), "settled once, not twice");
+            }
+            assertFalse(good.result.isCompletedExceptionally(), "the good request was answered");
+            assertTrue(bad.result.isCompletedExceptionally(), "the bad one (7 values for 16) failed");
+        }
+    }
+
+    @Test
     void theOneThreadEstimateIgnoresRunsOnSeveralThreadsOnceItHasOne(@TempDir Path repo) throws Exception {
         try (Tenant t = tenant(repo, "e1", "max_batch_size: 4")) {
             t.observe(30_000_000, 2, 2);

@@ -134,7 +134,11 @@ class SchedulingTest {
         for (int i = 0; i < 4; i++) {
             calls.add(Fixtures.postAsync(s, "/v2/models/slow/infer", (byte[]) body[0], (int) body[1]));
         }
-        while (s.scheduler.pending() < 4) {
+        // every request admitted (queued, running or already answered: on a slow machine the first
+        // can finish before the last arrives, so pending alone may never reach 4)
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (s.scheduler.pending() + calls.stream().filter(CompletableFuture::isDone).count() < 4) {
+            assertTrue(System.nanoTime() < deadline, "the 4 requests were not all admitted within 30 s");
             Thread.sleep(1);
         }
         s.close();
