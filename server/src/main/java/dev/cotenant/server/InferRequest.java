@@ -25,8 +25,11 @@ final class InferRequest {
     /** When the request stops being worth running ({@link Long#MAX_VALUE}: never). */
     final long deadlineNanos;
     final CompletableFuture<InferResult> result = new CompletableFuture<>();
-    /** Whether a dispatched batch holds it and it is not answered yet ({@link Tenant#dispatched}, {@link Tenant#settled}). */
-    volatile boolean running;
+    /**
+     * Whether a dispatched batch holds it and it is not answered yet ({@link Tenant#dispatched},
+     * {@link Tenant#settled}); atomic, since a round's answers and its end may run on different threads.
+     */
+    final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
 
     InferRequest(Tenant tenant, String id, Map<String, Tensor> inputs, int batch, int level, Set<String> outputs,
                  long arrivedNanos, long timeoutNanos) {

@@ -255,7 +255,10 @@ final class SimulatedScheduler implements Scheduler {
                 // the device thread must outlive any one round: fail that round's requests, go on
                 InferError err = new InferError(InferError.Kind.INTERNAL, "the simulated device failed a round: " + x);
                 for (Entry e : round) {
-                    e.batch().forEach(r -> r.fail(err));
+                    e.batch().forEach(r -> {
+                        e.tenant().settled(r);
+                        r.fail(err);
+                    });
                     release(e.tenant());
                 }
             }
@@ -274,7 +277,10 @@ final class SimulatedScheduler implements Scheduler {
             } catch (RuntimeException x) {
                 InferError err = x instanceof InferError ie ? ie : new InferError(InferError.Kind.INTERNAL,
                         "model '" + e.tenant().name + "' cannot run on the simulated GPU " + device.gpu().name() + ": " + x.getMessage());
-                e.batch().forEach(r -> r.fail(err));
+                e.batch().forEach(r -> {
+                    e.tenant().settled(r);
+                    r.fail(err);
+                });
                 release(e.tenant());
             }
         }
@@ -353,7 +359,10 @@ final class SimulatedScheduler implements Scheduler {
                 Throwable cause = x instanceof java.util.concurrent.CompletionException && x.getCause() != null ? x.getCause() : x;
                 InferError err = cause instanceof InferError ie ? ie
                         : new InferError(InferError.Kind.INTERNAL, "model '" + t.name + "' failed: " + cause);
-                e.batch().forEach(r -> r.fail(err));
+                e.batch().forEach(r -> {
+                    e.tenant().settled(r);
+                    r.fail(err);
+                });
             } else {
                 long simNanos = simEnd - t0;
                 t.stats.execution(c.rows(), c.samples(), simNanos);

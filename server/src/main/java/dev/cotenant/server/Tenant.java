@@ -265,7 +265,7 @@ final class Tenant implements AutoCloseable {
     /** Counts {@code batch} as running: a request arriving now waits for it ({@link #predictedWaitNanos}). */
     void dispatched(List<InferRequest> batch) {
         for (InferRequest r : batch) {
-            r.running = true;
+            r.running.set(true);
         }
         stats.inFlight.addAndGet(batch.size());
     }
@@ -276,8 +276,7 @@ final class Tenant implements AutoCloseable {
      * still ahead of it (with a tight SLO that refused the next request).
      */
     void settled(InferRequest r) {
-        if (r.running) {
-            r.running = false;
+        if (r.running.compareAndSet(true, false)) {
             stats.inFlight.decrementAndGet();
         }
     }
