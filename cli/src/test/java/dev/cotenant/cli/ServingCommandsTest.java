@@ -65,45 +65,38 @@ class ServingCommandsTest {
 
     @Test
     void badOptionsAreOneLineErrors(@TempDir Path dir) {
-        Run both = run("load", "--model", "m", "--rate", "1", "--concurrency", "1");
-        assertEquals(1, both.code());
-        assertTrue(both.err().startsWith("cotenant: error: give exactly one of --rate"), both.err());
-        Run policy = run("serve", "--repo", dir.toString(), "--policy", "fastest");
-        assertEquals(1, policy.code());
-        assertTrue(policy.err().contains("--policy fastest: expected regulated or multistream"), policy.err());
-        Run gpu = run("serve", "--repo", dir.toString(), "--device", "sim:b300");
-        assertEquals(1, gpu.code());
-        assertTrue(gpu.err().startsWith("cotenant: error: --device 'sim:b300': no GPU named 'b300'"), gpu.err());
-        assertEquals(1, gpu.err().strip().lines().count(), gpu.err());
-        Run device = run("serve", "--repo", dir.toString(), "--device", "gpu0");
-        assertEquals(1, device.code());
-        assertTrue(device.err().contains("--device 'gpu0': expected cpu or sim:GPU"), device.err());
-        Run outputs = run("serve", "--repo", dir.toString(), "--device", "sim:h200", "--sim-outputs", "fake");
-        assertEquals(1, outputs.code());
-        assertTrue(outputs.err().contains("--sim-outputs 'fake': expected real"), outputs.err());
-        Run apart = run("load", "--url", "http://127.0.0.1:9", "--model", "a", "--model", "b", "--rate", "1,2", "--together");
-        assertEquals(1, apart.code());
-        assertTrue(apart.err().startsWith("cotenant: error: --together sends every model's requests at one rate"), apart.err());
-        Run budget = run("serve", "--repo", dir.toString(), "--search-budget", "-1");
-        assertEquals(1, budget.code());
-        assertTrue(budget.err().startsWith("cotenant: error: --search-budget -1.0: expected 0 or more seconds"), budget.err());
-        Run warmup = run("serve", "--repo", dir.toString(), "--warmup-runs", "-2");
-        assertEquals(1, warmup.code());
-        assertTrue(warmup.err().startsWith("cotenant: error: --warmup-runs -2: expected 0 or more"), warmup.err());
-        Run missing = run("serve", "--repo", dir.resolve("nope").toString(), "--http-port", "0", "--grpc-port", "-1");
-        assertEquals(1, missing.code());
-        assertTrue(missing.err().contains("is not a folder"), missing.err());
-        Run slo = run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--slo-ms", "m");
-        assertEquals(1, slo.code());
-        assertTrue(slo.err().startsWith("cotenant: error: --slo-ms 'm': expected NAME=MS"), slo.err());
-        Run other = run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--slo-ms", "n=5");
-        assertEquals(1, other.code());
-        assertTrue(other.err().startsWith("cotenant: error: --slo-ms names model 'n', which is not one of the --model values [m]"), other.err());
-        Run negative = run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--slo-ms", "m=-5");
-        assertEquals(1, negative.code());
-        assertTrue(negative.err().startsWith("cotenant: error: --slo-ms for 'm' must be a positive number"), negative.err());
-        Run unknown = run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--duration", "1s");
-        assertEquals(1, unknown.code());
-        assertTrue(unknown.err().startsWith("cotenant: error: cannot reach"), unknown.err());
+        String both = error(run("load", "--model", "m", "--rate", "1", "--concurrency", "1"));
+        assertTrue(both.startsWith("cotenant: error: give exactly one of --rate"), both);
+        String policy = error(run("serve", "--repo", dir.toString(), "--policy", "fastest"));
+        assertTrue(policy.contains("--policy fastest: expected regulated or multistream"), policy);
+        String gpu = error(run("serve", "--repo", dir.toString(), "--device", "sim:b300"));
+        assertTrue(gpu.startsWith("cotenant: error: --device 'sim:b300': no GPU named 'b300'"), gpu);
+        assertEquals(1, gpu.strip().lines().count(), gpu);
+        String device = error(run("serve", "--repo", dir.toString(), "--device", "gpu0"));
+        assertTrue(device.contains("--device 'gpu0': expected cpu or sim:GPU"), device);
+        String outputs = error(run("serve", "--repo", dir.toString(), "--device", "sim:h200", "--sim-outputs", "fake"));
+        assertTrue(outputs.contains("--sim-outputs 'fake': expected real"), outputs);
+        String apart = error(run("load", "--url", "http://127.0.0.1:9", "--model", "a", "--model", "b", "--rate", "1,2", "--together"));
+        assertTrue(apart.startsWith("cotenant: error: --together sends every model's requests at one rate"), apart);
+        String budget = error(run("serve", "--repo", dir.toString(), "--search-budget", "-1"));
+        assertTrue(budget.startsWith("cotenant: error: --search-budget -1.0: expected 0 or more seconds"), budget);
+        String warmup = error(run("serve", "--repo", dir.toString(), "--warmup-runs", "-2"));
+        assertTrue(warmup.startsWith("cotenant: error: --warmup-runs -2: expected 0 or more"), warmup);
+        String missing = error(run("serve", "--repo", dir.resolve("nope").toString(), "--http-port", "0", "--grpc-port", "-1"));
+        assertTrue(missing.contains("is not a folder"), missing);
+        String slo = error(run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--slo-ms", "m"));
+        assertTrue(slo.startsWith("cotenant: error: --slo-ms 'm': expected NAME=MS"), slo);
+        String other = error(run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--slo-ms", "n=5"));
+        assertTrue(other.startsWith("cotenant: error: --slo-ms names model 'n', which is not one of the --model values [m]"), other);
+        String negative = error(run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--slo-ms", "m=-5"));
+        assertTrue(negative.startsWith("cotenant: error: --slo-ms for 'm' must be a positive number"), negative);
+        String unknown = error(run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--duration", "1s"));
+        assertTrue(unknown.startsWith("cotenant: error: cannot reach"), unknown);
+    }
+
+    /** Asserts that {@code r} failed with exit code 1 and returns its error output. */
+    private static String error(Run r) {
+        assertEquals(1, r.code(), r.err());
+        return r.err();
     }
 }
