@@ -59,15 +59,25 @@ public final class ShiftedWindows {
     private ShiftedWindows() {}
 
     /**
-     * Whether the convolution is undilated with stride 1 (and a window) or 2 in both axes, and its
-     * padded rows waste at most an eighth more column panels than im2col's.
+     * Whether the shifted-window path can compute the convolution at all: undilated, stride 1
+     * (with a window) or 2 in both axes, each pad smaller than its window.
+     */
+    public static boolean applies(Im2col.Geometry g) {
+        int s = g.sh();
+        return g.sw() == s && (s == 1 || s == 2) && g.dh() == 1 && g.dw() == 1 && !(s == 1 && g.kh() * g.kw() == 1)
+                && g.ph() < g.kh() && g.pw() < g.kw();
+    }
+
+    /**
+     * Whether the path {@link #applies} and pays: few channels at stride 2, and padded rows that
+     * waste at most an eighth more column panels than im2col's. The panel width follows the vector
+     * width, so the answer can differ between machines; results never do.
      */
     public static boolean suits(Im2col.Geometry g) {
-        int s = g.sh();
-        if (g.sw() != s || (s != 1 && s != 2) || g.dh() != 1 || g.dw() != 1 || (s == 1 && g.kh() * g.kw() == 1)
-                || g.ph() >= g.kh() || g.pw() >= g.kw()) {
+        if (!applies(g)) {
             return false;
         }
+        int s = g.sh();
         if (s == 2 && g.c() > 4) {
             // Measured: for ResNet-50's stride-2 layers past the stem (128 to 1024 channels) the
             // scalar phase split cost more than im2col's strided copies saved; the stem (3

@@ -29,7 +29,14 @@ final class ConvOp {
 
     private ConvOp() {}
 
+    /** Which GEMM lowering a 2-D convolution takes: the planner's choice, or one forced (tests). */
+    enum Lowering { CHOSEN, SHIFTED }
+
     static BoundOp bind(OpContext ctx, boolean fused) {
+        return bind(ctx, fused, Lowering.CHOSEN);
+    }
+
+    static BoundOp bind(OpContext ctx, boolean fused, Lowering lowering) {
         TensorType xt = ctx.inputType(0);
         TensorType wt = ctx.inputType(1);
         int[] x = xt.dims();
@@ -107,7 +114,11 @@ final class ConvOp {
         }
         boolean pointwise = g2.kh() == 1 && g2.kw() == 1 && g2.sh() == 1 && g2.sw() == 1 && g2.ph() == 0 && g2.pw() == 0
                 && g.padsEnd()[r - 1] == 0 && (r == 1 || g.padsEnd()[0] == 0);
-        if (group == 1 && !pointwise && r == 2 && ShiftedWindows.suits(g2)) {
+        boolean shifted = switch (lowering) {
+            case CHOSEN -> ShiftedWindows.suits(g2);
+            case SHIFTED -> ShiftedWindows.applies(g2);
+        };
+        if (group == 1 && !pointwise && r == 2 && shifted) {
             return new ConvShifted(List.of(yt), g2, mg, packed, wk != null, bias, biasKnown, ep, cost);
         }
         return new Gemm(List.of(yt), g2, group, mg, kg, packed, aSize, wk != null, bias, biasKnown, ep, pointwise, cost);

@@ -44,6 +44,11 @@ class ConvOpTest {
             known.add(in[i] != null && (constant && i > 0) ? in[i] : null);
         }
         BoundOp b = OpTable.standard().find(node.domain(), node.opType()).bind(new OpContext(node, opset, types, known));
+        return run(b, node, in, w);
+    }
+
+    /** Runs an operator already bound, into outputs that are views at an offset. */
+    static Tensor[] run(BoundOp b, Node node, Tensor[] in, Workers w) {
         Tensor[] out = new Tensor[node.outputs().size()];
         for (int i = 0; i < out.length; i++) {
             TensorType t = b.outputTypes().get(i);
