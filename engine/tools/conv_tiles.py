@@ -5,23 +5,35 @@
 #   python3 engine/tools/conv_tiles.py engine/src/main/java/dev/cotenant/kernels
 #
 # writes ConvTiles.java (kernels that add one chunk of K into a scratch tile) and ConvWholeTiles.java
-# (the same loops for a tile whose K is one chunk, from the bias straight to the output).
+# (the same loops for a tile whose K is one chunk, from the bias straight to the output), and their
+# split forms for a 16-register vector unit, ConvSplitTiles.java and ConvWholeSplitTiles.java.
 import sys, os
-def steps(w, P, addr, blocks=2):
-    """The loop over a chunk's steps, the same in every kernel: what this file exists for."""
-    w("        int n = Math.min(steps, ConvBlocked.KC);")
-    w("        for (int i = 0; i < n; i++) {")
-    w("            int o = b + ko[i];")
-    w("            int wk = wo + i * 2 * L;")
-    w("            FloatVector v0 = FloatVector.fromArray(S, wt, wk);")
+
+# Whether kernel() and whole() write the split form (see SPLIT_HEAD below); set at the end.
+SPLIT = False
+
+def steps(w, P, addr, blocks=2, only=None, indent=""):
+    """The loop over a chunk's steps, the same in every kernel: what this file exists for. With
+    `only` = j, the loop of a split kernel: block j of the pair alone."""
+    w(indent + "        int n = Math.min(steps, ConvBlocked.KC);")
+    w(indent + "        for (int i = 0; i < n; i++) {")
+    w(indent + "            int o = b + ko[i];")
+    w(indent + "            int wk = wo + i * 2 * L;")
+    if only is not None:
+        w(indent + f"            FloatVector v{only} = FloatVector.fromArray(S, wt, wk{' + L' if only else ''});")
+        for r in range(P):
+            w(indent + f"            c{r}{only} = FloatVector.broadcast(S, x[{addr(r)}]).fma(v{only}, c{r}{only});")
+        w(indent + "        }")
+        return
+    w(indent + "            FloatVector v0 = FloatVector.fromArray(S, wt, wk);")
     if blocks == 2:
-        w("            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);")
+        w(indent + "            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);")
     for r in range(P):
-        w(f"            FloatVector a{r} = FloatVector.broadcast(S, x[{addr(r)}]);")
-        w(f"            c{r}0 = a{r}.fma(v0, c{r}0);")
+        w(indent + f"            FloatVector a{r} = FloatVector.broadcast(S, x[{addr(r)}]);")
+        w(indent + f"            c{r}0 = a{r}.fma(v0, c{r}0);")
         if blocks == 2:
-            w(f"            c{r}1 = a{r}.fma(v1, c{r}1);")
-    w("        }")
+            w(indent + f"            c{r}1 = a{r}.fma(v1, c{r}1);")
+    w(indent + "        }")
 
 def kernel(name, P, doc, params, addr):
     out=[]; w=out.append
@@ -34,6 +46,17 @@ def kernel(name, P, doc, params, addr):
         w("                     int b, int[] ko, int steps, float[] wt, int wo, float[] acc) {")
     else:
         w(sig)
+    if SPLIT:
+        for j in (0, 1):
+            w("        {")
+            for r in range(P):
+                w(f"            FloatVector c{r}{j} = FloatVector.fromArray(S, acc, {2*r+j} * L);")
+            steps(w, P, addr, only=j, indent="    ")
+            for r in range(P):
+                w(f"            c{r}{j}.intoArray(acc, {2*r+j} * L);")
+            w("        }")
+        w("    }")
+        return "\n".join(out)
     for r in range(P):
         w(f"        FloatVector c{r}0 = FloatVector.fromArray(S, acc, {2*r} * L);")
         w(f"        FloatVector c{r}1 = FloatVector.fromArray(S, acc, {2*r+1} * L);")
@@ -153,6 +176,28 @@ def whole(name, P, doc, addr, blocks=2):
         w("            float[] res, int r0, int r1, float[] y, int y0, int y1, boolean clamp, float lo, float hi) {")
     else:
         w("            float[] res, int r0, float[] y, int y0, boolean clamp, float lo, float hi) {")
+    if SPLIT and blocks == 2:
+        for j in js:
+            w("        {")
+            w(f"            FloatVector s{j} = FloatVector.fromArray(S, bias, bo{' + L' if j else ''});")
+            for r in range(P):
+                w(f"            FloatVector c{r}{j} = s{j};")
+            steps(w, P, addr, only=j, indent="    ")
+            w("            if (r0 >= 0) {")
+            for r in range(P):
+                w(f"                c{r}{j} = c{r}{j}.add(FloatVector.fromArray(S, res, r{j} + {r} * L));")
+            w("            }")
+            w("            if (clamp) {")
+            w("                FloatVector l = FloatVector.broadcast(S, lo);")
+            w("                FloatVector h = FloatVector.broadcast(S, hi);")
+            for r in range(P):
+                w(f"                c{r}{j} = c{r}{j}.max(l).min(h);")
+            w("            }")
+            for r in range(P):
+                w(f"            c{r}{j}.intoArray(y, y{j} + {r} * L);")
+            w("        }")
+        w("    }")
+        return "\n".join(out)
     w("        FloatVector s0 = FloatVector.fromArray(S, bias, bo);")
     if blocks == 2:
         w("        FloatVector s1 = FloatVector.fromArray(S, bias, bo + L);")
@@ -240,3 +285,69 @@ with open(os.path.join(out, "ConvTiles.java"), "w") as f:
     f.write(tiles)
 with open(os.path.join(out, "ConvWholeTiles.java"), "w") as f:
     f.write(wholeTiles)
+
+# The split forms: the same kernels, one block of the pair at a time.
+SPLIT = True
+split_doc = '''
+/**
+ * The kernels of {@link %s} for a vector unit of 16 registers (AVX2), one block of the pair at a
+ * time: the tile's pixels times {@code L} output channels over the chunk, then the same pixels
+ * times the other {@code L}.
+ *
+ * <p>Why. The pair kernels keep 16 accumulators (14 for seven pixels), two weight vectors and the
+ * broadcast inputs live: 19 registers, more than AVX2 has, so C2 keeps accumulators on the stack
+ * and every step waits on their stores and reloads. One block at a time keeps eight accumulators,
+ * one weight vector and the broadcasts, within 16. The input is then read twice per pair, from
+ * L1: per step eight FMAs against one weight load and eight broadcast loads, which a core with
+ * three load ports (Zen 3, Golden Cove) issues beside its two FMA units. {@link ConvBlocked}
+ * takes these when {@link VectorUnit#REGISTERS} is 16.
+ * Written by {@code engine/tools/conv_tiles.py}: change the pattern there, not one variant here.
+ */
+final class %s {
+
+    static final VectorSpecies<Float> S = ConvBlocked.S;
+    static final int L = ConvBlocked.L;
+
+    private %s() {}'''
+imports = '''package dev.cotenant.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+'''
+sparts = [imports + split_doc % ("ConvTiles", "ConvSplitTiles", "ConvSplitTiles")]
+sparts.append(kernel("tile", 8, [
+"Eight pixels at input offsets {@code b + ko[i]} and {@code b + ko[i] + d1..d7}.",
+], "int d1, int d2, int d3, int d4, int d5, int d6, int d7, ", lambda r: "o" if r == 0 else f"o + d{r}"))
+for suffix, P, addr, desc in RUNS:
+    sparts.append(kernel("run" + suffix, P, [
+f"{P} pixels {desc} from {{@code b + ko[i]}};",
+"pixels beyond the tile's own are read, in bounds, and dropped.",
+], "", addr))
+sd = []; w = sd.append
+w("    /** The run kernel {@code kind} of {@link ConvTiles#runKind}. */")
+w("    static void run(int kind, float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] acc) {")
+w("        switch (kind) {")
+for i, (sfx, P, a, d) in enumerate(RUNS):
+    w(f"            case {i} -> run{sfx}(x, b, ko, steps, wt, wo, acc);")
+w("            default -> throw new IllegalArgumentException(\"no run kernel \" + kind);")
+w("        }")
+w("    }")
+sparts.append("\n".join(sd))
+wsparts = [imports + split_doc % ("ConvWholeTiles", "ConvWholeSplitTiles", "ConvWholeSplitTiles")]
+for sfx, P, addr, desc in RUNS:
+    wsparts.append(whole("run" + sfx, P, [f"{P} pixels {desc} from {{@code b + ko[i]}}, bias to output."], addr))
+wsd = []; w = wsd.append
+w("    /** The kernel {@code kind} of {@link ConvTiles#runKind}. */")
+w("    static void run(int kind, float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,")
+w("            float[] res, int r0, int r1, float[] y, int y0, int y1, boolean clamp, float lo, float hi) {")
+w("        switch (kind) {")
+for i, (sfx, P, a, d) in enumerate(RUNS):
+    w(f"            case {i} -> run{sfx}(x, b, ko, steps, wt, wo, bias, bo, res, r0, r1, y, y0, y1, clamp, lo, hi);")
+w("            default -> throw new IllegalArgumentException(\"no run kernel \" + kind);")
+w("        }")
+w("    }")
+wsparts.append("\n".join(wsd))
+with open(os.path.join(out, "ConvSplitTiles.java"), "w") as f:
+    f.write("\n\n".join(sparts) + "\n}\n")
+with open(os.path.join(out, "ConvWholeSplitTiles.java"), "w") as f:
+    f.write("\n\n".join(wsparts) + "\n}\n")

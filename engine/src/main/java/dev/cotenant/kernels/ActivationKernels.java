@@ -13,7 +13,7 @@ final class ActivationKernels {
 
     private ActivationKernels() {}
 
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = VectorUnit.FLOAT;
     private static final int W = S.length();
 
     static void apply(Activation f, float[] src, int so, float[] dst, int dOff, int n) {

@@ -33,7 +33,7 @@ public final class BinaryFloatKernels {
         }
     }
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorUnit.FLOAT;
     private static final int W = S.length();
 
     /**

@@ -46,6 +46,11 @@ public final class ConvBlocked {
     static final long L2_BYTES = 1L << 20;
     /** K steps per chunk. */
     static final int KC = 256;
+    /**
+     * Whether tiles take the split kernels ({@link ConvSplitTiles}, one block of the pair at a time):
+     * a pair's accumulators do not fit 16 vector registers.
+     */
+    static final boolean SPLIT = VectorUnit.REGISTERS < 32;
 
     private ConvBlocked() {}
 
@@ -371,14 +376,24 @@ public final class ConvBlocked {
                         int wo = (q * steps + k0) * 2 * L;
                         boolean run = kind >= 0 && base[rows - 1] - b == (rows - 1) * runStride && b + reach < src.length;
                         if (run && init == 1 && last && rows == full && y1 >= 0) {
-                            ConvWholeTiles.run(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, r1, y, y0, y1, clamps,
-                                    lo, hi);
+                            if (SPLIT) {
+                                ConvWholeSplitTiles.run(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, r1, y, y0, y1,
+                                        clamps, lo, hi);
+                            } else {
+                                ConvWholeTiles.run(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, r1, y, y0, y1, clamps,
+                                        lo, hi);
+                            }
                         } else if (run && init == 1 && last && rows == full && oneBlock) {
                             ConvWholeTiles.one(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, y, y0, clamps, lo, hi);
                         } else {
                             start(y, y0, y1, rows, init, bias, q * 2 * L, res, r0, r1, acc);
-                            if (run) {
+                            if (run && SPLIT) {
+                                ConvSplitTiles.run(kind, src, b, ko, chunk, wt, wo, acc);
+                            } else if (run) {
                                 ConvTiles.run(kind, src, b, ko, chunk, wt, wo, acc);
+                            } else if (SPLIT) {
+                                ConvSplitTiles.tile(src, base[1] - b, base[2] - b, base[3] - b, base[4] - b, base[5] - b,
+                                        base[6] - b, base[7] - b, b, ko, chunk, wt, wo, acc);
                             } else {
                                 ConvTiles.tile(src, base[1] - b, base[2] - b, base[3] - b, base[4] - b, base[5] - b,
                                         base[6] - b, base[7] - b, b, ko, chunk, wt, wo, acc);

@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class ConvDepthwise {
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorUnit.FLOAT;
     /** At least two vectors of floats. */
     private static final int SLACK = 2 * S.length() + 8;
 

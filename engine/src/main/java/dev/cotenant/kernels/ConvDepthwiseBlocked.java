@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class ConvDepthwiseBlocked {
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorUnit.FLOAT;
     private static final int L = S.length();
     /**
      * Planes larger than this (floats) are read in place, their border pixels tap by tap; smaller

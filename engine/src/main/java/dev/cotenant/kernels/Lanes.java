@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Lanes {
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorUnit.FLOAT;
     private static final VectorShuffle<Float>[] HALVES = halves();
 
     private Lanes() {}

@@ -17,7 +17,7 @@ public final class ReduceKernels {
     /** The combining operations with a vector kernel. */
     public enum Combine { SUM, MAX, MIN, SUM_SQUARE }
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorUnit.FLOAT;
     private static final int W = S.length();
 
     /** Combines {@code a[from, from + n)} into one value (0 for an empty SUM, -inf/+inf for MAX/MIN). */

@@ -7,14 +7,21 @@ import jdk.incubator.vector.VectorSpecies;
  * The register-blocked inner kernel of {@link Sgemm}: one {@code MR x NR} tile of C from a packed
  * A panel ({@code MR} values per k) and a packed B panel ({@code NR} values per k).
  *
- * <p>The tile is 8 rows by 2 vectors: 16 accumulators, 2 B vectors and the broadcast A value, 19
- * of AVX-512's 32 vector registers. Per k step it issues 16 FMAs against 2 vector loads and 8
- * broadcasts, enough independent chains to cover the FMA latency on both FMA units. The earlier
- * 4-row tile (8 accumulators) was sized for AVX2's 16 registers; on a 512-bit Sapphire Rapids core
- * it reached 48 to 137 GFLOP/s depending on shape (best of many runs), the 8-row tile 123 to 165
- * (the FMA loop's ceiling is about 164): see bench/RESULTS.md. With 16 registers (AVX2) the 8-row
- * tile would spill; the species picked there is narrower but the register count is what limits,
- * so keep this in mind before running on such hardware.
+ * <p>The tile is {@code MR} rows by 2 vectors, and {@code MR} follows the register file
+ * ({@link VectorUnit#REGISTERS}). With 32 registers (AVX-512, AArch64) it is 8 rows: 16
+ * accumulators, 2 B vectors and the broadcast A value, 19 registers; per k step 16 FMAs against 2
+ * vector loads and 8 broadcasts. On a 512-bit Sapphire Rapids core the 8-row tile reached 123 to
+ * 165 GFLOP/s (the FMA loop's ceiling is about 164) where a 4-row one reached 48 to 137
+ * (bench/RESULTS.md). With 16 registers (AVX2) the 8-row tile spills: C2 keeps an accumulator on
+ * the stack and every k step waits on its store and reload (58 of 103 GFLOP/s on a Zen 3 core, in
+ * L1). There the tile is 4 rows: 8 accumulators, just enough independent chains to cover a
+ * 4-cycle FMA on two units, 2 B vectors and 4 broadcasts, 14 registers even when C2 hoists every
+ * broadcast to the top of the step, which it does. A 5-row tile (10 accumulators) ran at 100
+ * GFLOP/s alone in L1 but at 33-36 inside the GEMM: there C2 hoisted all five broadcasts, needed
+ * 17 registers and spilled an accumulator (its disassembly shows the store and reload in the
+ * loop); a 6-row one spilled the same way. The 4-row tile runs the GEMM at 88-96 GFLOP/s where
+ * the 8-row one ran at 48-53 (bench/RESULTS.md). Each tile is its own method so that C2
+ * allocates its registers alone; the choice between them is a static final and folds away.
  *
  * <p>Packed panels are zero-padded, so the loop always computes the full tile. The accumulators
  * then go to a scratch tile in L1 and from there to C, full or partial: no vector is ever passed
@@ -24,18 +31,12 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SgemmKernel {
 
-    static final VectorSpecies<Float> S = pick();
+    static final VectorSpecies<Float> S = VectorUnit.FLOAT;
     static final int W = S.length();
-    static final int MR = 8;
+    static final int MR = VectorUnit.REGISTERS >= 32 ? 8 : 4;
     static final int NR = 2 * W;
 
     private SgemmKernel() {}
-
-    private static VectorSpecies<Float> pick() {
-        VectorSpecies<Float> p = FloatVector.SPECIES_PREFERRED;
-        // 512-bit vectors would make 32-column tiles; keep them, the layout follows NR.
-        return p.length() >= 4 ? p : FloatVector.SPECIES_128;
-    }
 
     /**
      * C[0..mr, 0..nr) (+)= A_panel . B_panel over {@code kc} steps.
@@ -48,6 +49,15 @@ final class SgemmKernel {
      */
     static void tile(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, int mr, int nr,
                      boolean load, GemmEpilogue ep, int row, int col, float[] scratch) {
+        if (MR == 8) {
+            tile8(kc, a, ao, b, bo, c, co, ldc, mr, nr, load, ep, row, col, scratch);
+        } else {
+            tile4(kc, a, ao, b, bo, c, co, ldc, mr, nr, load, ep, row, col, scratch);
+        }
+    }
+
+    private static void tile8(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, int mr, int nr,
+                              boolean load, GemmEpilogue ep, int row, int col, float[] scratch) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -106,6 +116,41 @@ final class SgemmKernel {
             c71.intoArray(scratch, 7 * NR + W);
             flush(scratch, c, co, ldc, mr, nr, load, ep, row, col);
         }
+    }
+
+    private static void tile4(int kc, float[] a, int ao, float[] b, int bo, float[] c, int co, int ldc, int mr, int nr,
+                              boolean load, GemmEpilogue ep, int row, int col, float[] scratch) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bp = bo + p * NR;
+            int ap = ao + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, b, bp);
+            FloatVector b1 = FloatVector.fromArray(S, b, bp + W);
+            FloatVector av = FloatVector.broadcast(S, a[ap]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, a[ap + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, a[ap + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, a[ap + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+        }
+        c00.intoArray(scratch, 0);
+        c01.intoArray(scratch, W);
+        c10.intoArray(scratch, 1 * NR);
+        c11.intoArray(scratch, 1 * NR + W);
+        c20.intoArray(scratch, 2 * NR);
+        c21.intoArray(scratch, 2 * NR + W);
+        c30.intoArray(scratch, 3 * NR);
+        c31.intoArray(scratch, 3 * NR + W);
+        flush(scratch, c, co, ldc, mr, nr, load, ep, row, col);
     }
 
     /**

@@ -12,7 +12,7 @@ public final class SoftmaxKernels {
 
     private SoftmaxKernels() {}
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorUnit.FLOAT;
     private static final int W = S.length();
 
     /** Writes softmax (or log-softmax) of {@code x[xo, xo + n)} into {@code y[yo, yo + n)}. */

@@ -13,7 +13,7 @@ public enum UnaryFunction {
     EXP, LOG, SQRT, NEG, ABS, RECIPROCAL, FLOOR, CEIL, ERF, SIGN, ROUND,
     SIN, COS, TAN, ASIN, ACOS, ATAN, SINH, COSH, ASINH, ACOSH, ATANH;
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorUnit.FLOAT;
     private static final int W = S.length();
 
     /** The function at {@code x}, in double precision. */

@@ -7,6 +7,7 @@ import dev.cotenant.ir.TensorType;
 import dev.cotenant.kernels.Workers;
 import java.util.ArrayList;
 import java.util.List;
+import dev.cotenant.kernels.VectorUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -56,7 +57,7 @@ final class LayerNormOp {
         return Broadcast.strides(s, rowShape);
     }
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = VectorUnit.FLOAT;
 
     /**
      * {@code y = (x - mean) * inv * scale + bias} over one row; the centring and scaling in float

@@ -1,6 +1,7 @@
 package dev.cotenant.ops;
 
 import jdk.incubator.vector.DoubleVector;
+import dev.cotenant.kernels.VectorUnit;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -14,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class NormRows {
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> F = VectorUnit.FLOAT;
+    private static final VectorSpecies<Double> D = VectorUnit.DOUBLE;
     /** Whether a float vector widens into exactly two double vectors. */
     private static final boolean WIDENS = F.length() == 2 * D.length();
 
