@@ -7,7 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API kernels of the {@link Activation}s. Each kind has its own loop (a shared loop calling
  * a per-kind function would see many kinds at one call site and stop being inlined, which boxes
- * every vector). Tails shorter than a vector go through the scalar reference.
+ * every vector). Tails shorter than a vector go through the scalar reference. The transcendental
+ * functions are {@link VectorMath}'s, not the Vector API's operators, whose last bits change when
+ * the JIT compiles them.
  */
 final class ActivationKernels {
 
@@ -48,7 +50,7 @@ final class ActivationKernels {
             }
             case Activation.Tanh t -> {
                 for (; i < bound; i += W) {
-                    FloatVector.fromArray(S, src, so + i).lanewise(VectorOperators.TANH).intoArray(dst, dOff + i);
+                    VectorMath.tanh(FloatVector.fromArray(S, src, so + i)).intoArray(dst, dOff + i);
                 }
             }
             case Activation.HardSigmoid h -> {
@@ -68,7 +70,7 @@ final class ActivationKernels {
                 float a = e.alpha();
                 for (; i < bound; i += W) {
                     FloatVector v = FloatVector.fromArray(S, src, so + i);
-                    v.blend(v.lanewise(VectorOperators.EXPM1).mul(a), v.compare(VectorOperators.LT, 0f)).intoArray(dst, dOff + i);
+                    v.blend(VectorMath.expm1(v).mul(a), v.compare(VectorOperators.LT, 0f)).intoArray(dst, dOff + i);
                 }
             }
             case Activation.Selu s -> {
@@ -76,7 +78,7 @@ final class ActivationKernels {
                 float g = s.gamma();
                 for (; i < bound; i += W) {
                     FloatVector v = FloatVector.fromArray(S, src, so + i);
-                    v.blend(v.lanewise(VectorOperators.EXPM1).mul(a), v.compare(VectorOperators.LE, 0f)).mul(g).intoArray(dst, dOff + i);
+                    v.blend(VectorMath.expm1(v).mul(a), v.compare(VectorOperators.LE, 0f)).mul(g).intoArray(dst, dOff + i);
                 }
             }
             case Activation.Softplus s -> {
@@ -91,11 +93,13 @@ final class ActivationKernels {
                 }
             }
             case Activation.Gelu g when g.tanhApproximation() -> {
-                float k = (float) Math.sqrt(2 / Math.PI);
+                // (1 + tanh(u)) / 2 = 1 / (1 + e^-2u): the left side cancels to nothing for negative
+                // x, where the right keeps its relative accuracy.
+                float k = (float) (-2 * Math.sqrt(2 / Math.PI));
                 for (; i < bound; i += W) {
                     FloatVector v = FloatVector.fromArray(S, src, so + i);
-                    FloatVector inner = v.mul(v).mul(0.044715f).add(1f).mul(v).mul(k);
-                    v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(dst, dOff + i);
+                    FloatVector minus2u = v.mul(v).mul(0.044715f).add(1f).mul(v).mul(k);
+                    v.div(VectorMath.exp(minus2u).add(1f)).intoArray(dst, dOff + i);
                 }
             }
             case Activation.Gelu g -> {
@@ -117,14 +121,14 @@ final class ActivationKernels {
                 float inv = 1 / a;
                 for (; i < bound; i += W) {
                     FloatVector v = FloatVector.fromArray(S, src, so + i);
-                    FloatVector neg = v.mul(inv).lanewise(VectorOperators.EXPM1).mul(a).min(0f);
+                    FloatVector neg = VectorMath.expm1(v.mul(inv)).mul(a).min(0f);
                     v.max(0f).add(neg).intoArray(dst, dOff + i);
                 }
             }
             case Activation.Mish m -> {
                 for (; i < bound; i += W) {
                     FloatVector v = FloatVector.fromArray(S, src, so + i);
-                    v.mul(softplus(v).lanewise(VectorOperators.TANH)).intoArray(dst, dOff + i);
+                    v.mul(VectorMath.tanh(softplus(v))).intoArray(dst, dOff + i);
                 }
             }
         }
@@ -135,11 +139,11 @@ final class ActivationKernels {
 
     /** 1 / (1 + exp(-x)): exp overflows to infinity for very negative x, giving the right 0. */
     static FloatVector sigmoid(FloatVector v) {
-        return v.broadcast(1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+        return v.broadcast(1f).div(VectorMath.exp(v.neg()).add(1f));
     }
 
     /** log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)), which neither overflows nor loses small values. */
     static FloatVector softplus(FloatVector v) {
-        return v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+        return v.max(0f).add(VectorMath.log1p(VectorMath.exp(v.abs().neg())));
     }
 }

@@ -1,13 +1,13 @@
 package dev.cotenant.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Pointwise math functions of the ONNX unary operators (those that are not activations). {@link #at}
  * is the double-precision reference; {@link #apply} the FP32 kernel, vectorised for the common ones
- * (the rest are rare in models and run the reference per element).
+ * (the rest are rare in models and run the reference per element). exp and log are {@link
+ * VectorMath}'s, whose bits do not change when the JIT compiles the kernel.
  */
 public enum UnaryFunction {
     EXP, LOG, SQRT, NEG, ABS, RECIPROCAL, FLOOR, CEIL, ERF, SIGN, ROUND,
@@ -51,12 +51,12 @@ public enum UnaryFunction {
         switch (this) {
             case EXP -> {
                 for (; i < bound; i += W) {
-                    FloatVector.fromArray(S, src, so + i).lanewise(VectorOperators.EXP).intoArray(dst, dOff + i);
+                    VectorMath.exp(FloatVector.fromArray(S, src, so + i)).intoArray(dst, dOff + i);
                 }
             }
             case LOG -> {
                 for (; i < bound; i += W) {
-                    FloatVector.fromArray(S, src, so + i).lanewise(VectorOperators.LOG).intoArray(dst, dOff + i);
+                    VectorMath.log(FloatVector.fromArray(S, src, so + i)).intoArray(dst, dOff + i);
                 }
             }
             case SQRT -> {
