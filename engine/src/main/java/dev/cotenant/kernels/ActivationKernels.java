@@ -7,9 +7,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API kernels of the {@link Activation}s. Each kind has its own loop (a shared loop calling
  * a per-kind function would see many kinds at one call site and stop being inlined, which boxes
- * every vector). Tails shorter than a vector go through the scalar reference. The transcendental
- * functions are {@link VectorMath}'s, not the Vector API's operators, whose last bits change when
- * the JIT compiles them.
+ * every vector). The transcendental functions are {@link VectorMath}'s, not the Vector API's
+ * operators, whose last bits change when the JIT compiles them.
+ *
+ * <p>A tail shorter than a vector goes through the same vector code, padded with zeros, rather than
+ * through the double-precision reference: an element's value then does not depend on whether it
+ * falls in the body or the tail, which moves with the length of a row or a GEMM tile and so with
+ * the schedule and the number of threads.
  */
 final class ActivationKernels {
 
@@ -20,6 +24,17 @@ final class ActivationKernels {
 
     static void apply(Activation f, float[] src, int so, float[] dst, int dOff, int n) {
         int bound = S.loopBound(n);
+        vectors(f, src, so, dst, dOff, bound);
+        if (bound < n) {
+            float[] pad = new float[W];
+            System.arraycopy(src, so + bound, pad, 0, n - bound);
+            vectors(f, pad, 0, pad, 0, W);
+            System.arraycopy(pad, 0, dst, dOff + bound, n - bound);
+        }
+    }
+
+    /** Applies {@code f} to {@code src[so, so + bound)}, {@code bound} a multiple of the vector length. */
+    private static void vectors(Activation f, float[] src, int so, float[] dst, int dOff, int bound) {
         int i = 0;
         switch (f) {
             case Activation.Relu r -> {
@@ -131,9 +146,6 @@ final class ActivationKernels {
                     v.mul(VectorMath.tanh(softplus(v))).intoArray(dst, dOff + i);
                 }
             }
-        }
-        for (; i < n; i++) {
-            dst[dOff + i] = (float) ActivationReference.at(f, src[so + i]);
         }
     }
 
