@@ -7,7 +7,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API kernels of the {@link Activation}s. Each kind has its own loop (a shared loop calling
  * a per-kind function would see many kinds at one call site and stop being inlined, which boxes
- * every vector). Tails shorter than a vector go through the scalar reference.
+ * every vector). The transcendental functions are {@link VectorMath}'s, not the Vector API's
+ * operators, whose last bits change when the JIT compiles them.
+ *
+ * <p>A tail shorter than a vector goes through the same vector code, padded with zeros, rather than
+ * through the double-precision reference: an element's value then does not depend on whether it
+ * falls in the body or the tail, which moves with the length of a row or a GEMM tile and so with
+ * the schedule and the number of threads.
  */
 final class ActivationKernels {
 
@@ -18,6 +24,17 @@ final class ActivationKernels {
 
     static void apply(Activation f, float[] src, int so, float[] dst, int dOff, int n) {
         int bound = S.loopBound(n);
+        vectors(f, src, so, dst, dOff, bound);
+        if (bound < n) {
+            float[] pad = new float[W];
+            System.arraycopy(src, so + bound, pad, 0, n - bound);
+            vectors(f, pad, 0, pad, 0, W);
+            System.arraycopy(pad, 0, dst, dOff + bound, n - bound);
+        }
+    }
+
+    /** Applies {@code f} to {@code src[so, so + bound)}, {@code bound} a multiple of the vector length. */
+    private static void vectors(Activation f, float[] src, int so, float[] dst, int dOff, int bound) {
         int i = 0;
         switch (f) {
             case Activation.Relu r -> {
@@ -48,7 +65,7 @@ final class ActivationKernels {
             }
             case Activation.Tanh t -> {
                 for (; i < bound; i += W) {
-                    FloatVector.fromArray(S, src, so + i).lanewise(VectorOperators.TANH).intoArray(dst, dOff + i);
+                    VectorMath.tanh(FloatVector.fromArray(S, src, so + i)).intoArray(dst, dOff + i);
                 }
             }
             case Activation.HardSigmoid h -> {
@@ -68,7 +85,7 @@ final class ActivationKernels {
                 float a = e.alpha();
                 for (; i < bound; i += W) {
                     FloatVector v = FloatVector.fromArray(S, src, so + i);
-                    v.blend(v.lanewise(VectorOperators.EXPM1).mul(a), v.compare(VectorOperators.LT, 0f)).intoArray(dst, dOff + i);
+                    v.blend(VectorMath.expm1(v).mul(a), v.compare(VectorOperators.LT, 0f)).intoArray(dst, dOff + i);
                 }
             }
             case Activation.Selu s -> {
@@ -76,7 +93,7 @@ final class ActivationKernels {
                 float g = s.gamma();
                 for (; i < bound; i += W) {
                     FloatVector v = FloatVector.fromArray(S, src, so + i);
-                    v.blend(v.lanewise(VectorOperators.EXPM1).mul(a), v.compare(VectorOperators.LE, 0f)).mul(g).intoArray(dst, dOff + i);
+                    v.blend(VectorMath.expm1(v).mul(a), v.compare(VectorOperators.LE, 0f)).mul(g).intoArray(dst, dOff + i);
                 }
             }
             case Activation.Softplus s -> {
@@ -91,11 +108,13 @@ final class ActivationKernels {
                 }
             }
             case Activation.Gelu g when g.tanhApproximation() -> {
-                float k = (float) Math.sqrt(2 / Math.PI);
+                // (1 + tanh(u)) / 2 = 1 / (1 + e^-2u): the left side cancels to nothing for negative
+                // x, where the right keeps its relative accuracy.
+                float k = (float) (-2 * Math.sqrt(2 / Math.PI));
                 for (; i < bound; i += W) {
                     FloatVector v = FloatVector.fromArray(S, src, so + i);
-                    FloatVector inner = v.mul(v).mul(0.044715f).add(1f).mul(v).mul(k);
-                    v.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f)).intoArray(dst, dOff + i);
+                    FloatVector minus2u = v.mul(v).mul(0.044715f).add(1f).mul(v).mul(k);
+                    v.div(VectorMath.exp(minus2u).add(1f)).intoArray(dst, dOff + i);
                 }
             }
             case Activation.Gelu g -> {
@@ -117,29 +136,26 @@ final class ActivationKernels {
                 float inv = 1 / a;
                 for (; i < bound; i += W) {
                     FloatVector v = FloatVector.fromArray(S, src, so + i);
-                    FloatVector neg = v.mul(inv).lanewise(VectorOperators.EXPM1).mul(a).min(0f);
+                    FloatVector neg = VectorMath.expm1(v.mul(inv)).mul(a).min(0f);
                     v.max(0f).add(neg).intoArray(dst, dOff + i);
                 }
             }
             case Activation.Mish m -> {
                 for (; i < bound; i += W) {
                     FloatVector v = FloatVector.fromArray(S, src, so + i);
-                    v.mul(softplus(v).lanewise(VectorOperators.TANH)).intoArray(dst, dOff + i);
+                    v.mul(VectorMath.tanh(softplus(v))).intoArray(dst, dOff + i);
                 }
             }
-        }
-        for (; i < n; i++) {
-            dst[dOff + i] = (float) ActivationReference.at(f, src[so + i]);
         }
     }
 
     /** 1 / (1 + exp(-x)): exp overflows to infinity for very negative x, giving the right 0. */
     static FloatVector sigmoid(FloatVector v) {
-        return v.broadcast(1f).div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+        return v.broadcast(1f).div(VectorMath.exp(v.neg()).add(1f));
     }
 
     /** log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)), which neither overflows nor loses small values. */
     static FloatVector softplus(FloatVector v) {
-        return v.max(0f).add(v.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+        return v.max(0f).add(VectorMath.log1p(VectorMath.exp(v.abs().neg())));
     }
 }

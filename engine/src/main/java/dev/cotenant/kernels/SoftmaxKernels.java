@@ -1,12 +1,13 @@
 package dev.cotenant.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Softmax and log-softmax of one contiguous FP32 row, numerically stable (the row's maximum is
- * subtracted before exponentiating, so no exp overflows), with a scalar reference twin.
+ * subtracted before exponentiating, so no exp overflows), with a scalar reference twin. exp is
+ * {@link VectorMath}'s, in the vector body and in the tail alike, so a value's bits depend neither
+ * on the JIT's progress nor on where the row's last whole vector ends.
  */
 public final class SoftmaxKernels {
 
@@ -27,11 +28,11 @@ public final class SoftmaxKernels {
         int i = 0;
         if (log) {
             for (; i < bound; i += W) {
-                acc = acc.add(FloatVector.fromArray(S, x, xo + i).sub(vmax).lanewise(VectorOperators.EXP));
+                acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, xo + i).sub(vmax)));
             }
             float sum = Lanes.sum(acc);
             for (; i < n; i++) {
-                sum += (float) Math.exp(x[xo + i] - max);
+                sum += VectorMath.exp(x[xo + i] - max);
             }
             // (x - max) - log(sum), not x - (max + log(sum)): the latter rounds away small results
             float logSum = (float) Math.log(sum);
@@ -45,13 +46,13 @@ public final class SoftmaxKernels {
             return;
         }
         for (; i < bound; i += W) {
-            FloatVector e = FloatVector.fromArray(S, x, xo + i).sub(vmax).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xo + i).sub(vmax));
             e.intoArray(y, yo + i);
             acc = acc.add(e);
         }
         float sum = Lanes.sum(acc);
         for (; i < n; i++) {
-            float e = (float) Math.exp(x[xo + i] - max);
+            float e = VectorMath.exp(x[xo + i] - max);
             y[yo + i] = e;
             sum += e;
         }
@@ -99,14 +100,14 @@ public final class SoftmaxKernels {
             int j = 0;
             for (; j < bound; j += W) {
                 FloatVector m = FloatVector.fromArray(S, scratch, j);
-                FloatVector e = FloatVector.fromArray(S, x, xr + j).sub(m).lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xr + j).sub(m));
                 if (!log) {
                     e.intoArray(y, yr + j);
                 }
                 FloatVector.fromArray(S, scratch, width + j).add(e).intoArray(scratch, width + j);
             }
             for (; j < width; j++) {
-                float e = (float) Math.exp(x[xr + j] - scratch[j]);
+                float e = VectorMath.exp(x[xr + j] - scratch[j]);
                 if (!log) {
                     y[yr + j] = e;
                 }

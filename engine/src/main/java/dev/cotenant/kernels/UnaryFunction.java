@@ -1,13 +1,13 @@
 package dev.cotenant.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Pointwise math functions of the ONNX unary operators (those that are not activations). {@link #at}
  * is the double-precision reference; {@link #apply} the FP32 kernel, vectorised for the common ones
- * (the rest are rare in models and run the reference per element).
+ * (the rest are rare in models and run the reference per element). exp and log are {@link
+ * VectorMath}'s, whose bits do not change when the JIT compiles the kernel.
  */
 public enum UnaryFunction {
     EXP, LOG, SQRT, NEG, ABS, RECIPROCAL, FLOOR, CEIL, ERF, SIGN, ROUND,
@@ -46,59 +46,67 @@ public enum UnaryFunction {
 
     /** Writes the function of {@code src[so, so + n)} into {@code dst[dOff, dOff + n)} (FP32 kernel). */
     public void apply(float[] src, int so, float[] dst, int dOff, int n) {
-        int i = 0;
-        int bound = S.loopBound(n);
+        switch (this) {
+            case EXP, LOG, SQRT, NEG, ABS, RECIPROCAL, ERF -> {
+                int bound = S.loopBound(n);
+                vectors(src, so, dst, dOff, bound);
+                if (bound < n) {
+                    // The tail is padded to a whole vector and takes the same path as the body, so an
+                    // element's bits do not depend on where the run's last whole vector ends.
+                    float[] pad = new float[W];
+                    System.arraycopy(src, so + bound, pad, 0, n - bound);
+                    vectors(pad, 0, pad, 0, W);
+                    System.arraycopy(pad, 0, dst, dOff + bound, n - bound);
+                }
+            }
+            default -> {
+                for (int i = 0; i < n; i++) {
+                    dst[dOff + i] = (float) at(src[so + i]);
+                }
+            }
+        }
+    }
+
+    /** The vector kernel over {@code src[so, so + bound)}, {@code bound} a multiple of the vector length. */
+    private void vectors(float[] src, int so, float[] dst, int dOff, int bound) {
         switch (this) {
             case EXP -> {
-                for (; i < bound; i += W) {
-                    FloatVector.fromArray(S, src, so + i).lanewise(VectorOperators.EXP).intoArray(dst, dOff + i);
+                for (int i = 0; i < bound; i += W) {
+                    VectorMath.exp(FloatVector.fromArray(S, src, so + i)).intoArray(dst, dOff + i);
                 }
             }
             case LOG -> {
-                for (; i < bound; i += W) {
-                    FloatVector.fromArray(S, src, so + i).lanewise(VectorOperators.LOG).intoArray(dst, dOff + i);
+                for (int i = 0; i < bound; i += W) {
+                    VectorMath.log(FloatVector.fromArray(S, src, so + i)).intoArray(dst, dOff + i);
                 }
             }
             case SQRT -> {
-                for (; i < bound; i += W) {
+                for (int i = 0; i < bound; i += W) {
                     FloatVector.fromArray(S, src, so + i).sqrt().intoArray(dst, dOff + i);
                 }
             }
             case NEG -> {
-                for (; i < bound; i += W) {
+                for (int i = 0; i < bound; i += W) {
                     FloatVector.fromArray(S, src, so + i).neg().intoArray(dst, dOff + i);
                 }
             }
             case ABS -> {
-                for (; i < bound; i += W) {
+                for (int i = 0; i < bound; i += W) {
                     FloatVector.fromArray(S, src, so + i).abs().intoArray(dst, dOff + i);
                 }
             }
             case RECIPROCAL -> {
-                for (; i < bound; i += W) {
+                for (int i = 0; i < bound; i += W) {
                     FloatVector v = FloatVector.fromArray(S, src, so + i);
                     v.broadcast(1f).div(v).intoArray(dst, dOff + i);
                 }
             }
             case ERF -> {
-                for (; i < bound; i += W) {
+                for (int i = 0; i < bound; i += W) {
                     UnaryMath.erf(FloatVector.fromArray(S, src, so + i)).intoArray(dst, dOff + i);
                 }
             }
-            case FLOOR -> {
-                for (; i < n; i++) {
-                    dst[dOff + i] = (float) Math.floor(src[so + i]);
-                }
-            }
-            case CEIL -> {
-                for (; i < n; i++) {
-                    dst[dOff + i] = (float) Math.ceil(src[so + i]);
-                }
-            }
-            default -> { }
-        }
-        for (; i < n; i++) {
-            dst[dOff + i] = (float) at(src[so + i]);
+            default -> throw new AssertionError(this + " has no vector kernel");
         }
     }
 }

@@ -85,7 +85,7 @@ public final class UnaryMath {
         FloatVector t = z.broadcast(1f).div(z.mul(0.5f).add(1f));
         FloatVector p = t.mul(C9).add(C8).mul(t).add(C7).mul(t).add(C6).mul(t).add(C5).mul(t).add(C4).mul(t).add(C3)
                 .mul(t).add(C2).mul(t).add(C1).mul(t).add(C0);
-        return p.mul(z.mul(z).neg().lanewise(VectorOperators.EXP));
+        return p.mul(VectorMath.exp(z.mul(z).neg()));
     }
 
     /** erf of every lane, to about 5e-7 relative. */

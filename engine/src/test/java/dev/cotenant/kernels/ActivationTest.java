@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 class ActivationTest {
@@ -42,6 +43,25 @@ class ActivationTest {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    @Test
+    void anElementGetsTheSameBitsInTheVectorBodyAndInTheTail() {
+        Random r = new Random(11);
+        int w = FloatVector.SPECIES_PREFERRED.length();
+        float[] a = new float[4 * w + 3];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (r.nextGaussian() * 4);
+        }
+        for (Activation f : ALL) {
+            float[] whole = new float[a.length];
+            f.apply(a, 0, whole, 0, a.length);
+            float[] one = new float[1];
+            for (int i = 0; i < a.length; i++) {
+                f.apply(a, i, one, 0, 1);
+                assertEquals(Float.floatToRawIntBits(whole[i]), Float.floatToRawIntBits(one[0]), f + " x=" + a[i]);
             }
         }
     }

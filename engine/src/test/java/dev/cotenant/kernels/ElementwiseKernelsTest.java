@@ -1,8 +1,10 @@
 package dev.cotenant.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Random;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 /** Every FP32 fast kernel against its scalar reference twin, on sizes around the vector width. */
@@ -65,6 +67,21 @@ class ElementwiseKernelsTest {
                 for (int i = 1; i <= n; i++) {
                     close(f + " n=" + n + " x=" + a[i], (float) f.at(a[i]), got[i], 2e-6);
                 }
+            }
+        }
+    }
+
+    @Test
+    void unaryFunctionsGiveAnElementTheSameBitsInTheVectorBodyAndInTheTail() {
+        int w = FloatVector.SPECIES_PREFERRED.length();
+        float[] a = random(new Random(12), 4 * w + 3, 3);
+        for (UnaryFunction f : UnaryFunction.values()) {
+            float[] whole = new float[a.length];
+            f.apply(a, 0, whole, 0, a.length);
+            float[] one = new float[1];
+            for (int i = 0; i < a.length; i++) {
+                f.apply(a, i, one, 0, 1);
+                assertEquals(Float.floatToRawIntBits(whole[i]), Float.floatToRawIntBits(one[0]), f + "(" + a[i] + ")");
             }
         }
     }
