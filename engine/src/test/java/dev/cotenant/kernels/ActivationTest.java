@@ -50,7 +50,7 @@ class ActivationTest {
     @Test
     void anElementGetsTheSameBitsInTheVectorBodyAndInTheTail() {
         Random r = new Random(11);
-        int w = FloatVector.SPECIES_PREFERRED.length();
+        int w = VectorUnit.FLOAT.length();
         float[] a = new float[4 * w + 3];
         for (int i = 0; i < a.length; i++) {
             a[i] = (float) (r.nextGaussian() * 4);

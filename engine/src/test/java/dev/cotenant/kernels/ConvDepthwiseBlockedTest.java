@@ -11,7 +11,7 @@ class ConvDepthwiseBlockedTest {
     @Test
     void agreesWithReferenceOnStridesDilationsPadsAndPartialBlocks() {
         Random r = new Random(5);
-        int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        int lanes = VectorUnit.FLOAT.length();
         // c, h, w, k, stride, dilation, pad (begin), batch
         int[][] cases = {
                 {lanes, 7, 7, 3, 1, 1, 1, 1},

@@ -73,7 +73,7 @@ class ElementwiseKernelsTest {
 
     @Test
     void unaryFunctionsGiveAnElementTheSameBitsInTheVectorBodyAndInTheTail() {
-        int w = FloatVector.SPECIES_PREFERRED.length();
+        int w = VectorUnit.FLOAT.length();
         float[] a = random(new Random(12), 4 * w + 3, 3);
         for (UnaryFunction f : UnaryFunction.values()) {
             float[] whole = new float[a.length];

@@ -24,7 +24,7 @@ class LanesTest {
     @Test
     void sumFoldsInHalvesBitForBit() {
         Random r = new Random(21);
-        int w = FloatVector.SPECIES_PREFERRED.length();
+        int w = VectorUnit.FLOAT.length();
         for (int t = 0; t < 2000; t++) {
             float[] v = new float[w];
             for (int i = 0; i < w; i++) {
@@ -32,7 +32,7 @@ class LanesTest {
                 v[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(8) - 4));
             }
             float want = foldInHalves(v);
-            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(Lanes.sum(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, v, 0))),
+            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(Lanes.sum(FloatVector.fromArray(VectorUnit.FLOAT, v, 0))),
                     "trial " + t);
         }
     }

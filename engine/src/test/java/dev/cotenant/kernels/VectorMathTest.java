@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class VectorMathTest {
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = VectorUnit.FLOAT;
 
     /** One function: its vector form, its scalar twin, its double reference and the interesting range. */
     private record Fn(String name, UnaryOperator<FloatVector> vector, FloatUnary scalar, DoubleUnaryOperator reference,
