@@ -12,28 +12,27 @@ import sys, os
 # Whether kernel() and whole() write the split form (see SPLIT_HEAD below); set at the end.
 SPLIT = False
 
-def steps(w, P, addr, blocks=2, only=None, indent=""):
+def steps(w, P, addr, blocks=2, pixels=None, indent=""):
     """The loop over a chunk's steps, the same in every kernel: what this file exists for. With
-    `only` = j, the loop of a split kernel: block j of the pair alone."""
+    `pixels`, the loop of a split kernel: those pixels of the tile alone, both blocks."""
+    rows = list(range(P)) if pixels is None else list(pixels)
     w(indent + "        int n = Math.min(steps, ConvBlocked.KC);")
     w(indent + "        for (int i = 0; i < n; i++) {")
     w(indent + "            int o = b + ko[i];")
     w(indent + "            int wk = wo + i * 2 * L;")
-    if only is not None:
-        w(indent + f"            FloatVector v{only} = FloatVector.fromArray(S, wt, wk{' + L' if only else ''});")
-        for r in range(P):
-            w(indent + f"            c{r}{only} = FloatVector.broadcast(S, x[{addr(r)}]).fma(v{only}, c{r}{only});")
-        w(indent + "        }")
-        return
     w(indent + "            FloatVector v0 = FloatVector.fromArray(S, wt, wk);")
     if blocks == 2:
         w(indent + "            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);")
-    for r in range(P):
+    for r in rows:
         w(indent + f"            FloatVector a{r} = FloatVector.broadcast(S, x[{addr(r)}]);")
         w(indent + f"            c{r}0 = a{r}.fma(v0, c{r}0);")
         if blocks == 2:
             w(indent + f"            c{r}1 = a{r}.fma(v1, c{r}1);")
     w(indent + "        }")
+
+def halves(P):
+    """The pixel groups of a split kernel: at most four pixels, eight accumulators."""
+    return [range(0, min(4, P)), range(4, P)]
 
 def kernel(name, P, doc, params, addr):
     out=[]; w=out.append
@@ -47,13 +46,15 @@ def kernel(name, P, doc, params, addr):
     else:
         w(sig)
     if SPLIT:
-        for j in (0, 1):
+        for half in halves(P):
             w("        {")
-            for r in range(P):
-                w(f"            FloatVector c{r}{j} = FloatVector.fromArray(S, acc, {2*r+j} * L);")
-            steps(w, P, addr, only=j, indent="    ")
-            for r in range(P):
-                w(f"            c{r}{j}.intoArray(acc, {2*r+j} * L);")
+            for r in half:
+                w(f"            FloatVector c{r}0 = FloatVector.fromArray(S, acc, {2*r} * L);")
+                w(f"            FloatVector c{r}1 = FloatVector.fromArray(S, acc, {2*r+1} * L);")
+            steps(w, P, addr, pixels=half, indent="    ")
+            for r in half:
+                w(f"            c{r}0.intoArray(acc, {2*r} * L);")
+                w(f"            c{r}1.intoArray(acc, {2*r+1} * L);")
             w("        }")
         w("    }")
         return "\n".join(out)
@@ -177,24 +178,27 @@ def whole(name, P, doc, addr, blocks=2):
     else:
         w("            float[] res, int r0, float[] y, int y0, boolean clamp, float lo, float hi) {")
     if SPLIT and blocks == 2:
-        for j in js:
+        for half in halves(P):
             w("        {")
-            w(f"            FloatVector s{j} = FloatVector.fromArray(S, bias, bo{' + L' if j else ''});")
-            for r in range(P):
-                w(f"            FloatVector c{r}{j} = s{j};")
-            steps(w, P, addr, only=j, indent="    ")
+            for r in half:
+                w(f"            FloatVector c{r}0 = FloatVector.fromArray(S, bias, bo);")
+                w(f"            FloatVector c{r}1 = FloatVector.fromArray(S, bias, bo + L);")
+            steps(w, P, addr, pixels=half, indent="    ")
             w("            if (r0 >= 0) {")
-            for r in range(P):
-                w(f"                c{r}{j} = c{r}{j}.add(FloatVector.fromArray(S, res, r{j} + {r} * L));")
+            for r in half:
+                for j in js:
+                    w(f"                c{r}{j} = c{r}{j}.add(FloatVector.fromArray(S, res, r{j} + {r} * L));")
             w("            }")
             w("            if (clamp) {")
             w("                FloatVector l = FloatVector.broadcast(S, lo);")
             w("                FloatVector h = FloatVector.broadcast(S, hi);")
-            for r in range(P):
-                w(f"                c{r}{j} = c{r}{j}.max(l).min(h);")
+            for r in half:
+                for j in js:
+                    w(f"                c{r}{j} = c{r}{j}.max(l).min(h);")
             w("            }")
-            for r in range(P):
-                w(f"            c{r}{j}.intoArray(y, y{j} + {r} * L);")
+            for j in js:
+                for r in half:
+                    w(f"            c{r}{j}.intoArray(y, y{j} + {r} * L);")
             w("        }")
         w("    }")
         return "\n".join(out)
@@ -290,16 +294,17 @@ with open(os.path.join(out, "ConvWholeTiles.java"), "w") as f:
 SPLIT = True
 split_doc = '''
 /**
- * The kernels of {@link %s} for a vector unit of 16 registers (AVX2), one block of the pair at a
- * time: the tile's pixels times {@code L} output channels over the chunk, then the same pixels
- * times the other {@code L}.
+ * The kernels of {@link %s} for a vector unit of 16 registers (AVX2), four pixels at a time:
+ * the tile's first four pixels times the pair's {@code 2L} output channels over the chunk, then
+ * the rest.
  *
  * <p>Why. The pair kernels keep 16 accumulators (14 for seven pixels), two weight vectors and the
- * broadcast inputs live: 19 registers, more than AVX2 has, so C2 keeps accumulators on the stack
- * and every step waits on their stores and reloads. One block at a time keeps eight accumulators,
- * one weight vector and the broadcasts, within 16. The input is then read twice per pair, from
- * L1: per step eight FMAs against one weight load and eight broadcast loads, which a core with
- * three load ports (Zen 3, Golden Cove) issues beside its two FMA units. {@link ConvBlocked}
+ * broadcast inputs live: 19 registers or more, beyond AVX2's 16, so C2 keeps accumulators on the
+ * stack and every step waits on their stores and reloads. Four pixels keep eight accumulators, two
+ * weight vectors and four broadcasts, 14 registers even when C2 hoists every broadcast to the top
+ * of the step (it does; the SGEMM tile for 16 registers is the same shape, {@link SgemmKernel}).
+ * The weights are then read twice per tile, from L1. Splitting by block instead (eight pixels, one
+ * block at a time) needs up to 17 registers once the eight broadcasts are hoisted. {@link ConvBlocked}
  * takes these when {@link VectorUnit#REGISTERS} is 16.
  * Written by {@code engine/tools/conv_tiles.py}: change the pattern there, not one variant here.
  */

@@ -87,7 +87,7 @@ public final class SideBySide {
             List<Row> rows = new ArrayList<>();
             for (String model : models) {
                 for (int batch : batches) {
-                    Workload w = Workload.prepare(model, batch, s.seq(), tmp);
+                    Workload w = Workload.prepare(model, batch, s.seq(), s.dims(), tmp);
                     for (int t : threads) {
                         rows.add(row(w, t, s, l));
                     }

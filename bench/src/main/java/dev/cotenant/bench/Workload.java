@@ -34,6 +34,14 @@ public record Workload(String label, Path file, int batch, Map<String, Tensor> f
 
     /** Prepares {@code model} (a zoo name or an .onnx path) at {@code batch}; a zoo model goes to {@code tmp}. */
     public static Workload prepare(String model, int batch, int seq, Path tmp) {
+        return prepare(model, batch, seq, Map.of(), tmp);
+    }
+
+    /**
+     * As above, with sizes for symbolic input dimensions besides the batch ({@code dims}, by symbol);
+     * a size whose symbol no input has is an error, so that a misspelled one is not ignored.
+     */
+    public static Workload prepare(String model, int batch, int seq, Map<String, Integer> dims, Path tmp) {
         if (batch < 1) {
             throw new ModelException("batch " + batch + ": expected a positive size");
         }
@@ -51,7 +59,7 @@ public record Workload(String label, Path file, int batch, Map<String, Tensor> f
             file = tmp.resolve(String.format(Locale.ROOT, "%s-b%d%s.onnx", model, batch, Zoo.takesSequence(model) ? "-s" + seq : ""));
             OnnxExport.write(m, file);
         }
-        return new Workload(label, file, batch, inputs(OnnxImport.load(file), batch, file));
+        return new Workload(label, file, batch, inputs(OnnxImport.load(file), batch, dims, file));
     }
 
     /** The input types, as Cotenant plans for them. */
@@ -63,24 +71,31 @@ public record Workload(String label, Path file, int batch, Map<String, Tensor> f
 
     /**
      * Inputs of {@code m}: a symbolic leading dimension takes the batch size, any other symbolic one
-     * is an error. Float inputs are uniform in [0, 1); integer ones are token ids below 100, except
+     * its size in {@code dims} (an error when it has none). Float inputs are uniform in [0, 1); integer ones are token ids below 100, except
      * attention masks (all ones) and token types (all zeros), as a BERT caller would give them.
      */
-    static Map<String, Tensor> inputs(Model m, int batch, Path file) {
+    static Map<String, Tensor> inputs(Model m, int batch, Map<String, Integer> dims, Path file) {
         SplittableRandom rnd = new SplittableRandom(SEED);
         Map<String, Tensor> feeds = new LinkedHashMap<>();
+        java.util.Set<String> used = new java.util.HashSet<>();
         for (ValueInfo in : m.graph().feeds()) {
             TensorType type = in.type();
             if (type == null) {
                 throw new ModelException(file + ": input '" + in.name() + "' has no declared type");
             }
             int[] d = type.dims();
+            String[] symbols = type.shape().symbols();
             for (int i = 0; i < d.length; i++) {
+                String symbol = symbols == null ? null : symbols[i];
                 if (d[i] < 0 && i == 0) {
                     d[i] = batch;
+                } else if (d[i] < 0 && symbol != null && dims.containsKey(symbol)) {
+                    d[i] = dims.get(symbol);
+                    used.add(symbol);
                 } else if (d[i] < 0) {
                     throw new ModelException(file + ": input '" + in.name() + "' has a symbolic dimension " + i
-                            + " besides the batch; export the model with fixed sizes");
+                            + (symbol == null ? "" : " ('" + symbol + "')") + " besides the batch; give its size with --dim "
+                            + (symbol == null ? "SYMBOL" : symbol) + "=N, or export the model with fixed sizes");
                 } else if (i == 0 && d[i] != batch) {
                     throw new ModelException(file + ": input '" + in.name() + "' has a fixed batch of " + d[i]
                             + ", not " + batch + "; export it with a symbolic batch or bench it at --batch " + d[i]);
@@ -104,6 +119,11 @@ public record Workload(String label, Path file, int batch, Map<String, Tensor> f
                 }
             }
             feeds.put(in.name(), x);
+        }
+        for (String symbol : dims.keySet()) {
+            if (!used.contains(symbol)) {
+                throw new ModelException(file + ": --dim " + symbol + ": no input has a symbolic dimension '" + symbol + "' besides the batch");
+            }
         }
         return feeds;
     }

@@ -85,6 +85,24 @@ class SideBySideTest {
         assertTrue(e.getMessage().endsWith("missing.onnx: no such file"), e.getMessage());
     }
 
+    @Test
+    void aFreeDimensionBesidesTheBatchTakesItsSizeFromDimAndAMisspelledDimIsAnError(@TempDir Path dir) {
+        Path f = dir.resolve("free.onnx");
+        GraphBuilder b = new GraphBuilder("free", 3);
+        String x = b.input("x", DataType.FLOAT, new int[] {-1, 4, -1}, "batch", "width");
+        b.output(b.node("Relu", x));
+        OnnxExport.write(b.model(13), f);
+        ModelException e = assertThrows(ModelException.class,
+                () -> SideBySide.run(List.of(f.toString()), List.of(1), List.of(1), new Settings(0, 1, false, false, 128), w -> { }));
+        assertTrue(e.getMessage().contains("('width') besides the batch; give its size with --dim width=N"), e.getMessage());
+        List<Row> rows = SideBySide.run(List.of(f.toString()), List.of(2), List.of(1),
+                new Settings(0, 1, false, false, 128, Map.of("width", 7)), w -> { });
+        assertEquals(1, rows.size());
+        assertEquals(2 * 4 * 7, Workload.prepare(f.toString(), 2, 128, Map.of("width", 7), dir).feeds().get("x").size());
+        e = assertThrows(ModelException.class, () -> Workload.prepare(f.toString(), 2, 128, Map.of("width", 7, "widht", 3), dir));
+        assertTrue(e.getMessage().contains("--dim widht: no input has a symbolic dimension 'widht'"), e.getMessage());
+    }
+
     private static String tableOf(List<Row> rows, Settings s) {
         java.io.StringWriter w = new java.io.StringWriter();
         Report.table(rows, s, new java.io.PrintWriter(w, true));

@@ -9,7 +9,9 @@ import dev.cotenant.ir.ModelException;
 import dev.cotenant.zoo.Zoo;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,6 +47,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seq", defaultValue = "" + Zoo.DEFAULT_SEQUENCE, description = "Sequence length of BERT zoo models (default ${DEFAULT-VALUE}).")
     int seq;
 
+    @Option(names = "--dim", paramLabel = "SYMBOL=N",
+            description = "Size of a symbolic input dimension besides the batch, e.g. sequence=128 (repeatable); the same for both engines.")
+    List<String> dims = new ArrayList<>();
+
     @Option(names = "--no-memory", description = "Skip the peak-memory measurement (a child JVM per engine and row).")
     boolean noMemory;
 
@@ -73,7 +79,19 @@ final class BenchCommand implements Callable<Integer> {
         if (!vs.equals("onnxruntime") && !vs.equals("none")) {
             throw new ModelException("--vs " + vs + ": the peers are onnxruntime and none");
         }
-        Settings s = new Settings(warmup, runs, vs.equals("onnxruntime"), !noMemory, seq);
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (String d : dims) {
+            int eq = d.indexOf('=');
+            if (eq <= 0) {
+                throw new ModelException("--dim " + d + ": expected SYMBOL=N");
+            }
+            try {
+                sizes.put(d.substring(0, eq), Integer.parseInt(d.substring(eq + 1)));
+            } catch (NumberFormatException e) {
+                throw new ModelException("--dim " + d + ": the size is not a whole number");
+            }
+        }
+        Settings s = new Settings(warmup, runs, vs.equals("onnxruntime"), !noMemory, seq, sizes);
         int rows = models.size() * batches.size() * threads.size();
         List<Row> result;
         try (Progress bar = Progress.onTerminal("bench", SideBySide.steps(rows, s))) {

@@ -9,11 +9,20 @@ import picocli.CommandLine.Command;
  * The {@code cotenant} command. A user error (bad file, bad shape, unknown operator) prints one
  * line, {@code cotenant: error: ...}, and exits 1; {@code --verbose} adds the stack trace.
  */
-@Command(name = "cotenant", mixinStandardHelpOptions = true, version = "cotenant 0.1.0",
+@Command(name = "cotenant", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Runs several deep-learning models at once on one device, scheduled together.",
         subcommands = {DemoCommand.class, CorunCommand.class, PlanCommand.class, RunCommand.class, InspectCommand.class, ConformanceCommand.class, ServeCommand.class, LoadCommand.class, RepoCommand.class, ZooCommand.class, BenchCommand.class, SimulateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
+
+    /** The version, and the vector unit the kernels were shaped for on this machine. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"cotenant 0.1.0", "kernels: " + dev.cotenant.kernels.VectorUnit.describe(),
+                    "java: " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(execute(args));

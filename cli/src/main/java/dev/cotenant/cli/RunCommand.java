@@ -44,8 +44,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Intra-operator threads (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--repeat", defaultValue = "1", description = "Timed runs after one warm-up run (default ${DEFAULT-VALUE}).")
+    @Option(names = "--repeat", defaultValue = "1", description = "Timed runs after the warm-up runs (default ${DEFAULT-VALUE}).")
     int repeat;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "1",
+            description = "Untimed runs before the timed ones, the first of which prints the outputs (default ${DEFAULT-VALUE}; "
+                    + "the JIT compiles a small model's kernels over tens of runs, so give more to time it warm).")
+    int warmup;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write every output to DIR/<name>.npy.")
     Path out;
@@ -65,8 +70,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
-        if (threads < 1 || repeat < 1) {
-            throw new ModelException("--threads and --repeat must be at least 1");
+        if (threads < 1 || repeat < 1 || warmup < 1) {
+            throw new ModelException("--threads, --repeat and --warmup must be at least 1");
         }
         long t0 = System.nanoTime();
         Prepared p = Prepared.of(OnnxImport.load(model), inputs, dims, random, seed);
@@ -89,10 +94,14 @@ final class RunCommand implements Callable<Integer> {
             for (Map.Entry<String, Tensor> e : result.entrySet()) {
                 o.println("output " + e.getKey() + ": " + Inputs.describe(e.getValue()));
             }
+            for (int i = 1; i < warmup; i++) {
+                plan.run(feeds);
+            }
             Latencies lat = Latencies.measure(plan, feeds, repeat);
             o.printf(Locale.ROOT, "latency: median %.3f ms, p90 %.3f ms over %d run(s), %d thread(s)%n",
                     lat.medianMs(), lat.percentileMs(90), repeat, threads);
             if (profile && !plan.interpreted()) {
+                o.println("kernels: " + dev.cotenant.kernels.VectorUnit.describe());
                 StepProfile.measure(plan, feeds, repeat).print(o, common.verbose ? Integer.MAX_VALUE : 15);
             } else if (profile) {
                 o.println("profile: not available for an interpreted plan (shapes depend on input values)");
