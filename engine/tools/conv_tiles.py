@@ -6,33 +6,23 @@
 #
 # writes ConvTiles.java (kernels that add one chunk of K into a scratch tile) and ConvWholeTiles.java
 # (the same loops for a tile whose K is one chunk, from the bias straight to the output), and their
-# split forms for a 16-register vector unit, ConvSplitTiles.java and ConvWholeSplitTiles.java.
+# forms for a 16-register vector unit, ConvSplitTiles.java and ConvWholeSplitTiles.java.
 import sys, os
-
-# Whether kernel() and whole() write the split form (see SPLIT_HEAD below); set at the end.
-SPLIT = False
-
-def steps(w, P, addr, blocks=2, pixels=None, indent=""):
-    """The loop over a chunk's steps, the same in every kernel: what this file exists for. With
-    `pixels`, the loop of a split kernel: those pixels of the tile alone, both blocks."""
-    rows = list(range(P)) if pixels is None else list(pixels)
-    w(indent + "        int n = Math.min(steps, ConvBlocked.KC);")
-    w(indent + "        for (int i = 0; i < n; i++) {")
-    w(indent + "            int o = b + ko[i];")
-    w(indent + "            int wk = wo + i * 2 * L;")
-    w(indent + "            FloatVector v0 = FloatVector.fromArray(S, wt, wk);")
+def steps(w, P, addr, blocks=2):
+    """The loop over a chunk's steps, the same in every kernel: what this file exists for."""
+    w("        int n = Math.min(steps, ConvBlocked.KC);")
+    w("        for (int i = 0; i < n; i++) {")
+    w("            int o = b + ko[i];")
+    w("            int wk = wo + i * 2 * L;")
+    w("            FloatVector v0 = FloatVector.fromArray(S, wt, wk);")
     if blocks == 2:
-        w(indent + "            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);")
-    for r in rows:
-        w(indent + f"            FloatVector a{r} = FloatVector.broadcast(S, x[{addr(r)}]);")
-        w(indent + f"            c{r}0 = a{r}.fma(v0, c{r}0);")
+        w("            FloatVector v1 = FloatVector.fromArray(S, wt, wk + L);")
+    for r in range(P):
+        w(f"            FloatVector a{r} = FloatVector.broadcast(S, x[{addr(r)}]);")
+        w(f"            c{r}0 = a{r}.fma(v0, c{r}0);")
         if blocks == 2:
-            w(indent + f"            c{r}1 = a{r}.fma(v1, c{r}1);")
-    w(indent + "        }")
-
-def halves(P):
-    """The pixel groups of a split kernel: at most four pixels, eight accumulators."""
-    return [range(0, min(4, P)), range(4, P)]
+            w(f"            c{r}1 = a{r}.fma(v1, c{r}1);")
+    w("        }")
 
 def kernel(name, P, doc, params, addr):
     out=[]; w=out.append
@@ -45,19 +35,6 @@ def kernel(name, P, doc, params, addr):
         w("                     int b, int[] ko, int steps, float[] wt, int wo, float[] acc) {")
     else:
         w(sig)
-    if SPLIT:
-        for half in halves(P):
-            w("        {")
-            for r in half:
-                w(f"            FloatVector c{r}0 = FloatVector.fromArray(S, acc, {2*r} * L);")
-                w(f"            FloatVector c{r}1 = FloatVector.fromArray(S, acc, {2*r+1} * L);")
-            steps(w, P, addr, pixels=half, indent="    ")
-            for r in half:
-                w(f"            c{r}0.intoArray(acc, {2*r} * L);")
-                w(f"            c{r}1.intoArray(acc, {2*r+1} * L);")
-            w("        }")
-        w("    }")
-        return "\n".join(out)
     for r in range(P):
         w(f"        FloatVector c{r}0 = FloatVector.fromArray(S, acc, {2*r} * L);")
         w(f"        FloatVector c{r}1 = FloatVector.fromArray(S, acc, {2*r+1} * L);")
@@ -177,31 +154,6 @@ def whole(name, P, doc, addr, blocks=2):
         w("            float[] res, int r0, int r1, float[] y, int y0, int y1, boolean clamp, float lo, float hi) {")
     else:
         w("            float[] res, int r0, float[] y, int y0, boolean clamp, float lo, float hi) {")
-    if SPLIT and blocks == 2:
-        for half in halves(P):
-            w("        {")
-            for r in half:
-                w(f"            FloatVector c{r}0 = FloatVector.fromArray(S, bias, bo);")
-                w(f"            FloatVector c{r}1 = FloatVector.fromArray(S, bias, bo + L);")
-            steps(w, P, addr, pixels=half, indent="    ")
-            w("            if (r0 >= 0) {")
-            for r in half:
-                for j in js:
-                    w(f"                c{r}{j} = c{r}{j}.add(FloatVector.fromArray(S, res, r{j} + {r} * L));")
-            w("            }")
-            w("            if (clamp) {")
-            w("                FloatVector l = FloatVector.broadcast(S, lo);")
-            w("                FloatVector h = FloatVector.broadcast(S, hi);")
-            for r in half:
-                for j in js:
-                    w(f"                c{r}{j} = c{r}{j}.max(l).min(h);")
-            w("            }")
-            for j in js:
-                for r in half:
-                    w(f"            c{r}{j}.intoArray(y, y{j} + {r} * L);")
-            w("        }")
-        w("    }")
-        return "\n".join(out)
     w("        FloatVector s0 = FloatVector.fromArray(S, bias, bo);")
     if blocks == 2:
         w("        FloatVector s1 = FloatVector.fromArray(S, bias, bo + L);")
@@ -290,22 +242,69 @@ with open(os.path.join(out, "ConvTiles.java"), "w") as f:
 with open(os.path.join(out, "ConvWholeTiles.java"), "w") as f:
     f.write(wholeTiles)
 
-# The split forms: the same kernels, one block of the pair at a time.
-SPLIT = True
+# The forms for 16 registers: a tile of P pixels as two calls of a kernel of at most four pixels.
+STRIDE = {"L": "L", "2L": "2 * L", "1": "1", "2": "2"}
+
+def part(name, N, params, addr, acc_doc):
+    """N pixels (N <= 4) of a tile into the scratch tile at acc[ac]: 2N accumulators."""
+    out=[]; w=out.append
+    w("    /** " + acc_doc + " */")
+    w(f"    static void {name}(float[] x, {params}int b, int[] ko, int steps, float[] wt, int wo, float[] acc, int ac) {{")
+    for r in range(N):
+        w(f"        FloatVector c{r}0 = FloatVector.fromArray(S, acc, ac + {2*r} * L);")
+        w(f"        FloatVector c{r}1 = FloatVector.fromArray(S, acc, ac + {2*r+1} * L);")
+    steps(w, N, addr)
+    for r in range(N):
+        w(f"        c{r}0.intoArray(acc, ac + {2*r} * L);")
+        w(f"        c{r}1.intoArray(acc, ac + {2*r+1} * L);")
+    w("    }")
+    return "\n".join(out)
+
+def whole_part(name, N, addr, doc):
+    """N pixels (N <= 4) of a tile from the bias to the output."""
+    out=[]; w=out.append
+    w("    /** " + doc + " */")
+    w(f"    static void {name}(float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,")
+    w("            float[] res, int r0, int r1, float[] y, int y0, int y1, boolean clamp, float lo, float hi) {")
+    w("        FloatVector s0 = FloatVector.fromArray(S, bias, bo);")
+    w("        FloatVector s1 = FloatVector.fromArray(S, bias, bo + L);")
+    for r in range(N):
+        for j in (0, 1):
+            w(f"        FloatVector c{r}{j} = s{j};")
+    steps(w, N, addr)
+    w("        if (r0 >= 0) {")
+    for r in range(N):
+        for j in (0, 1):
+            w(f"            c{r}{j} = c{r}{j}.add(FloatVector.fromArray(S, res, r{j} + {r} * L));")
+    w("        }")
+    w("        if (clamp) {")
+    w("            FloatVector l = FloatVector.broadcast(S, lo);")
+    w("            FloatVector h = FloatVector.broadcast(S, hi);")
+    for r in range(N):
+        for j in (0, 1):
+            w(f"            c{r}{j} = c{r}{j}.max(l).min(h);")
+    w("        }")
+    for j in (0, 1):
+        for r in range(N):
+            w(f"        c{r}{j}.intoArray(y, y{j} + {r} * L);")
+    w("    }")
+    return "\n".join(out)
+
 split_doc = '''
 /**
- * The kernels of {@link %s} for a vector unit of 16 registers (AVX2), four pixels at a time:
- * the tile's first four pixels times the pair's {@code 2L} output channels over the chunk, then
- * the rest.
+ * The kernels of {@link %s} for a vector unit of 16 registers (AVX2): a tile of eight (seven)
+ * pixels as two calls of a kernel of four pixels (four and three), each over the pair's {@code 2L}
+ * output channels.
  *
  * <p>Why. The pair kernels keep 16 accumulators (14 for seven pixels), two weight vectors and the
  * broadcast inputs live: 19 registers or more, beyond AVX2's 16, so C2 keeps accumulators on the
  * stack and every step waits on their stores and reloads. Four pixels keep eight accumulators, two
  * weight vectors and four broadcasts, 14 registers even when C2 hoists every broadcast to the top
- * of the step (it does; the SGEMM tile for 16 registers is the same shape, {@link SgemmKernel}).
- * The weights are then read twice per tile, from L1. Splitting by block instead (eight pixels, one
- * block at a time) needs up to 17 registers once the eight broadcasts are hoisted. {@link ConvBlocked}
- * takes these when {@link VectorUnit#REGISTERS} is 16.
+ * of the step (it does; the SGEMM tile for 16 registers has the same shape, {@link SgemmKernel}).
+ * Each part is its own method, called twice: with both parts in one method, the values the second
+ * part and the epilogue need stayed live through the first part's loop, and C2 spilled the loop's
+ * own base, table and bound to the stack and reloaded them every step. The weights are read twice
+ * per tile, from L1. {@link ConvBlocked} takes these when {@link VectorUnit#REGISTERS} is 16.
  * Written by {@code engine/tools/conv_tiles.py}: change the pattern there, not one variant here.
  */
 final class %s {
@@ -319,35 +318,61 @@ imports = '''package dev.cotenant.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 '''
+# Parts: (suffix, pixels) for every run kind's stride, four pixels and three.
+PARTS = []
+for st, expr in (("L", lambda r: f"o + {r} * L"), ("2L", lambda r: f"o + {r} * 2 * L"), ("1", lambda r: f"o + {r}"), ("2", lambda r: f"o + {r} * 2")):
+    clean = lambda r, e=expr: e(r).replace("o + 0 * L", "o").replace("o + 0 * 2 * L", "o").replace("o + 0 * 2", "o").replace("o + 0", "o")
+    for N in (4, 3):
+        if N == 3 and st in ("1", "2"):
+            continue
+        PARTS.append((f"{N}x{st}", N, st, clean))
+
 sparts = [imports + split_doc % ("ConvTiles", "ConvSplitTiles", "ConvSplitTiles")]
-sparts.append(kernel("tile", 8, [
-"Eight pixels at input offsets {@code b + ko[i]} and {@code b + ko[i] + d1..d7}.",
-], "int d1, int d2, int d3, int d4, int d5, int d6, int d7, ", lambda r: "o" if r == 0 else f"o + d{r}"))
-for suffix, P, addr, desc in RUNS:
-    sparts.append(kernel("run" + suffix, P, [
-f"{P} pixels {desc} from {{@code b + ko[i]}};",
-"pixels beyond the tile's own are read, in bounds, and dropped.",
-], "", addr))
+sparts.append(part("quad", 4, "int d1, int d2, int d3, ", lambda r: "o" if r == 0 else f"o + d{r}",
+                   "Four pixels at input offsets {@code b + ko[i]} and {@code b + ko[i] + d1..d3}, into {@code acc[ac..]}."))
+for sfx, N, st, addr in PARTS:
+    sparts.append(part("part" + sfx, N, "", addr, f"{N} pixels {STRIDE[st]} floats apart from {{@code b + ko[i]}}, into {{@code acc[ac..]}}."))
 sd = []; w = sd.append
-w("    /** The run kernel {@code kind} of {@link ConvTiles#runKind}. */")
+w("    /** Any eight pixels, as two calls of {@link #quad}. */")
+w("    static void tile(float[] x, int d1, int d2, int d3, int d4, int d5, int d6, int d7,")
+w("                     int b, int[] ko, int steps, float[] wt, int wo, float[] acc) {")
+w("        quad(x, d1, d2, d3, b, ko, steps, wt, wo, acc, 0);")
+w("        quad(x, d5 - d4, d6 - d4, d7 - d4, b + d4, ko, steps, wt, wo, acc, 8 * L);")
+w("    }")
+w("")
+w("    /** The run kernel {@code kind} of {@link ConvTiles#runKind}, as two parts. */")
 w("    static void run(int kind, float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] acc) {")
 w("        switch (kind) {")
 for i, (sfx, P, a, d) in enumerate(RUNS):
-    w(f"            case {i} -> run{sfx}(x, b, ko, steps, wt, wo, acc);")
+    pix, st = sfx.split("x")
+    rest = int(pix) - 4
+    w(f"            case {i} -> {{")
+    w(f"                part4x{st}(x, b, ko, steps, wt, wo, acc, 0);")
+    w(f"                part{rest}x{st}(x, b + 4 * {STRIDE[st]}, ko, steps, wt, wo, acc, 8 * L);")
+    w("            }")
 w("            default -> throw new IllegalArgumentException(\"no run kernel \" + kind);")
 w("        }")
 w("    }")
 sparts.append("\n".join(sd))
+
 wsparts = [imports + split_doc % ("ConvWholeTiles", "ConvWholeSplitTiles", "ConvWholeSplitTiles")]
-for sfx, P, addr, desc in RUNS:
-    wsparts.append(whole("run" + sfx, P, [f"{P} pixels {desc} from {{@code b + ko[i]}}, bias to output."], addr))
+for sfx, N, st, addr in PARTS:
+    wsparts.append(whole_part("part" + sfx, N, addr, f"{N} pixels {STRIDE[st]} floats apart from {{@code b + ko[i]}}, bias to output."))
 wsd = []; w = wsd.append
-w("    /** The kernel {@code kind} of {@link ConvTiles#runKind}. */")
+w("    /** The kernel {@code kind} of {@link ConvTiles#runKind}, as two parts. */")
 w("    static void run(int kind, float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] bias, int bo,")
 w("            float[] res, int r0, int r1, float[] y, int y0, int y1, boolean clamp, float lo, float hi) {")
+w("        // The second part's residual offsets move with its pixels; -1 (no residual) stays.")
+w("        int s0 = r0 < 0 ? r0 : r0 + 4 * L;")
+w("        int s1 = r1 < 0 ? r1 : r1 + 4 * L;")
 w("        switch (kind) {")
 for i, (sfx, P, a, d) in enumerate(RUNS):
-    w(f"            case {i} -> run{sfx}(x, b, ko, steps, wt, wo, bias, bo, res, r0, r1, y, y0, y1, clamp, lo, hi);")
+    pix, st = sfx.split("x")
+    rest = int(pix) - 4
+    w(f"            case {i} -> {{")
+    w(f"                part4x{st}(x, b, ko, steps, wt, wo, bias, bo, res, r0, r1, y, y0, y1, clamp, lo, hi);")
+    w(f"                part{rest}x{st}(x, b + 4 * {STRIDE[st]}, ko, steps, wt, wo, bias, bo, res, s0, s1, y, y0 + 4 * L, y1 + 4 * L, clamp, lo, hi);")
+    w("            }")
 w("            default -> throw new IllegalArgumentException(\"no run kernel \" + kind);")
 w("        }")
 w("    }")
