@@ -56,6 +56,11 @@ public final class GemmEpilogue {
         return activation;
     }
 
+    /** This epilogue's biases and clamp without its pointwise activation, which the caller runs later. */
+    GemmEpilogue withoutPointwise() {
+        return pointwise ? new GemmEpilogue(rowBias, colBias, null) : this;
+    }
+
     boolean hasWork() {
         return rowBias != null || colBias != null || activation != null;
     }

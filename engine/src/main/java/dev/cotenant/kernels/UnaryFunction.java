@@ -101,11 +101,7 @@ public enum UnaryFunction {
                     v.broadcast(1f).div(v).intoArray(dst, dOff + i);
                 }
             }
-            case ERF -> {
-                for (int i = 0; i < bound; i += W) {
-                    UnaryMath.erf(FloatVector.fromArray(S, src, so + i)).intoArray(dst, dOff + i);
-                }
-            }
+            case ERF -> UnaryMath.erf(src, so, dst, dOff, bound);
             default -> throw new AssertionError(this + " has no vector kernel");
         }
     }

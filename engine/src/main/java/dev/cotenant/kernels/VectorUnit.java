@@ -63,7 +63,8 @@ public final class VectorUnit {
 
     /** One line for version and benchmark reports: ISA, lanes, registers and the tiles chosen. */
     public static String describe() {
-        return String.format(Locale.ROOT, "%s, %d float lanes (%d-bit vectors), %d vector registers; SGEMM tile %dx%d, convolution tile %d pixels x %d channels",
-                isa(), LANES, LANES * 32, REGISTERS, SgemmKernel.MR, SgemmKernel.NR, ConvBlocked.P, 2 * ConvBlocked.L);
+        return String.format(Locale.ROOT, "%s, %d float lanes (%d-bit vectors), %d vector registers; SGEMM tile %dx%d, convolution tile %d pixels x %d channels%s",
+                isa(), LANES, LANES * 32, REGISTERS, SgemmKernel.MR, SgemmKernel.NR, ConvBlocked.P, 2 * ConvBlocked.L,
+                ConvBlocked.SPLIT ? " in parts of 4 pixels" : "");
     }
 }

@@ -54,8 +54,17 @@ class SgemmTest {
 
     @Test
     void epilogueAddsBiasesThenActivates() {
+        // One macro tile on one thread, then many (partial ones at the edges) shared by two threads:
+        // a pointwise activation runs over each macro tile's rows once they are finished.
+        try (Workers two = Workers.create(2)) {
+            epilogue(19, 37, Workers.single());
+            epilogue(70, 420, two);
+        }
+    }
+
+    private static void epilogue(int m, int n, Workers w) {
         Random r = new Random(11);
-        int m = 19, n = 37, k = Sgemm.KC + 44; // the epilogue runs on the last of two K blocks
+        int k = Sgemm.KC + 44; // the epilogue runs on the last of two K blocks
         float[] a = random(r, m * k), b = random(r, k * n);
         float[] rowBias = random(r, m);
         float[] colBias = new float[Sgemm.packedBSize(1, n)];
@@ -66,19 +75,22 @@ class SgemmTest {
         Sgemm.packB(b, 0, n, false, k, n, pb, 0, Workers.single());
         float[] base = SgemmReference.multiply(m, n, k, a, false, b, false, 1f);
         Activation[] acts = {null, new Activation.Relu(), new Activation.Clip(-0.5f, 0.7f), new Activation.LeakyRelu(0.1f),
-            new Activation.Sigmoid(), new Activation.HardSwish(), new Activation.HardSigmoid(0.2f, 0.4f)};
+            new Activation.Sigmoid(), new Activation.HardSwish(), new Activation.HardSigmoid(0.2f, 0.4f), new Activation.Gelu(false)};
+        int ldc = n + 3;
         for (Activation act : acts) {
             GemmEpilogue ep = new GemmEpilogue(rowBias, colBias, act);
-            float[] c = new float[m * n];
+            float[] c = new float[2 + m * ldc];
             java.util.Arrays.fill(c, 0.25f);
-            Sgemm.multiply(m, n, k, pa, 0, pb, 0, c, 0, n, true, ep, 0, Workers.single());
-            float[] want = new float[m * n];
+            Sgemm.multiply(m, n, k, pa, 0, pb, 0, c, 2, ldc, true, ep, 0, w);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
-                    want[i * n + j] = (float) ep.activate((double) base[i * n + j] + 0.25 + rowBias[i] + colBias[j]);
+                    float want = (float) ep.activate((double) base[i * n + j] + 0.25 + rowBias[i] + colBias[j]);
+                    assertEquals(want, c[2 + i * ldc + j], 1e-4 * Math.max(1, Math.abs(want)), ep + " " + m + "x" + n + " at " + i + "," + j);
+                }
+                for (int j = n; j < ldc && i < m - 1; j++) {
+                    assertEquals(0.25f, c[2 + i * ldc + j], ep + ": column " + j + " past the output was written");
                 }
             }
-            check(want, c, 0, k, String.valueOf(ep));
         }
     }
 }
