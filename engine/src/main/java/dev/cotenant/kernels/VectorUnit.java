@@ -47,13 +47,16 @@ public final class VectorUnit {
 
     /** Vector registers of an architecture whose preferred vectors hold {@code lanes} floats. */
     static int registers(String arch, int lanes) {
-        boolean x86 = "amd64".equals(arch) || "x86_64".equals(arch);
-        return x86 && lanes < 16 ? 16 : 32;
+        return x86(arch) && lanes < 16 ? 16 : 32;
+    }
+
+    private static boolean x86(String arch) {
+        return "amd64".equals(arch) || "x86_64".equals(arch);
     }
 
     /** The instruction set the lane count implies, in the words users know it by. */
     public static String isa() {
-        boolean x86 = "amd64".equals(System.getProperty("os.arch")) || "x86_64".equals(System.getProperty("os.arch"));
+        boolean x86 = x86(System.getProperty("os.arch"));
         return switch (LANES * 32) {
             case 512 -> x86 ? "AVX-512" : "512-bit";
             case 256 -> x86 ? "AVX2" : "256-bit";
