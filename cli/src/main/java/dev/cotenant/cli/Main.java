@@ -1,9 +1,21 @@
 package dev.cotenant.cli;
 
+import dev.cotenant.cli.colocate.CorunCommand;
+import dev.cotenant.cli.colocate.DemoCommand;
+import dev.cotenant.cli.colocate.PlanCommand;
+import dev.cotenant.cli.colocate.SimulateCommand;
+import dev.cotenant.cli.model.BenchCommand;
+import dev.cotenant.cli.model.ConformanceCommand;
+import dev.cotenant.cli.model.InspectCommand;
+import dev.cotenant.cli.model.RunCommand;
+import dev.cotenant.cli.model.ZooCommand;
+import dev.cotenant.cli.serve.LoadCommand;
+import dev.cotenant.cli.serve.RepoCommand;
+import dev.cotenant.cli.serve.ServeCommand;
 import dev.cotenant.ir.ModelException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code cotenant} command. A user error (bad file, bad shape, unknown operator) prints one

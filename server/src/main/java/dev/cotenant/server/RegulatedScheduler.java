@@ -334,7 +334,7 @@ final class RegulatedScheduler implements Scheduler {
         lanes.execute(() -> {
             long s = System.nanoTime();
             long e = s;
-            dev.cotenant.sched.Timeline tl = null;
+            dev.cotenant.sched.device.Timeline tl = null;
             // Each tenant's requests are answered as soon as its last task ends, not when the
             // round does: a short tenant scheduled beside a long one need not wait for it.
             AtomicLong began = new AtomicLong();
@@ -395,7 +395,7 @@ final class RegulatedScheduler implements Scheduler {
     }
 
     /** First task start and last task end of tenant {@code i} in a one-round timeline, relative to the round's start. */
-    private static long[] span(dev.cotenant.sched.Timeline tl, int i) {
+    private static long[] span(dev.cotenant.sched.device.Timeline tl, int i) {
         long first = Long.MAX_VALUE;
         long last = 0;
         for (int k = 0; k < tl.tasks().size(); k++) {

@@ -1,12 +1,12 @@
 package dev.cotenant.server;
 
 import dev.cotenant.ir.TensorType;
-import dev.cotenant.sched.CoLocation;
-import dev.cotenant.sched.CpuDevice;
-import dev.cotenant.sched.CpuExecutor;
-import dev.cotenant.sched.Gacer;
-import dev.cotenant.sched.TenantPlan;
-import dev.cotenant.sched.Timeline;
+import dev.cotenant.sched.compare.CoLocation;
+import dev.cotenant.sched.device.CpuDevice;
+import dev.cotenant.sched.device.CpuExecutor;
+import dev.cotenant.sched.device.Timeline;
+import dev.cotenant.sched.policy.Gacer;
+import dev.cotenant.sched.workload.TenantPlan;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;

@@ -30,7 +30,7 @@ public final class Server implements AutoCloseable {
             case ServingDevice.Sim sim -> new SimulatedScheduler(sim, options.policy(), options.cores(), timeline);
             case ServingDevice.Cpu cpu -> switch (options.policy()) {
                 case REGULATED -> new RegulatedScheduler(options.cores(), options.concurrency(), timeline, mix -> SafeRounds.INSTANCE,
-                        options.searchBudgetSeconds() > 0 ? new RoundSchedules(new dev.cotenant.sched.CpuDevice(options.cores()),
+                        options.searchBudgetSeconds() > 0 ? new RoundSchedules(new dev.cotenant.sched.device.CpuDevice(options.cores()),
                                 options.searchBudgetSeconds(), RoundSchedules.SIGHTINGS, RoundSchedules.MAX_KEYS, System.err::println) : null);
                 case MULTISTREAM -> new MultistreamScheduler(timeline);
             };

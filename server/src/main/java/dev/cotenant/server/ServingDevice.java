@@ -1,7 +1,7 @@
 package dev.cotenant.server;
 
-import dev.cotenant.gpusim.Gpu;
-import dev.cotenant.gpusim.Precision;
+import dev.cotenant.gpusim.hardware.Gpu;
+import dev.cotenant.gpusim.hardware.Precision;
 import dev.cotenant.ir.ModelException;
 import java.util.Locale;
 
@@ -53,7 +53,7 @@ public sealed interface ServingDevice {
         }
         if (!d.startsWith("sim:") || d.length() == 4) {
             throw new ModelException("--device '" + device + "': expected cpu or sim:GPU, where GPU is a built-in sheet ("
-                    + String.join(", ", dev.cotenant.gpusim.GpuSheet.BUILT_IN) + ") or a .gpu sheet file");
+                    + String.join(", ", dev.cotenant.gpusim.hardware.GpuSheet.BUILT_IN) + ") or a .gpu sheet file");
         }
         Gpu gpu;
         try {

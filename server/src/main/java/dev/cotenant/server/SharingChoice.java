@@ -1,10 +1,13 @@
 package dev.cotenant.server;
 
-import dev.cotenant.gpusim.Gpu;
-import dev.cotenant.gpusim.GpuGacer;
-import dev.cotenant.gpusim.LoweredModel;
-import dev.cotenant.gpusim.Mechanism;
-import dev.cotenant.gpusim.Sharing;
+import dev.cotenant.gpusim.hardware.Gpu;
+import dev.cotenant.gpusim.hardware.Precision;
+import dev.cotenant.gpusim.kernel.LoweredModel;
+import dev.cotenant.gpusim.sim.Sharing;
+import dev.cotenant.sched.device.SimulatedGpu;
+import dev.cotenant.sched.policy.GpuGacer;
+import dev.cotenant.sched.policy.Policy;
+import dev.cotenant.sched.policy.SimulatedPolicy;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,7 +20,7 @@ import java.util.concurrent.Executors;
  *
  * <p>A key seen for the first time runs {@link RoundSharing#SEQUENTIAL} (never worse than running
  * the batches alone one after another, and known without a search) while a background thread
- * simulates each of the simulator's mechanisms for that round ({@link Mechanism#parse} "all":
+ * simulates each of the simulator's mechanisms for that round ({@link SimulatedPolicy#parse} "all":
  * sequential, multistream with a host thread per stream and with one, time slicing, MPS with equal
  * shares, MIG with equal instances where the sheet has MIG), then runs gacer with the simulator as
  * its cost model ({@link GpuGacer}, a short search: {@link #SEARCH}) and keeps whichever has the
@@ -81,8 +84,12 @@ final class SharingChoice {
     Ranked rank(List<LoweredModel> batches) {
         RoundSharing best = RoundSharing.SEQUENTIAL;
         SimulatedRound bestRound = SimulatedRound.run(gpu, best, batches);
-        for (Mechanism m : Mechanism.parse("all", batches.size(), gpu)) {
-            RoundSharing s = new RoundSharing.Of(m);
+        SimulatedGpu device = new SimulatedGpu("sim:" + gpu.name(), gpu, Precision.FP16);
+        for (Policy p : Policy.all(device, batches.size())) {
+            if (p.scheduled()) {
+                continue; // the search below is this round's scheduled policy
+            }
+            RoundSharing s = new RoundSharing.Of(SimulatedPolicy.of(p));
             SimulatedRound r;
             try {
                 r = SimulatedRound.run(gpu, s, batches);

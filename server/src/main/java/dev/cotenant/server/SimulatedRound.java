@@ -1,9 +1,9 @@
 package dev.cotenant.server;
 
-import dev.cotenant.gpusim.Gpu;
-import dev.cotenant.gpusim.LoweredModel;
-import dev.cotenant.gpusim.Simulator;
-import dev.cotenant.gpusim.Timeline;
+import dev.cotenant.gpusim.hardware.Gpu;
+import dev.cotenant.gpusim.kernel.LoweredModel;
+import dev.cotenant.gpusim.sim.KernelTimeline;
+import dev.cotenant.gpusim.sim.Simulator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,9 +29,9 @@ record SimulatedRound(String sharing, double[] endUs, double makespanUs, double 
      * stream layout (one stream for all, one per batch, or a searched schedule's).
      */
     static SimulatedRound run(Gpu gpu, RoundSharing sharing, List<LoweredModel> batches) {
-        Timeline t = Simulator.run(gpu, sharing.workload(named(batches), gpu));
+        KernelTimeline t = Simulator.run(gpu, sharing.workload(named(batches), gpu));
         double[] end = new double[batches.size()];
-        for (Timeline.KernelSpan k : t.kernels()) {
+        for (KernelTimeline.KernelSpan k : t.kernels()) {
             int colon = k.tag().indexOf(':');
             if (colon > 1 && k.tag().charAt(0) == 'b') {
                 int i = Integer.parseInt(k.tag(), 1, colon, 10);

@@ -1,7 +1,7 @@
 package dev.cotenant.server;
 
-import dev.cotenant.gpusim.LoweredModel;
-import dev.cotenant.gpusim.Lowering;
+import dev.cotenant.gpusim.kernel.LoweredModel;
+import dev.cotenant.gpusim.kernel.Lowering;
 import dev.cotenant.ir.TensorType;
 import java.time.Duration;
 import java.util.ArrayDeque;

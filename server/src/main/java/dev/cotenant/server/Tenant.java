@@ -384,7 +384,7 @@ final class Tenant implements AutoCloseable {
      * serving cache's, so a search can run it while the tenant serves), its inputs bound to zeros,
      * named {@code name/version:rows}.
      */
-    dev.cotenant.sched.TenantPlan schedulable(Map<String, TensorType> types) {
+    dev.cotenant.sched.workload.TenantPlan schedulable(Map<String, TensorType> types) {
         Model optimized = Passes.optimize(model, types);
         Plan p = Planner.plan(optimized, types, Workers.single());
         if (p.interpreted()) {
@@ -393,8 +393,8 @@ final class Tenant implements AutoCloseable {
         Map<String, Tensor> zeros = zeros(types);
         p.bind(zeros);
         int rows = types.values().iterator().next().dims()[0];
-        dev.cotenant.sched.Tenant t = new dev.cotenant.sched.Tenant(name + "/" + version, Math.max(1, rows), java.util.OptionalDouble.empty(), 0);
-        return new dev.cotenant.sched.TenantPlan(t, model, optimized, p, zeros);
+        dev.cotenant.sched.workload.Tenant t = new dev.cotenant.sched.workload.Tenant(name + "/" + version, Math.max(1, rows), java.util.OptionalDouble.empty(), 0);
+        return new dev.cotenant.sched.workload.TenantPlan(t, model, optimized, p, zeros);
     }
 
     /** Zero tensors of {@code types}: inputs for runs whose results do not matter. */

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cotenant.ir.DataType;
 import dev.cotenant.ir.Tensor;
-import dev.cotenant.sched.CpuDevice;
+import dev.cotenant.sched.device.CpuDevice;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,17 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
-import dev.cotenant.gpusim.Gpu;
-import dev.cotenant.gpusim.GpuSheet;
-import dev.cotenant.gpusim.LoweredModel;
-import dev.cotenant.gpusim.Lowering;
-import dev.cotenant.gpusim.Precision;
+import dev.cotenant.gpusim.hardware.Gpu;
+import dev.cotenant.gpusim.hardware.GpuSheet;
+import dev.cotenant.gpusim.hardware.Precision;
+import dev.cotenant.gpusim.kernel.LoweredModel;
+import dev.cotenant.gpusim.kernel.Lowering;
 import dev.cotenant.ir.ModelException;
 import dev.cotenant.ir.Shape;
 import dev.cotenant.ir.TensorType;
+import dev.cotenant.kernels.Workers;
 import dev.cotenant.passes.Passes;
 import dev.cotenant.runtime.Planner;
-import dev.cotenant.kernels.Workers;
 import dev.cotenant.server.wire.GRPCInferenceServiceGrpc;
 import dev.cotenant.server.wire.ModelInferRequest;
 import dev.cotenant.server.wire.ModelInferResponse;
@@ -207,8 +207,8 @@ class SimulatedServingTest {
                 assertTrue(best.round().makespanUs() <= SimulatedRound.run(gpu, s, batches).makespanUs() + 1e-9, s.name());
             }
             // a schedule searched by gacer runs through the same round: each batch's end is found by its kernels' tags
-            var searched = dev.cotenant.gpusim.GpuGacer.regulate("t", gpu, SimulatedRound.named(batches),
-                    dev.cotenant.gpusim.Sharing.SHARED, 1, SharingChoice.SEARCH, p -> {});
+            var searched = dev.cotenant.sched.policy.GpuGacer.regulate("t", gpu, SimulatedRound.named(batches),
+                    dev.cotenant.gpusim.sim.Sharing.SHARED, 1, SharingChoice.SEARCH, p -> {});
             SimulatedRound g = SimulatedRound.run(gpu, new RoundSharing.Scheduled("gacer", searched.schedule()), batches);
             assertTrue(g.endUs()[0] > 0 && g.endUs()[1] > 0 && Math.max(g.endUs()[0], g.endUs()[1]) <= g.makespanUs() + 1e-9,
                     Arrays.toString(g.endUs()) + " within " + g.makespanUs());

@@ -1,0 +1,65 @@
+package dev.cotenant.cli.colocate;
+
+import dev.cotenant.sched.compare.CoLocation;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/** The co-location comparison as a table and as JSON. */
+final class Comparison {
+
+    private Comparison() {}
+
+    static void table(CoLocation.Report r, PrintWriter o) {
+        o.printf(Locale.ROOT, "workload %s on cpu (%d cores); lower bound %.1f ms (work %.1f ms over the cores, critical path %.1f ms)%n",
+                r.workload(), r.device().cores(), r.bound().ms(), r.bound().workMs(), r.bound().criticalPathMs());
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-17s %11s %9s %6s %7s %8s %10s",
+                "policy", "makespan ms", "infer/s", "util", "vs seq", "vs best", "efficiency"));
+        for (var p : r.plans()) {
+            String slo = p.tenant().sloMs().isPresent() ? String.format(Locale.ROOT, " (slo %.0f)", p.tenant().sloMs().getAsDouble()) : "";
+            head.append(String.format(Locale.ROOT, " %14s", p.tenant().label() + " ms" + slo));
+        }
+        o.println(head);
+        for (CoLocation.PolicyResult p : r.policies()) {
+            String util = Double.isNaN(p.utilisation()) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * p.utilisation());
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-17s %11.1f %9.2f %6s %6.2fx %7.2fx %9.0f%%",
+                    p.name(), p.makespanMs(), p.throughput(), util, r.speedupVsSequential(p),
+                    r.speedupVsBestBaseline(p), 100 * r.efficiency(p)));
+            for (int t = 0; t < p.latencyMs().length; t++) {
+                double l = p.latencyMs()[t];
+                var slo = r.plans().get(t).tenant().sloMs();
+                // A latency over the tenant's objective is marked with '!'.
+                b.append(String.format(Locale.ROOT, " %14s", String.format(Locale.ROOT, "%.1f", l) + (slo.isPresent() && l > slo.getAsDouble() ? "!" : "")));
+            }
+            o.println(b);
+        }
+        for (String line : r.gacerLog()) {
+            o.println("gacer " + line);
+        }
+        for (String n : r.notes()) {
+            o.println("note: " + n);
+        }
+    }
+
+    static String json(CoLocation.Report r) {
+        StringBuilder b = new StringBuilder();
+        b.append("{\"lower_bound_ms\":").append(num(r.bound().ms())).append(",\"policies\":[");
+        for (int i = 0; i < r.policies().size(); i++) {
+            CoLocation.PolicyResult p = r.policies().get(i);
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append("{\"name\":\"").append(p.name()).append("\"")
+                    .append(",\"makespan_ms\":").append(num(p.makespanMs()))
+                    .append(",\"throughput\":").append(num(p.throughput()))
+                    .append(",\"speedup_vs_sequential\":").append(num(r.speedupVsSequential(p)))
+                    .append(",\"speedup_vs_best_baseline\":").append(num(r.speedupVsBestBaseline(p)))
+                    .append(",\"efficiency\":").append(num(r.efficiency(p)))
+                    .append('}');
+        }
+        return b.append("]}").toString();
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "null";
+    }
+}

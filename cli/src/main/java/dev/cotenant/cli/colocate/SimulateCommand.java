@@ -1,0 +1,160 @@
+package dev.cotenant.cli.colocate;
+
+import dev.cotenant.cli.common.Common;
+import dev.cotenant.cli.common.PhaseProgress;
+import dev.cotenant.gpusim.hardware.Gpu;
+import dev.cotenant.gpusim.hardware.Precision;
+import dev.cotenant.gpusim.kernel.LoweredModel;
+import dev.cotenant.gpusim.kernel.Tenants;
+import dev.cotenant.gpusim.sim.Validation;
+import dev.cotenant.ir.ModelException;
+import dev.cotenant.sched.compare.GpuComparison;
+import dev.cotenant.sched.compare.SimulationReport;
+import dev.cotenant.sched.device.SimulatedGpu;
+import dev.cotenant.sched.policy.GpuGacer;
+import dev.cotenant.sched.policy.Policies;
+import dev.cotenant.sched.policy.Policy;
+import dev.cotenant.sched.policy.SimulatedPolicy;
+import dev.cotenant.sched.schedule.Schedule;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "simulate", description = "Runs zoo models together on a simulated GPU under sharing mechanisms; "
+        + "prints makespan, throughput and speedups against sequential.")
+public final class SimulateCommand implements Callable<Integer> {
+
+    @Option(names = "--gpu", paramLabel = "NAME|FILE", defaultValue = "h200",
+            description = "v100, a100, h100, h200, l4, t4, or a device sheet file (default ${DEFAULT-VALUE}).")
+    String gpu;
+
+    @Option(names = "--tenants", paramLabel = "MODEL:BATCH[:prio=N],...",
+            description = "Zoo models and batch sizes, e.g. resnet50:8,bert-base:1:prio=1 (prio: higher runs first under the scheduler's policies).")
+    String tenants;
+
+    @Option(names = "--policies", paramLabel = "LIST", defaultValue = "sequential,multistream,timeslice",
+            description = "sequential, multistream, multistream-1host, interleave, gacer, gacer-1host, timeslice, mps:P1,P2,..., "
+                    + "mig:3g,2g,..., or all (default ${DEFAULT-VALUE}).")
+    String policies;
+
+    @Option(names = "--budget", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Wall time for each gacer search (default ${DEFAULT-VALUE}).")
+    double budget;
+
+    @Option(names = "--max-evaluations", paramLabel = "N", defaultValue = "4000",
+            description = "Schedules each gacer search simulates at most (default ${DEFAULT-VALUE}).")
+    int maxEvaluations;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for the gacer search (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--precision", paramLabel = "fp32|tf32|fp16", defaultValue = "fp16", description = "Default ${DEFAULT-VALUE}.")
+    String precision;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1", description = "Inferences each tenant runs (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "Write every policy's run as a Chrome/Perfetto trace (JSON).")
+    java.nio.file.Path trace;
+
+    @Option(names = "--schedule", paramLabel = "FILE",
+            description = "Also simulate this schedule (text form, as `plan` writes it, for the same tenants), as policy 'schedule'.")
+    java.nio.file.Path schedule;
+
+    @Option(names = "--report", paramLabel = "FILE.html", description = "Write a self-contained HTML report of every policy's run.")
+    java.nio.file.Path report;
+
+    @Option(names = "--validate", description = "Print the simulator against the published single-model figures, and exit.")
+    boolean validate;
+
+    @Mixin
+    Common common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        if (validate) {
+            List<Validation.Figure> all = new ArrayList<>(Validation.BERT);
+            all.addAll(Validation.RESNET);
+            o.print(Validation.table(Validation.simulate(all)));
+            o.flush();
+            return 0;
+        }
+        if (tenants == null) {
+            throw new ModelException("--tenants is required, e.g. --tenants resnet50:8,bert-base:1");
+        }
+        if (rounds < 1) {
+            throw new ModelException("--rounds must be at least 1");
+        }
+        if (!(budget > 0) || maxEvaluations < 1) {
+            throw new ModelException("--budget must be a positive number of seconds and --max-evaluations at least 1");
+        }
+        Gpu device = Gpu.load(gpu);
+        Precision p = Precision.parse(precision);
+        List<Tenants.Tenant> list = Tenants.parse(tenants);
+        List<Policy> asked = Policy.parse(policies, new SimulatedGpu("sim:" + gpu, device, p), list.size());
+        List<LoweredModel> lowered = Tenants.lower(list, p, device);
+        Policies resolved;
+        try (PhaseProgress progress = new PhaseProgress()) {
+            resolved = Policies.resolve(asked, lowered, list.stream().map(Tenants.Tenant::priority).toList(), device, rounds, new GpuGacer.Settings(seed, budget, maxEvaluations), progress);
+        }
+        List<SimulatedPolicy> mechanisms = new ArrayList<>(resolved.policies());
+        if (schedule != null) {
+            if (!java.nio.file.Files.isRegularFile(schedule)) {
+                throw new ModelException("--schedule: no such file " + schedule);
+            }
+            try {
+                mechanisms.add(SimulatedPolicy.of(new Policy.Given(Schedule.parse(java.nio.file.Files.readString(schedule)))));
+            } catch (java.io.IOException e) {
+                throw new ModelException("--schedule: cannot read " + schedule + ": " + e.getMessage());
+            }
+        }
+        GpuComparison c = GpuComparison.run(device, lowered, list.stream().map(Tenants.Tenant::batch).toList(), mechanisms, rounds);
+        write(trace, "trace", () -> c.chromeTrace());
+        write(report, "report", () -> SimulationReport.html(device, p, lowered, rounds, c, resolved.gacer()));
+        if (json) {
+            o.println(c.json());
+        } else {
+            int kernels = lowered.stream().mapToInt(m -> m.kernels().size()).sum();
+            o.printf(Locale.ROOT, "%s (%d SMs, %.0f GB/s), %s, %s, %d round%s%n", device.name(), device.sms(), device.dramGbps(),
+                    p, String.join(" ", list.stream().map(Tenants.Tenant::label).toList()), rounds, rounds == 1 ? "" : "s");
+            o.print(c.table());
+            o.printf(Locale.ROOT, "%d kernels a round; simulated in %.0f ms%n", kernels, c.wallMs());
+            for (GpuGacer.Outcome g : resolved.gacer()) {
+                for (String line : g.log()) {
+                    o.println(g.name() + " " + line);
+                }
+            }
+        }
+        o.flush();
+        return 0;
+    }
+
+    private static void write(java.nio.file.Path file, String what, java.util.function.Supplier<String> text) {
+        if (file == null) {
+            return;
+        }
+        try {
+            java.nio.file.Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                java.nio.file.Files.createDirectories(parent);
+            }
+            java.nio.file.Files.writeString(file, text.get());
+        } catch (java.io.IOException e) {
+            throw new ModelException("cannot write " + what + " " + file + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.cotenant.gpusim.sim;
+
+import dev.cotenant.gpusim.kernel.Item;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a simulated run did: when each item of each stream started and ended, and how busy the
+ * device was over time. Times are in microseconds from the start of the run. For a launch, start
+ * is when its first block was dispatched and end when its last block finished; for a wait, start
+ * is when the stream reached it and end when the event had been recorded.
+ */
+public final class KernelTimeline {
+
+    /** One stretch of time over which the device's load was constant. */
+    public record Segment(double fromUs, double toUs, double smBusy, double warpOccupancy, double dramUtilisation) {}
+
+    /** One kernel's span, for traces. */
+    public record KernelSpan(int stream, int item, String name, String tag, double startUs, double endUs) {}
+
+    private final Submission workload;
+    private final double[][] start;
+    private final double[][] end;
+    private final double[] seg;
+    private final int segments;
+    public final long events;
+
+    KernelTimeline(Submission workload, double[][] start, double[][] end, double[] seg, int segments, long events) {
+        this.workload = workload;
+        this.start = start;
+        this.end = end;
+        this.seg = seg;
+        this.segments = segments;
+        this.events = events;
+    }
+
+    public Submission workload() {
+        return workload;
+    }
+
+    public double startUs(int stream, int item) {
+        return start[stream][item];
+    }
+
+    public double endUs(int stream, int item) {
+        return end[stream][item];
+    }
+
+    /** When the stream's last item ended (0 for an empty stream). */
+    public double streamEndUs(int stream) {
+        double[] e = end[stream];
+        return e.length == 0 ? 0 : e[e.length - 1];
+    }
+
+    /** When the last item of any stream ended. */
+    public double makespanUs() {
+        double m = 0;
+        for (int s = 0; s < end.length; s++) {
+            m = Math.max(m, streamEndUs(s));
+        }
+        return m;
+    }
+
+    /** Every kernel launch with its span, stream by stream. */
+    public List<KernelSpan> kernels() {
+        List<KernelSpan> out = new ArrayList<>();
+        List<GpuStream> streams = workload.streams();
+        for (int s = 0; s < streams.size(); s++) {
+            List<Item> items = streams.get(s).items();
+            for (int i = 0; i < items.size(); i++) {
+                if (items.get(i) instanceof Item.Launch l) {
+                    out.add(new KernelSpan(s, i, l.kernel().name(), l.tag(), start[s][i], end[s][i]));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The device's load over time, one segment per stretch between events. */
+    public List<Segment> utilisation() {
+        List<Segment> out = new ArrayList<>(segments);
+        for (int i = 0; i < segments; i++) {
+            int b = i * 5;
+            out.add(new Segment(seg[b], seg[b + 1], seg[b + 2], seg[b + 3], seg[b + 4]));
+        }
+        return out;
+    }
+
+    /** Time-weighted mean fraction of SMs holding at least one block, over the makespan. */
+    public double meanSmBusy() {
+        return mean(2);
+    }
+
+    /** Time-weighted mean fraction of peak DRAM bandwidth in use, over the makespan. */
+    public double meanDramUtilisation() {
+        return mean(4);
+    }
+
+    private double mean(int field) {
+        double total = 0;
+        for (int i = 0; i < segments; i++) {
+            int b = i * 5;
+            total += (seg[b + 1] - seg[b]) * seg[b + field];
+        }
+        double m = makespanUs();
+        return m == 0 ? 0 : total / m;
+    }
+
+    /**
+     * Appends this run to a Chrome/Perfetto trace (the JSON event format): process {@code pid}
+     * named {@code title}, one thread per stream with a complete event per kernel, and a counter of
+     * SMs busy and DRAM in use. {@code first} says whether no event precedes these in the array.
+     */
+    public void appendChromeTrace(StringBuilder out, int pid, String title, boolean first) {
+        String sep = first ? "" : ",";
+        out.append(sep).append("{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":").append(pid)
+                .append(",\"args\":{\"name\":\"").append(escape(title)).append("\"}}");
+        List<GpuStream> streams = workload.streams();
+        for (int s = 0; s < streams.size(); s++) {
+            out.append(",{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":").append(pid).append(",\"tid\":").append(s)
+                    .append(",\"args\":{\"name\":\"").append(escape(streams.get(s).name())).append("\"}}");
+        }
+        for (KernelSpan k : kernels()) {
+            out.append(String.format(java.util.Locale.ROOT, ",{\"ph\":\"X\",\"name\":\"%s\",\"cat\":\"%s\",\"pid\":%d,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f}",
+                    escape(k.name()), escape(k.tag()), pid, k.stream(), k.startUs(), k.endUs() - k.startUs()));
+        }
+        for (int i = 0; i < segments; i++) {
+            int b = i * 5;
+            out.append(String.format(java.util.Locale.ROOT, ",{\"ph\":\"C\",\"name\":\"device\",\"pid\":%d,\"ts\":%.3f,"
+                    + "\"args\":{\"SMs busy %%\":%.1f,\"DRAM %%\":%.1f}}", pid, seg[b], 100 * seg[b + 2], 100 * seg[b + 4]));
+        }
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

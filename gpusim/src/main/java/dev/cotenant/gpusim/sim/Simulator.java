@@ -1,0 +1,566 @@
+package dev.cotenant.gpusim.sim;
+
+import dev.cotenant.gpusim.hardware.Gpu;
+import dev.cotenant.gpusim.hardware.Unit;
+import dev.cotenant.gpusim.kernel.Item;
+import dev.cotenant.gpusim.kernel.Kernel;
+import dev.cotenant.ir.ModelException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A discrete-event model of one GPU running streams of kernels.
+ *
+ * <h2>What it models</h2>
+ * <ul>
+ *   <li><b>SMs and occupancy.</b> Every SM has thread, register (per-warp allocation units),
+ *       shared-memory and block-slot limits; a block is placed only where all four leave room, so
+ *       occupancy and wave quantization come out of placement rather than a formula.</li>
+ *   <li><b>Left-over dispatch.</b> Kernels whose stream has reached them wait in one queue, in
+ *       order of stream priority (CUDA's convention, lower is more urgent) and then launch order.
+ *       The dispatcher places the head kernel's blocks; a later kernel gets only what is left once
+ *       every earlier kernel (on overlapping SMs) has all its blocks out. Running blocks are never
+ *       preempted. At most {@code resident_kernels_max} kernels are resident at once.</li>
+ *   <li><b>Streams.</b> Items of a stream run in order. Each item costs its stream's host thread
+ *       enqueue time (launch, event record, stream wait), so a stream of tiny kernels is launch
+ *       bound; dependent kernels of one stream are separated by the device-side kernel gap.</li>
+ *   <li><b>Contention inside an SM.</b> Blocks on an SM share its issue slots in proportion to
+ *       their warps: a block of w warps runs at {@code w / max(W_sat, W)} of the SM's peak (times
+ *       its kernel's efficiency), where W is the resident warps per SM and W_sat the warps that
+ *       saturate an SM.</li>
+ *   <li><b>Shared DRAM bandwidth.</b> Every running block wants its bytes at the rate its compute
+ *       time allows (capped at what one SM can draw); the bandwidth of its pool is split max-min
+ *       fairly (water filling) among blocks. A block takes {@code max(compute, memory) + latency}
+ *       at its current shares.</li>
+ * </ul>
+ *
+ * <h2>How it stays fast</h2>
+ * There are no per-block objects. Blocks of one kernel dispatched at the same instant form a
+ * <i>cohort</i> that progresses as one (a fraction of its blocks' work left, and a rate); a kernel
+ * has about one cohort per wave. Every time the set of cohorts changes (a cohort starts or ends)
+ * all rates are re-evaluated, which is the "re-evaluate when the running set changes" model at
+ * cohort granularity. Two approximations buy this: W above is the larger of the device-wide mean
+ * of resident warps over occupied SMs and the kernel's own resident warps per SM it holds (so sparse
+ * neighbours elsewhere never speed a kernel up), rather than each SM's own count; and all blocks of
+ * a cohort progress at the same rate. Between rate changes each cohort keeps an absolute finish
+ * time, so an event costs one pass over the cohorts for the next finish, one to re-rate them (water
+ * filling without a sort), and a placement scan that, for a kernel left waiting, visits only the
+ * SMs released since it last tried. A stream holds at most one kernel in flight, so cohorts stay a
+ * few dozen. GpuStream timers sit in a binary heap of primitive arrays ({@link TimerHeap}).
+ *
+ * <h2>Time slicing, MPS, MIG</h2>
+ * Expressed on the input: {@link Sharing#timeSliced()} lets only one context's kernels run at a
+ * time (switching costs the sheet's context switch; a context that has held the device for a time
+ * slice while another waits launches no new kernel until it drains); MPS and MIG confine a
+ * stream's blocks to an SM range; MIG also gives each instance its own bandwidth pool.
+ */
+public final class Simulator {
+
+    private static final double EPS = 1e-9;
+
+    private final Gpu gpu;
+    private final Submission w;
+    private final List<GpuStream> streams;
+    private final int n;
+    private final Sms sms;
+    private final double[][] start;
+    private final double[][] end;
+    private final int[] nextItem;
+    private final double[] hostT;
+    private final double[][] hostReady;
+    private final double[] eventTime;
+    private final List<List<Integer>> waiters;
+    private final List<Launched> queue = new ArrayList<>();
+    private final List<Cohort> cohorts = new ArrayList<>();
+    private final ArrayDeque<int[]> rows = new ArrayDeque<>();
+    private final double[] poolBytesPerUs;
+    private final double[] smFlops = new double[Unit.values().length];
+    private final double smBytesMax;
+    private final int[] activeByCtx;
+    private final int[] queuedByCtx;
+    private int activeKernels;
+    private int owner = -1;
+    private double ownerSince;
+    private double switchReady;
+    private double now;
+    private long seq;
+    private long events;
+    private int streamsDone;
+    // Timers: (time, stream); stream -1 wakes the dispatcher.
+    private final TimerHeap timers = new TimerHeap();
+    private double[] seg = new double[5 * 256];
+    private int segN;
+    private Cohort[] order = new Cohort[16];
+    private final double[] poolDemand;
+    private double bytesRate;
+
+    private Simulator(Gpu gpu, Submission w) {
+        this.gpu = gpu;
+        this.w = w;
+        this.streams = w.streams();
+        this.n = streams.size();
+        this.sms = new Sms(gpu);
+        start = new double[n][];
+        end = new double[n][];
+        nextItem = new int[n];
+        hostT = new double[n];
+        int events = 0;
+        int contexts = 1;
+        for (int s = 0; s < n; s++) {
+            GpuStream st = streams.get(s);
+            int m = st.items().size();
+            start[s] = new double[m];
+            end[s] = new double[m];
+            Arrays.fill(start[s], Double.NaN);
+            Arrays.fill(end[s], Double.NaN);
+            contexts = Math.max(contexts, st.context() + 1);
+            if (st.bandwidthPool() >= w.sharing().bandwidthShares().length) {
+                throw new ModelException("stream '" + st.name() + "' draws on bandwidth pool " + st.bandwidthPool()
+                        + " but the workload has " + w.sharing().bandwidthShares().length);
+            }
+            for (Item it : st.items()) {
+                switch (it) {
+                    case Item.Launch l -> l.kernel().checkFits(gpu);
+                    case Item.Record r -> events = Math.max(events, r.event() + 1);
+                    case Item.Wait wt -> events = Math.max(events, wt.event() + 1);
+                }
+            }
+        }
+        hostReady = w.sharing().oneHostThread() ? oneHostThread() : null;
+        eventTime = new double[events];
+        Arrays.fill(eventTime, -1);
+        checkEvents(events);
+        waiters = new ArrayList<>(events);
+        for (int e = 0; e < events; e++) {
+            waiters.add(new ArrayList<>(2));
+        }
+        double[] shares = w.sharing().bandwidthShares();
+        poolBytesPerUs = new double[shares.length];
+        for (int p = 0; p < shares.length; p++) {
+            poolBytesPerUs[p] = gpu.dramBytesPerUs() * shares[p];
+        }
+        for (Unit u : Unit.values()) {
+            smFlops[u.ordinal()] = gpu.smFlopsPerUs(u);
+        }
+        poolDemand = new double[shares.length];
+        smBytesMax = gpu.dramBytesPerUs() / gpu.sms() * gpu.smBandwidthSharesMax();
+        activeByCtx = new int[contexts];
+        queuedByCtx = new int[contexts];
+    }
+
+    /**
+     * When one host thread enqueues every stream: it takes one item of each stream in turn (waits
+     * and records are asynchronous calls, so it never blocks), and each item is enqueued when the
+     * thread has paid for it and everything before it.
+     */
+    private double[][] oneHostThread() {
+        double[][] ready = new double[n][];
+        int left = 0;
+        for (int s = 0; s < n; s++) {
+            ready[s] = new double[streams.get(s).items().size()];
+            left += ready[s].length;
+        }
+        int[] at = new int[n];
+        double clock = 0;
+        while (left > 0) {
+            for (int s = 0; s < n; s++) {
+                List<Item> items = streams.get(s).items();
+                if (at[s] < items.size()) {
+                    clock += hostCost(items.get(at[s]));
+                    ready[s][at[s]++] = clock;
+                    left--;
+                }
+            }
+        }
+        return ready;
+    }
+
+    private void checkEvents(int events) {
+        int[] records = new int[events];
+        for (GpuStream st : streams) {
+            for (Item it : st.items()) {
+                if (it instanceof Item.Record r) {
+                    if (r.event() < 0) {
+                        throw new ModelException("stream '" + st.name() + "' records a negative event id " + r.event());
+                    }
+                    records[r.event()]++;
+                }
+            }
+        }
+        for (GpuStream st : streams) {
+            for (Item it : st.items()) {
+                if (it instanceof Item.Wait wt && (wt.event() < 0 || records[wt.event()] == 0)) {
+                    throw new ModelException("stream '" + st.name() + "' waits on event " + wt.event() + ", which no stream records");
+                }
+            }
+        }
+        for (int e = 0; e < events; e++) {
+            if (records[e] > 1) {
+                throw new ModelException("event " + e + " is recorded " + records[e] + " times; record each event once");
+            }
+        }
+    }
+
+    /** Simulates {@code workload} on {@code gpu}. */
+    public static KernelTimeline run(Gpu gpu, Submission workload) {
+        Simulator sim = new Simulator(gpu, workload);
+        sim.loop();
+        return new KernelTimeline(workload, sim.start, sim.end, sim.seg, sim.segN, sim.events);
+    }
+
+    /** Simulates one stream alone: the solo time of its items. */
+    public static KernelTimeline solo(Gpu gpu, GpuStream stream) {
+        return run(gpu, Submission.of(List.of(stream)));
+    }
+
+    private void loop() {
+        for (int s = 0; s < n; s++) {
+            moveOn(s);
+        }
+        dispatch();
+        rates();
+        while (true) {
+            double tTimer = timers.firstTime();
+            double tCohort = Double.POSITIVE_INFINITY;
+            for (int i = 0, m = cohorts.size(); i < m; i++) {
+                tCohort = Math.min(tCohort, cohorts.get(i).finishAt);
+            }
+            double t = Math.min(tTimer, tCohort);
+            if (t == Double.POSITIVE_INFINITY) {
+                break;
+            }
+            events++;
+            if (t > now) {
+                segment(t);
+                now = t;
+            }
+            boolean changed = false;
+            for (int i = cohorts.size() - 1; i >= 0; i--) {
+                Cohort c = cohorts.get(i);
+                if (c.finishAt <= now + EPS) {
+                    // Order among cohorts does not matter: swap the last one in.
+                    Cohort last = cohorts.removeLast();
+                    if (last != c) {
+                        cohorts.set(i, last);
+                    }
+                    finish(c);
+                    changed = true;
+                }
+            }
+            while (timers.firstTime() <= now + EPS) {
+                int s = timers.pop();
+                if (s >= 0) {
+                    wake(s);
+                }
+                changed = true;
+            }
+            if (changed) {
+                dispatch();
+                rates();
+            }
+        }
+        if (streamsDone < n) {
+            StringBuilder b = new StringBuilder("deadlock: ");
+            for (int s = 0; s < n; s++) {
+                List<Item> items = streams.get(s).items();
+                if (nextItem[s] < items.size()) {
+                    b.append("stream '").append(streams.get(s).name()).append("' is stuck at item ").append(nextItem[s])
+                            .append(" (").append(items.get(nextItem[s])).append("); ");
+                }
+            }
+            throw new ModelException(b.substring(0, b.length() - 2));
+        }
+    }
+
+    private void finish(Cohort c) {
+        Launched k = c.k;
+        sms.release(k, c.row);
+        rows.push(c.row);
+        k.finished += c.blocks;
+        if (k.finished == k.kernel.blocks()) {
+            rows.push(k.onSm);
+            k.onSm = null;
+            activeKernels--;
+            activeByCtx[k.context]--;
+            end[k.stream][k.item] = now;
+            nextItem[k.stream]++;
+            moveOn(k.stream);
+        }
+    }
+
+    private double hostCost(Item it) {
+        return switch (it) {
+            case Item.Launch l -> gpu.launchUs();
+            case Item.Record r -> gpu.eventRecordUs();
+            case Item.Wait wt -> gpu.streamWaitUs();
+        };
+    }
+
+    /** GpuStream {@code s} may start its next item: now, or when its host has enqueued it. */
+    private void moveOn(int s) {
+        List<Item> items = streams.get(s).items();
+        while (true) {
+            int i = nextItem[s];
+            if (i == items.size()) {
+                streamsDone++;
+                return;
+            }
+            Item it = items.get(i);
+            double enqueued = hostReady != null ? hostReady[s][i] : (hostT[s] += hostCost(it));
+            double ready = Math.max(now, enqueued);
+            // A launch that depends on anything before it on its stream (a kernel, or an event
+            // record or wait between two kernels) starts a kernel gap after that dependency resolved:
+            // a record between two kernels does not let the second skip the gap.
+            if (it instanceof Item.Launch && i > 0) {
+                ready = Math.max(ready, now + gpu.kernelGapUs());
+            }
+            if (ready > now + EPS) {
+                timers.push(ready, s);
+                return;
+            }
+            if (!begin(s, i)) {
+                return;
+            }
+            nextItem[s]++;
+        }
+    }
+
+    private void wake(int s) {
+        if (begin(s, nextItem[s])) {
+            nextItem[s]++;
+            moveOn(s);
+        }
+    }
+
+    /** Starts item {@code i} of stream {@code s}; true when it completed at once. */
+    private boolean begin(int s, int i) {
+        start[s][i] = now;
+        switch (streams.get(s).items().get(i)) {
+            case Item.Launch l -> {
+                Launched k = new Launched(l.kernel(), s, i, seq++, streams.get(s), gpu);
+                int at = queue.size();
+                while (at > 0 && (queue.get(at - 1).priority > k.priority)) {
+                    at--;
+                }
+                queue.add(at, k);
+                queuedByCtx[k.context]++;
+                return false;
+            }
+            case Item.Record r -> {
+                end[s][i] = now;
+                eventTime[r.event()] = now;
+                List<Integer> ws = waiters.get(r.event());
+                for (int x : ws) {
+                    end[x][nextItem[x]] = now;
+                    nextItem[x]++;
+                    moveOn(x);
+                }
+                ws.clear();
+                return true;
+            }
+            case Item.Wait wt -> {
+                if (eventTime[wt.event()] >= 0) {
+                    end[s][i] = now;
+                    return true;
+                }
+                waiters.get(wt.event()).add(s);
+                return false;
+            }
+        }
+    }
+
+    private void dispatch() {
+        boolean sliced = w.sharing().timeSliced();
+        if (sliced) {
+            // The owner keeps the device while it has work in its channels (a kernel running, queued,
+            // or enqueued by its host and waiting out the gap after its predecessor), until its
+            // slice is over and another context waits; then it drains and the device switches.
+            if (owner < 0 || activeByCtx[owner] == 0 && (sliceOver() || !ownerHasWork())) {
+                int want = chooseContext();
+                if (want >= 0 && want != owner) {
+                    if (owner >= 0) {
+                        switchReady = now + gpu.contextSwitchUs();
+                        timers.push(switchReady, -1);
+                    }
+                    owner = want;
+                    ownerSince = Math.max(now, switchReady);
+                }
+            }
+            if (now < switchReady - EPS) {
+                return;
+            }
+        }
+        List<Launched> blocked = null;
+        for (int q = 0; q < queue.size(); q++) {
+            Launched k = queue.get(q);
+            if (blocked != null && overlapsAny(k, blocked)) {
+                continue;
+            }
+            if (sliced && (k.context != owner || k.dispatched == 0 && sliceOver())) {
+                continue;
+            }
+            if (k.dispatched == 0 && activeKernels >= gpu.residentKernelsMax()) {
+                break;
+            }
+            if (k.onSm == null) {
+                k.onSm = rows.isEmpty() ? new int[sms.count] : rows.pop();
+            }
+            int[] row = rows.isEmpty() ? new int[sms.count] : rows.pop();
+            int placed = sms.place(k, k.kernel.blocks() - k.dispatched, row);
+            if (placed > 0) {
+                if (k.dispatched == 0) {
+                    k.start = now;
+                    start[k.stream][k.item] = now;
+                    activeKernels++;
+                    activeByCtx[k.context]++;
+                }
+                k.dispatched += placed;
+                Cohort c = new Cohort(k, placed, row);
+                c.since = now;
+                cohorts.add(c);
+            } else {
+                rows.push(row);
+            }
+            if (k.dispatched == k.kernel.blocks()) {
+                queue.remove(q--);
+                queuedByCtx[k.context]--;
+            } else {
+                if (blocked == null) {
+                    blocked = new ArrayList<>(2);
+                }
+                blocked.add(k);
+                if (k.smCount == sms.count) {
+                    break;
+                }
+            }
+        }
+    }
+
+    private boolean overlapsAny(Launched k, List<Launched> blocked) {
+        for (Launched b : blocked) {
+            if (b.overlaps(k, sms.count)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean ownerHasWork() {
+        if (queuedByCtx[owner] > 0) {
+            return true;
+        }
+        for (int s = 0; s < n; s++) {
+            GpuStream st = streams.get(s);
+            if (st.context() == owner && nextItem[s] < st.items().size()
+                    && (hostReady != null ? hostReady[s][nextItem[s]] : hostT[s]) <= now + EPS) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean othersQueued() {
+        for (int c = 0; c < queuedByCtx.length; c++) {
+            if (c != owner && queuedByCtx[c] > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean sliceOver() {
+        return now - ownerSince >= gpu.timesliceUs() && othersQueued();
+    }
+
+    private int chooseContext() {
+        if (owner >= 0 && queuedByCtx[owner] > 0 && !sliceOver()) {
+            return owner;
+        }
+        // Round robin: the next context after the owner with queued work.
+        int m = queuedByCtx.length;
+        for (int d = 1; d <= m; d++) {
+            int c = Math.floorMod(owner + d, m);
+            if (queuedByCtx[c] > 0) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    /** Re-evaluates every cohort's rate after the running set changed. */
+    private void rates() {
+        int m = cohorts.size();
+        if (m == 0) {
+            return;
+        }
+        double wocc = sms.occupied == 0 ? 0 : (double) sms.totalWarps / sms.occupied;
+        double denom = Math.max(gpu.warpsToSaturate(), wocc);
+        double latency = gpu.blockLatencyUs();
+        if (order.length < m) {
+            order = new Cohort[Math.max(m, 2 * order.length)];
+        }
+        for (int i = 0; i < m; i++) {
+            Cohort c = cohorts.get(i);
+            // Progress is brought up to date only here, when rates change; between changes each
+            // cohort's finish time stays valid.
+            c.left -= c.rate * (now - c.since);
+            c.since = now;
+            Kernel kk = c.k.kernel;
+            // A kernel's blocks compete at least with each other on the SMs they hold, so sparse
+            // neighbours elsewhere never make it faster than it runs alone.
+            double own = (double) c.k.residentWarps / c.k.smsHeld;
+            c.share = c.k.warpsPerBlock / Math.max(denom, own);
+            double f = kk.flopsPerBlock();
+            c.computeUs = f > 0 ? c.k.fullSmUs / c.share : 0;
+            double b = kk.bytesPerBlock();
+            double cap = smBytesMax * Math.min(1, c.share);
+            double busy = c.computeUs + latency;
+            c.demand = b <= 0 ? 0 : busy > 0 ? Math.min(cap, b / busy) : cap;
+            order[i] = c;
+        }
+        // Water filling needs the cohorts by demand only when some pool is oversubscribed.
+        double[] asked = poolDemand;
+        Arrays.fill(asked, 0);
+        for (int i = 0; i < m; i++) {
+            asked[order[i].k.pool] += order[i].demand * order[i].blocks;
+        }
+        boolean over = false;
+        for (int p = 0; p < asked.length; p++) {
+            over |= asked[p] > poolBytesPerUs[p];
+        }
+        if (over) {
+            for (int p = 0; p < poolBytesPerUs.length; p++) {
+                Cohort.waterFill(order, m, p, poolBytesPerUs[p]);
+            }
+        }
+        bytesRate = 0;
+        for (int i = 0; i < m; i++) {
+            Cohort c = order[i];
+            double b = c.k.kernel.bytesPerBlock();
+            if (!over) {
+                c.bytesPerUs = c.demand;
+            }
+            double memUs = b > 0 ? b / c.bytesPerUs : 0;
+            double t = Math.max(c.computeUs, memUs) + latency;
+            c.rate = 1 / Math.max(t, 1e-6);
+            c.finishAt = now + Math.max(0, c.left) / c.rate;
+            bytesRate += c.blocks * b * c.rate;
+        }
+    }
+
+    private void segment(double t) {
+        if ((segN + 1) * 5 > seg.length) {
+            seg = Arrays.copyOf(seg, seg.length * 2);
+        }
+        double bytes = cohorts.isEmpty() ? 0 : bytesRate;
+        int b = segN * 5;
+        seg[b] = now;
+        seg[b + 1] = t;
+        seg[b + 2] = (double) sms.occupied / sms.count;
+        seg[b + 3] = (double) sms.totalWarps * 32 / ((double) gpu.threadsPerSm() * sms.count);
+        seg[b + 4] = bytes / (gpu.dramGbps() * 1e3);
+        segN++;
+    }
+}

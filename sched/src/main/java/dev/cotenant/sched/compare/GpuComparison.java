@@ -1,0 +1,123 @@
+package dev.cotenant.sched.compare;
+
+import dev.cotenant.gpusim.hardware.Gpu;
+import dev.cotenant.gpusim.kernel.Kernel;
+import dev.cotenant.gpusim.kernel.LoweredModel;
+import dev.cotenant.gpusim.sim.GpuStream;
+import dev.cotenant.gpusim.sim.KernelTimeline;
+import dev.cotenant.gpusim.sim.Simulator;
+import dev.cotenant.gpusim.sim.Submission;
+import dev.cotenant.sched.policy.Policy;
+import dev.cotenant.sched.policy.SimulatedPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Sharing mechanisms side by side on one simulated GPU, with a lower bound, in the columns and the
+ * JSON shape of {@code corun}.
+ *
+ * <p>The lower bound is the larger of (a) every kernel's work at the whole device's capacity: the
+ * larger of the sum over kernels of FLOPs / (peak x the kernel's efficiency) and the sum of bytes /
+ * achievable bandwidth (kernels running side by side overlap arithmetic and memory traffic), and
+ * (b) the longest tenant's critical path: its solo time, once per round. (b) is for the kernels as
+ * lowered; a schedule that splits kernels launches different ones.
+ *
+ * @param lowerBoundMs the bound above
+ * @param policies one result per mechanism, in the order asked
+ * @param wallMs host time spent simulating (all mechanisms and solo runs)
+ * @param tenants the tenants' names, in the order of each result's {@code latencyMs}
+ */
+public record GpuComparison(double lowerBoundMs, List<Result> policies, double wallMs, List<String> tenants) {
+
+    /** One mechanism's outcome. */
+    public record Result(String name, double makespanMs, double throughput, double speedupVsSequential,
+                         double speedupVsBestBaseline, double efficiency, double smBusy, double wallMs, KernelTimeline timeline,
+                         double[] latencyMs) {}
+
+    /**
+     * Simulates {@code mechanisms} for {@code tenants} (with their batch sizes), {@code rounds}
+     * inferences each.
+     */
+    public static GpuComparison run(Gpu gpu, List<LoweredModel> tenants, List<Integer> batches, List<SimulatedPolicy> mechanisms,
+                                 int rounds) {
+        long t0 = System.nanoTime();
+        double critical = 0;
+        for (LoweredModel t : tenants) {
+            critical = Math.max(critical, rounds * Simulator.solo(gpu, GpuStream.of(t.name(), 0, t.launches())).makespanUs());
+        }
+        double compute = 0;
+        double memory = 0;
+        for (LoweredModel t : tenants) {
+            for (Kernel k : t.kernels()) {
+                compute += k.flops() / (gpu.smFlopsPerUs(k.unit()) * gpu.sms() * k.efficiency());
+                memory += k.bytes() / gpu.dramBytesPerUs();
+            }
+        }
+        // Concurrent kernels overlap one's arithmetic with another's DRAM traffic, so the bound is
+        // the larger of the two sums, not the sum of each kernel's larger part.
+        double work = Math.max(compute, memory);
+        double bound = Math.max(critical, rounds * work);
+        double sequential = Simulator.run(gpu, SimulatedPolicy.of(new Policy.Sequential()).submission(tenants, rounds, gpu)).makespanUs();
+        double multistream = Simulator.run(gpu, SimulatedPolicy.of(new Policy.Multistream(false)).submission(tenants, rounds, gpu)).makespanUs();
+        double best = Math.min(sequential, multistream);
+        double inferences = rounds * batches.stream().mapToInt(Integer::intValue).sum();
+        List<Result> results = new ArrayList<>();
+        for (SimulatedPolicy m : mechanisms) {
+            Submission w = m.submission(tenants, rounds, gpu);
+            long s0 = System.nanoTime();
+            KernelTimeline t = Simulator.run(gpu, w);
+            double wall = (System.nanoTime() - s0) / 1e6;
+            double us = t.makespanUs();
+            results.add(new Result(m.name(), us / 1e3, inferences / (us / 1e6), sequential / us, best / us, bound / us,
+                    t.meanSmBusy(), wall, t, SimulationReport.latencyMs(t, tenants)));
+        }
+        return new GpuComparison(bound / 1e3, results, (System.nanoTime() - t0) / 1e6, tenants.stream().map(LoweredModel::name).toList());
+    }
+
+    /** The {@code corun} JSON shape. */
+    public String json() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "{\"lower_bound_ms\":%.4f,\"policies\":[", lowerBoundMs));
+        for (int i = 0; i < policies.size(); i++) {
+            Result r = policies.get(i);
+            b.append(i == 0 ? "" : ",");
+            b.append(String.format(Locale.ROOT, "{\"name\":\"%s\",\"makespan_ms\":%.4f,\"throughput\":%.2f,"
+                            + "\"speedup_vs_sequential\":%.4f,\"speedup_vs_best_baseline\":%.4f,\"efficiency\":%.4f}",
+                    r.name(), r.makespanMs(), r.throughput(), r.speedupVsSequential(), r.speedupVsBestBaseline(), r.efficiency()));
+        }
+        return b.append("]}").toString();
+    }
+
+    /** A plain table, one line per mechanism. */
+    public String table() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "%-22s %12s %14s %10s %10s %10s %8s %12s", "policy", "makespan ms", "inferences/s",
+                "vs seq", "vs best", "efficiency", "SM busy", "simulated in"));
+        for (String t : tenants) {
+            b.append(String.format(Locale.ROOT, " %14s", t + " ms"));
+        }
+        b.append(System.lineSeparator());
+        for (Result r : policies) {
+            b.append(String.format(Locale.ROOT, "%-22s %12.3f %14.1f %9.2fx %9.2fx %9.0f%% %7.0f%% %9.0f ms", r.name(),
+                    r.makespanMs(), r.throughput(), r.speedupVsSequential(), r.speedupVsBestBaseline(), 100 * r.efficiency(),
+                    100 * r.smBusy(), r.wallMs()));
+            for (double l : r.latencyMs()) {
+                b.append(String.format(Locale.ROOT, " %14.3f", l));
+            }
+            b.append(System.lineSeparator());
+        }
+        b.append(String.format(Locale.ROOT, "lower bound %.3f ms (work at device capacity, longest tenant's critical path); "
+                + "per-tenant ms: when its last kernel ended%n", lowerBoundMs));
+        return b.toString();
+    }
+
+    /** Every mechanism's run as one Chrome/Perfetto trace: a process per mechanism, a thread per stream. */
+    public String chromeTrace() {
+        StringBuilder b = new StringBuilder("{\"traceEvents\":[");
+        for (int i = 0; i < policies.size(); i++) {
+            policies.get(i).timeline().appendChromeTrace(b, i + 1, policies.get(i).name(), i == 0);
+        }
+        return b.append("],\"displayTimeUnit\":\"ns\"}").toString();
+    }
+}

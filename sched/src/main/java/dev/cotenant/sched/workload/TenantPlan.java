@@ -1,0 +1,102 @@
+package dev.cotenant.sched.workload;
+
+import dev.cotenant.ir.DataType;
+import dev.cotenant.ir.Model;
+import dev.cotenant.ir.ModelException;
+import dev.cotenant.ir.Tensor;
+import dev.cotenant.ir.TensorType;
+import dev.cotenant.ir.ValueInfo;
+import dev.cotenant.kernels.Workers;
+import dev.cotenant.onnx.OnnxImport;
+import dev.cotenant.passes.Passes;
+import dev.cotenant.runtime.Plan;
+import dev.cotenant.runtime.Planner;
+import dev.cotenant.zoo.Zoo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A tenant made ready to run: its model as loaded ({@code source}, what peers run), optimised and
+ * planned for its batch size, and seeded random inputs bound to the plan. The plan's steps are the tenant's operators in the schedule.
+ */
+public record TenantPlan(Tenant tenant, Model source, Model model, Plan plan, Map<String, Tensor> inputs) {
+
+    /** Loads every tenant of {@code workload}; model weights and inputs are seeded. */
+    public static List<TenantPlan> load(Workload workload, long seed) {
+        List<TenantPlan> result = new ArrayList<>();
+        for (int i = 0; i < workload.tenants().size(); i++) {
+            result.add(load(workload.tenants().get(i), seed + 1000L * i));
+        }
+        return result;
+    }
+
+    public static TenantPlan load(Tenant t, long seed) {
+        Model m;
+        if (t.isFile()) {
+            Path p = Path.of(t.model());
+            if (!Files.isRegularFile(p)) {
+                throw new ModelException("tenant " + t.label() + ": no such file " + p);
+            }
+            m = OnnxImport.load(p);
+        } else {
+            m = Zoo.build(t.model(), t.batch(), seed);
+        }
+        Map<String, Tensor> inputs = randomInputs(m, t, new SplittableRandom(seed ^ 0x5DEECE66DL));
+        Map<String, TensorType> types = new LinkedHashMap<>();
+        inputs.forEach((k, v) -> types.put(k, v.type()));
+        Model optimized = Passes.optimize(m, types);
+        Plan plan = Planner.plan(optimized, types, Workers.single());
+        if (plan.interpreted()) {
+            throw new ModelException("tenant " + t.label() + ": its shapes depend on input values, so it cannot be planned "
+                    + "statically and scheduled operator by operator");
+        }
+        if (plan.steps().isEmpty()) {
+            throw new ModelException("tenant " + t.label() + ": the model has no operators left to run after constant folding");
+        }
+        plan.bind(inputs);
+        return new TenantPlan(t, m, optimized, plan, inputs);
+    }
+
+    /** Inputs with the batch dimension set to the tenant's batch and other unknown dimensions 1. */
+    private static Map<String, Tensor> randomInputs(Model m, Tenant t, SplittableRandom rnd) {
+        Map<String, Tensor> result = new LinkedHashMap<>();
+        for (ValueInfo in : m.graph().feeds()) {
+            TensorType type = in.type();
+            if (type == null) {
+                throw new ModelException("tenant " + t.label() + ": input '" + in.name() + "' has no declared type");
+            }
+            int[] d = type.dims();
+            for (int i = 0; i < d.length; i++) {
+                if (d[i] < 0) {
+                    d[i] = i == 0 ? t.batch() : 1;
+                }
+            }
+            Tensor x = Tensor.allocate(type.dataType(), d);
+            String lower = in.name().toLowerCase(Locale.ROOT);
+            for (int i = 0; i < x.size(); i++) {
+                if (type.dataType() == DataType.BOOL || lower.contains("mask")) {
+                    x.setLong(i, 1);
+                } else if (type.dataType().isFloat()) {
+                    x.setDouble(i, rnd.nextDouble());
+                } else if (lower.contains("type")) {
+                    x.setLong(i, 0);
+                } else {
+                    x.setLong(i, rnd.nextInt(100));
+                }
+            }
+            result.put(in.name(), x);
+        }
+        return result;
+    }
+
+    /** Number of operators (plan steps). */
+    public int ops() {
+        return plan.steps().size();
+    }
+}
