@@ -302,9 +302,6 @@ public final class CoLocation {
         return ms;
     }
 
-    /** Below this round length a turn starts with an unrecorded round (see {@link #turn}). */
-    public static final double SHORT_ROUND_MS = 250;
-
     /**
      * One recorded round of {@code r} in its turn: after a pause, and, for short rounds, after an
      * unrecorded one that wakes the runner's threads, so that every policy is measured running
@@ -314,7 +311,7 @@ public final class CoLocation {
      */
     private static Timeline turn(Runner r, double firstMs) {
         settle();
-        if (firstMs < SHORT_ROUND_MS) {
+        if (firstMs < Gacer.Bench.SHORT_ROUND_MS) {
             r.round();
         }
         return r.round();

@@ -1,12 +1,11 @@
 package dev.cotenant.sched.compare;
 
 import dev.cotenant.gpusim.hardware.Gpu;
-import dev.cotenant.gpusim.kernel.Kernel;
 import dev.cotenant.gpusim.kernel.LoweredModel;
-import dev.cotenant.gpusim.sim.GpuStream;
 import dev.cotenant.gpusim.sim.KernelTimeline;
 import dev.cotenant.gpusim.sim.Simulator;
 import dev.cotenant.gpusim.sim.Submission;
+import dev.cotenant.sched.device.ScheduleLowering;
 import dev.cotenant.sched.policy.Policy;
 import dev.cotenant.sched.policy.SimulatedPolicy;
 import java.util.ArrayList;
@@ -17,13 +16,7 @@ import java.util.Locale;
  * Sharing mechanisms side by side on one simulated GPU, with a lower bound, in the columns and the
  * JSON shape of {@code corun}.
  *
- * <p>The lower bound is the larger of (a) every kernel's work at the whole device's capacity: the
- * larger of the sum over kernels of FLOPs / (peak x the kernel's efficiency) and the sum of bytes /
- * achievable bandwidth (kernels running side by side overlap arithmetic and memory traffic), and
- * (b) the longest tenant's critical path: its solo time, once per round. (b) is for the kernels as
- * lowered; a schedule that splits kernels launches different ones.
- *
- * @param lowerBoundMs the bound above
+ * @param lowerBoundMs {@link LowerBound#onGpu}
  * @param policies one result per mechanism, in the order asked
  * @param wallMs host time spent simulating (all mechanisms and solo runs)
  * @param tenants the tenants' names, in the order of each result's {@code latencyMs}
@@ -42,22 +35,7 @@ public record GpuComparison(double lowerBoundMs, List<Result> policies, double w
     public static GpuComparison run(Gpu gpu, List<LoweredModel> tenants, List<Integer> batches, List<SimulatedPolicy> mechanisms,
                                  int rounds) {
         long t0 = System.nanoTime();
-        double critical = 0;
-        for (LoweredModel t : tenants) {
-            critical = Math.max(critical, rounds * Simulator.solo(gpu, GpuStream.of(t.name(), 0, t.launches())).makespanUs());
-        }
-        double compute = 0;
-        double memory = 0;
-        for (LoweredModel t : tenants) {
-            for (Kernel k : t.kernels()) {
-                compute += k.flops() / (gpu.smFlopsPerUs(k.unit()) * gpu.sms() * k.efficiency());
-                memory += k.bytes() / gpu.dramBytesPerUs();
-            }
-        }
-        // Concurrent kernels overlap one's arithmetic with another's DRAM traffic, so the bound is
-        // the larger of the two sums, not the sum of each kernel's larger part.
-        double work = Math.max(compute, memory);
-        double bound = Math.max(critical, rounds * work);
+        double bound = LowerBound.onGpu(gpu, tenants, rounds).ms() * 1e3;
         double sequential = Simulator.run(gpu, SimulatedPolicy.of(new Policy.Sequential()).submission(tenants, rounds, gpu)).makespanUs();
         double multistream = Simulator.run(gpu, SimulatedPolicy.of(new Policy.Multistream(false)).submission(tenants, rounds, gpu)).makespanUs();
         double best = Math.min(sequential, multistream);
@@ -70,7 +48,7 @@ public record GpuComparison(double lowerBoundMs, List<Result> policies, double w
             double wall = (System.nanoTime() - s0) / 1e6;
             double us = t.makespanUs();
             results.add(new Result(m.name(), us / 1e3, inferences / (us / 1e6), sequential / us, best / us, bound / us,
-                    t.meanSmBusy(), wall, t, SimulationReport.latencyMs(t, tenants)));
+                    t.meanSmBusy(), wall, t, ScheduleLowering.latencyMs(t, tenants)));
         }
         return new GpuComparison(bound / 1e3, results, (System.nanoTime() - t0) / 1e6, tenants.stream().map(LoweredModel::name).toList());
     }

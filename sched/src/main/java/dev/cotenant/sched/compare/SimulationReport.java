@@ -4,6 +4,7 @@ import dev.cotenant.gpusim.hardware.Gpu;
 import dev.cotenant.gpusim.hardware.Precision;
 import dev.cotenant.gpusim.kernel.LoweredModel;
 import dev.cotenant.gpusim.sim.KernelTimeline;
+import dev.cotenant.sched.device.ScheduleLowering;
 import dev.cotenant.sched.policy.GpuGacer;
 import java.util.List;
 import java.util.Locale;
@@ -68,34 +69,6 @@ public final class SimulationReport {
         return b.append("</body></html>\n").toString();
     }
 
-    /** Per tenant, when its last kernel ended, in ms. */
-    public static double[] latencyMs(KernelTimeline t, List<LoweredModel> tenants) {
-        double[] out = new double[tenants.size()];
-        for (KernelTimeline.KernelSpan k : t.kernels()) {
-            int i = tenant(k.tag(), tenants);
-            if (i >= 0) {
-                out[i] = Math.max(out[i], k.endUs() / 1e3);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The tenant of a launch tag: {@code name:step} as lowering writes it. Tenants with equal names
-     * (the same model at the same batch twice) share the first one's index, so its latency is the
-     * later of the two.
-     */
-    private static int tenant(String tag, List<LoweredModel> tenants) {
-        int colon = tag.lastIndexOf(':');
-        String name = colon < 0 ? tag : tag.substring(0, colon);
-        for (int i = 0; i < tenants.size(); i++) {
-            if (tenants.get(i).name().equals(name)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private static void bars(GpuComparison c, double max, StringBuilder b) {
         int rowH = 22;
         int left = 160;
@@ -129,7 +102,7 @@ public final class SimulationReport {
             b.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\">%s</text>", s * lane + 13, esc(t.workload().streams().get(s).name())));
         }
         for (KernelTimeline.KernelSpan k : t.kernels()) {
-            int i = tenant(k.tag(), tenants);
+            int i = ScheduleLowering.tenantOf(k.tag(), tenants);
             String colour = i < 0 ? "#999" : COLOURS[i % COLOURS.length];
             b.append(String.format(Locale.ROOT, "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\"><title>%s (%s) %.1f-%.1f us</title></rect>",
                     left + k.startUs() * scale, k.stream() * lane + 2, Math.max(0.5, (k.endUs() - k.startUs()) * scale), lane - 4, colour,

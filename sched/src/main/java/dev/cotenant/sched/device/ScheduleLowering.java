@@ -204,4 +204,32 @@ public final class ScheduleLowering {
             }
         }
     }
+
+    /** Per tenant, when its last kernel ended, in ms. */
+    public static double[] latencyMs(KernelTimeline t, List<LoweredModel> tenants) {
+        double[] out = new double[tenants.size()];
+        for (KernelTimeline.KernelSpan k : t.kernels()) {
+            int i = tenantOf(k.tag(), tenants);
+            if (i >= 0) {
+                out[i] = Math.max(out[i], k.endUs() / 1e3);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The tenant of a launch tag: {@code name:step} as lowering writes it. Tenants with equal names
+     * (the same model at the same batch twice) share the first one's index, so its latency is the
+     * later of the two.
+     */
+    public static int tenantOf(String tag, List<LoweredModel> tenants) {
+        int colon = tag.lastIndexOf(':');
+        String name = colon < 0 ? tag : tag.substring(0, colon);
+        for (int i = 0; i < tenants.size(); i++) {
+            if (tenants.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -1,6 +1,5 @@
 package dev.cotenant.sched.policy;
 
-import dev.cotenant.sched.compare.CoLocation;
 import dev.cotenant.sched.device.Profile;
 import dev.cotenant.sched.schedule.CompactSchedule;
 import dev.cotenant.sched.schedule.Schedule;
@@ -220,6 +219,13 @@ public final class Gacer {
 
     /** How the regulator measures schedules for real on the device. */
     public interface Bench {
+
+        /**
+         * Below this round length, each recorded round follows an unrecorded one that wakes the
+         * runner's threads; a longer round absorbs that wake-up itself and is warmed once.
+         */
+        double SHORT_ROUND_MS = 250;
+
         /** One schedule's makespan in ms, measured cheaply (samples, finalists). */
         double once(Schedule s);
 
@@ -355,7 +361,7 @@ public final class Gacer {
         for (CompactSchedule c : contenders) {
             double ms = firstMs.getOrDefault(c, chosenMs);
             // A short round is warmed before each recorded one (CoLocation.turn), a long one once.
-            roundMs += ms < CoLocation.SHORT_ROUND_MS ? 2 * ms : ms;
+            roundMs += ms < Bench.SHORT_ROUND_MS ? 2 * ms : ms;
             warmMs += ms;
         }
         double left = budgetSeconds - (System.nanoTime() - t0) / 1e9 - warmMs / 1000;
@@ -397,7 +403,7 @@ public final class Gacer {
      */
     static double confirmSeconds(java.util.Collection<Double> measuredMs, int rounds) {
         double mean = measuredMs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        int perRound = mean < CoLocation.SHORT_ROUND_MS ? 2 : 1;
+        int perRound = mean < Bench.SHORT_ROUND_MS ? 2 : 1;
         return (CONTENDERS + 4) * (rounds * perRound + 1) * mean / 1000;
     }
 

@@ -7,7 +7,6 @@ import dev.cotenant.gpusim.sim.GpuStream;
 import dev.cotenant.gpusim.sim.KernelTimeline;
 import dev.cotenant.gpusim.sim.Sharing;
 import dev.cotenant.gpusim.sim.Simulator;
-import dev.cotenant.sched.compare.SimulationReport;
 import dev.cotenant.sched.device.ScheduleLowering;
 import dev.cotenant.sched.schedule.CompactSchedule;
 import dev.cotenant.sched.schedule.Schedule;
@@ -150,7 +149,7 @@ public final class GpuGacer {
     public static double objectiveUs(KernelTimeline t, List<LoweredModel> tenants, int[] weight) {
         double cost = t.makespanUs();
         if (Arrays.stream(weight).anyMatch(w -> w > 0)) {
-            double[] latency = SimulationReport.latencyMs(t, tenants);
+            double[] latency = ScheduleLowering.latencyMs(t, tenants);
             for (int i = 0; i < weight.length; i++) {
                 cost += weight[i] * latency[i] * 1e3;
             }

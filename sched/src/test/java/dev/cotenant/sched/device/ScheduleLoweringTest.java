@@ -16,7 +16,6 @@ import dev.cotenant.gpusim.sim.Sharing;
 import dev.cotenant.gpusim.sim.Simulator;
 import dev.cotenant.gpusim.sim.Submission;
 import dev.cotenant.ir.ModelException;
-import dev.cotenant.sched.compare.SimulationReport;
 import dev.cotenant.sched.policy.Baselines;
 import dev.cotenant.sched.policy.GpuGacer;
 import dev.cotenant.sched.schedule.CompactSchedule;
@@ -192,7 +191,7 @@ class ScheduleLoweringTest {
         }
         // The score is the makespan plus twice small's latency, and small's stream keeps its priority.
         KernelTimeline t = Simulator.run(A100, ScheduleLowering.workload(g.schedule(), MIX, Sharing.SHARED, 1));
-        assertEquals(t.makespanUs() + 2 * 1e3 * SimulationReport.latencyMs(t, MIX)[1], chosen, 1e-6);
+        assertEquals(t.makespanUs() + 2 * 1e3 * ScheduleLowering.latencyMs(t, MIX)[1], chosen, 1e-6);
         int smallStream = g.chosen().streamOf()[1];
         assertEquals(2, g.chosen().priority()[smallStream]);
     }

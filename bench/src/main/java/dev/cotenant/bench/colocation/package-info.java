@@ -1,0 +1,2 @@
+/** Hand-run co-location experiments on the simulated GPU, whose tables bench/RESULTS.md records. */
+package dev.cotenant.bench.colocation;

@@ -1,0 +1,2 @@
+/** JMH benchmarks of the kernels, and the machine's measured peak they are reported against. */
+package dev.cotenant.bench.kernels;
