@@ -44,31 +44,37 @@ public final class CoLocation {
     }
 
     /**
-     * One policy's measured result. The peers ({@code onnxruntime}, {@code onnxruntime-tuned}) have
+     * One policy's measured result ({@code policy} empty for a peer). The peers ({@code onnxruntime}, {@code onnxruntime-tuned}) have
      * no schedule (null), one task per tenant in their timeline, and no utilisation (NaN): the
      * operating system, not the device model, shares the cores among their threads.
      */
-    public record PolicyResult(String name, Schedule schedule, Timeline timeline, double makespanMs, double throughput,
+    public record PolicyResult(String name, Optional<Policy> policy, Schedule schedule, Timeline timeline, double makespanMs, double throughput,
                                double[] latencyMs, double utilisation) {}
 
     /** A whole comparison. {@code gacer} is present when the gacer policy ran. */
     public record Report(Workload workload, CpuDevice device, List<TenantPlan> plans, List<Profile> profiles, LowerBound bound,
                          List<PolicyResult> policies, Optional<Gacer.Outcome> gacer, List<String> notes) {
 
-        public PolicyResult policy(String name) {
-            return policies.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
-        }
-
         public double speedupVsSequential(PolicyResult p) {
-            PolicyResult s = policy("sequential");
-            return s == null ? Double.NaN : s.makespanMs() / p.makespanMs();
+            return policies.stream().filter(b -> b.policy().orElse(null) instanceof Policy.Sequential).findFirst()
+                    .map(s -> s.makespanMs() / p.makespanMs()).orElse(Double.NaN);
         }
 
         /** Against the fastest of sequential, multistream and interleave. */
         public double speedupVsBestBaseline(PolicyResult p) {
             double best = Double.MAX_VALUE;
             for (PolicyResult b : policies) {
-                if (List.of("sequential", "multistream", "interleave").contains(b.name())) {
+                boolean baseline = b.policy().map(q -> switch (q) {
+                    case Policy.Sequential x -> true;
+                    case Policy.Multistream x -> true;
+                    case Policy.Interleave x -> true;
+                    case Policy.Gacer x -> false;
+                    case Policy.Given x -> false;
+                    case Policy.Timeslice x -> false;
+                    case Policy.Mps x -> false;
+                    case Policy.Mig x -> false;
+                }).orElse(false);
+                if (baseline) {
                     best = Math.min(best, b.makespanMs());
                 }
             }
@@ -104,8 +110,10 @@ public final class CoLocation {
         notes.add(String.format(Locale.ROOT, "profiled %d operators in %.1f s", profiles.stream().mapToInt(Profile::ops).sum(),
                 (System.nanoTime() - p0) / 1e9));
         Map<String, Schedule> schedules = new LinkedHashMap<>();
+        Map<String, Policy> byName = new LinkedHashMap<>();
         Optional<Gacer.Outcome> outcome = Optional.empty();
         for (Policy p : policies) {
+            byName.put(p.name(), p);
             if (!p.runsOn(device)) {
                 throw new ModelException("policy '" + p.name() + "' does not run on " + device.describe());
             }
@@ -129,7 +137,7 @@ public final class CoLocation {
             };
             schedules.put(p.name(), s);
         }
-        List<PolicyResult> results = measure(device, schedules, peer, plans, workload, o, notes);
+        List<PolicyResult> results = measure(device, schedules, byName, peer, plans, workload, o, notes);
         return new Report(workload, device, plans, profiles, bound, results, outcome, notes);
     }
 
@@ -240,7 +248,7 @@ public final class CoLocation {
         return best;
     }
 
-    private static List<PolicyResult> measure(CpuDevice device, Map<String, Schedule> schedules, Optional<Peer> peer, List<TenantPlan> plans,
+    private static List<PolicyResult> measure(CpuDevice device, Map<String, Schedule> schedules, Map<String, Policy> byName, Optional<Peer> peer, List<TenantPlan> plans,
                                               Workload workload, Options o, List<String> notes) {
         List<String> names = new ArrayList<>(schedules.keySet());
         List<Runner> runners = new ArrayList<>();
@@ -284,7 +292,7 @@ public final class CoLocation {
                     lat[t] = tl.medianLatencyMs(t);
                 }
                 boolean isPeer = !schedules.containsKey(names.get(i));
-                results.add(new PolicyResult(names.get(i), isPeer ? null : schedules.get(names.get(i)), tl, ms, inferences / (ms / 1000), lat,
+                results.add(new PolicyResult(names.get(i), Optional.ofNullable(byName.get(names.get(i))), isPeer ? null : schedules.get(names.get(i)), tl, ms, inferences / (ms / 1000), lat,
                         isPeer ? Double.NaN : tl.medianUtilisation()));
             }
             return results;

@@ -1,6 +1,7 @@
 package dev.cotenant.sched.compare;
 
 import dev.cotenant.sched.device.Timeline;
+import dev.cotenant.sched.policy.Policy;
 import dev.cotenant.sched.schedule.Task;
 import dev.cotenant.sched.workload.TenantPlan;
 import java.io.IOException;
@@ -107,7 +108,7 @@ public final class HtmlReport {
             double w = (WIDTH - left - 80) * ms / max;
             b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", left - 6, i * row + 15, esc(name)));
             b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"16\" fill=\"%s\"/>", left, i * row + 3, w,
-                    bound ? "#bbb" : name.equals("gacer") ? "#e15759" : "#4e79a7"));
+                    bound ? "#bbb" : ps.get(i).policy().orElse(null) instanceof Policy.Gacer ? "#e15759" : "#4e79a7"));
             b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%.1f ms</text>\n", left + w + 4, i * row + 15, ms));
         }
         b.append("</svg>\n");
