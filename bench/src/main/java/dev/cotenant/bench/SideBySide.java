@@ -112,52 +112,8 @@ public final class SideBySide {
                 samples.put(e, new long[s.runs()]);
             }
             String where = w.label() + " b" + w.batch() + " t" + threads;
-            // Warm-up lasts its runs, at least WARM_NANOS of Cotenant's time, and until a round
-            // compiles nothing (at most MAX_WARM_SECONDS), so the JIT has compiled the kernels
-            // before timing starts. An even count keeps ABBA.
-            int warm = 0;
-            long cotenantWarm = 0;
-            long warmStart = System.nanoTime();
-            long compiled = compilationMillis();
-            boolean jitBusy = compiled >= 0;
-            while (warm < s.warmup() || cotenantWarm < WARM_NANOS && warm < MAX_WARMUP || warm % 2 == 1
-                    || jitBusy && warm < MAX_WARMUP && System.nanoTime() - warmStart < MAX_WARM_SECONDS * 1_000_000_000L) {
-                for (int j = 0; j < sides.size(); j++) {
-                    Side side = sides.get(warm % 2 == 0 ? j : sides.size() - 1 - j);
-                    if (warm < s.warmup()) {
-                        l.step(where + " warm-up " + side.engine());
-                    }
-                    long t0 = System.nanoTime();
-                    side.run();
-                    if (side.engine().equals(CotenantSide.NAME)) {
-                        cotenantWarm += System.nanoTime() - t0;
-                    }
-                }
-                warm++;
-                long now = compilationMillis();
-                jitBusy = now >= 0 && now != compiled || compiling();
-                compiled = now;
-            }
-            // Timed runs come in blocks of BLOCK runs of one side, blocks alternating ABBA, with a
-            // pause before each block and one untimed run at its start (see the class comment).
-            int[] done = new int[sides.size()];
-            for (int b = 0; Arrays.stream(done).min().orElse(s.runs()) < s.runs(); b++) {
-                for (int j = 0; j < sides.size(); j++) {
-                    int k = b % 2 == 0 ? j : sides.size() - 1 - j;
-                    Side side = sides.get(k);
-                    if (done[k] >= s.runs()) {
-                        continue;
-                    }
-                    l.step(where + " " + side.engine());
-                    Thread.sleep(BLOCK_PAUSE_MS);
-                    side.run();
-                    for (int r = 0; r < BLOCK && done[k] < s.runs(); r++) {
-                        long t0 = System.nanoTime();
-                        side.run();
-                        samples.get(side.engine())[done[k]++] = System.nanoTime() - t0;
-                    }
-                }
-            }
+            warmUp(sides, s, where, l);
+            time(sides, samples, s, where, l);
         } catch (ModelException e) {
             throw e;
         } catch (InterruptedException e) {
@@ -181,6 +137,63 @@ public final class SideBySide {
         long[] o = samples.get(OnnxRuntimeSide.NAME);
         return new Row(w.label(), w.batch(), threads, new Samples(samples.get(CotenantSide.NAME)),
                 o == null ? null : new Samples(o), cMem, oMem);
+    }
+
+    /**
+     * Warm-up lasts its runs, at least WARM_NANOS of Cotenant's time, and until a round compiles
+     * nothing (at most MAX_WARM_SECONDS), so the JIT has compiled the kernels before timing starts.
+     * An even count keeps ABBA.
+     */
+    private static void warmUp(List<Side> sides, Settings s, String where, Listener l) throws Exception {
+        int warm = 0;
+        long cotenantWarm = 0;
+        long warmStart = System.nanoTime();
+        long compiled = compilationMillis();
+        boolean jitBusy = compiled >= 0;
+        while (warm < s.warmup() || cotenantWarm < WARM_NANOS && warm < MAX_WARMUP || warm % 2 == 1
+                || jitBusy && warm < MAX_WARMUP && System.nanoTime() - warmStart < MAX_WARM_SECONDS * 1_000_000_000L) {
+            for (int j = 0; j < sides.size(); j++) {
+                Side side = sides.get(warm % 2 == 0 ? j : sides.size() - 1 - j);
+                if (warm < s.warmup()) {
+                    l.step(where + " warm-up " + side.engine());
+                }
+                long t0 = System.nanoTime();
+                side.run();
+                if (side.engine().equals(CotenantSide.NAME)) {
+                    cotenantWarm += System.nanoTime() - t0;
+                }
+            }
+            warm++;
+            long now = compilationMillis();
+            jitBusy = now >= 0 && now != compiled || compiling();
+            compiled = now;
+        }
+    }
+
+    /**
+     * Timed runs come in blocks of BLOCK runs of one side, blocks alternating ABBA, with a pause
+     * before each block and one untimed run at its start (see the class comment); each side's
+     * run times go to its array in {@code samples}.
+     */
+    private static void time(List<Side> sides, Map<String, long[]> samples, Settings s, String where, Listener l) throws Exception {
+        int[] done = new int[sides.size()];
+        for (int b = 0; Arrays.stream(done).min().orElse(s.runs()) < s.runs(); b++) {
+            for (int j = 0; j < sides.size(); j++) {
+                int k = b % 2 == 0 ? j : sides.size() - 1 - j;
+                Side side = sides.get(k);
+                if (done[k] >= s.runs()) {
+                    continue;
+                }
+                l.step(where + " " + side.engine());
+                Thread.sleep(BLOCK_PAUSE_MS);
+                side.run();
+                for (int r = 0; r < BLOCK && done[k] < s.runs(); r++) {
+                    long t0 = System.nanoTime();
+                    side.run();
+                    samples.get(side.engine())[done[k]++] = System.nanoTime() - t0;
+                }
+            }
+        }
     }
 
     private static void delete(Path dir) {

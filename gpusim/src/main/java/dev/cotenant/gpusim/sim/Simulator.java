@@ -1,9 +1,7 @@
 package dev.cotenant.gpusim.sim;
 
 import dev.cotenant.gpusim.hardware.Gpu;
-import dev.cotenant.gpusim.hardware.Unit;
 import dev.cotenant.gpusim.kernel.Item;
-import dev.cotenant.gpusim.kernel.Kernel;
 import dev.cotenant.ir.ModelException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -75,9 +73,7 @@ public final class Simulator {
     private final List<Launched> queue = new ArrayList<>();
     private final List<Cohort> cohorts = new ArrayList<>();
     private final ArrayDeque<int[]> rows = new ArrayDeque<>();
-    private final double[] poolBytesPerUs;
-    private final double[] smFlops = new double[Unit.values().length];
-    private final double smBytesMax;
+    private final Contention contention;
     private final int[] activeByCtx;
     private final int[] queuedByCtx;
     private int activeKernels;
@@ -92,9 +88,6 @@ public final class Simulator {
     private final TimerHeap timers = new TimerHeap();
     private double[] seg = new double[5 * 256];
     private int segN;
-    private Cohort[] order = new Cohort[16];
-    private final double[] poolDemand;
-    private double bytesRate;
 
     private Simulator(Gpu gpu, Submission w) {
         this.gpu = gpu;
@@ -136,16 +129,7 @@ public final class Simulator {
         for (int e = 0; e < events; e++) {
             waiters.add(new ArrayList<>(2));
         }
-        double[] shares = w.sharing().bandwidthShares();
-        poolBytesPerUs = new double[shares.length];
-        for (int p = 0; p < shares.length; p++) {
-            poolBytesPerUs[p] = gpu.dramBytesPerUs() * shares[p];
-        }
-        for (Unit u : Unit.values()) {
-            smFlops[u.ordinal()] = gpu.smFlopsPerUs(u);
-        }
-        poolDemand = new double[shares.length];
-        smBytesMax = gpu.dramBytesPerUs() / gpu.sms() * gpu.smBandwidthSharesMax();
+        contention = new Contention(gpu, sms, w.sharing().bandwidthShares());
         activeByCtx = new int[contexts];
         queuedByCtx = new int[contexts];
     }
@@ -220,7 +204,7 @@ public final class Simulator {
             moveOn(s);
         }
         dispatch();
-        rates();
+        contention.rate(cohorts, now);
         while (true) {
             double tTimer = timers.firstTime();
             double tCohort = Double.POSITIVE_INFINITY;
@@ -258,7 +242,7 @@ public final class Simulator {
             }
             if (changed) {
                 dispatch();
-                rates();
+                contention.rate(cohorts, now);
             }
         }
         if (streamsDone < n) {
@@ -489,72 +473,11 @@ public final class Simulator {
         return -1;
     }
 
-    /** Re-evaluates every cohort's rate after the running set changed. */
-    private void rates() {
-        int m = cohorts.size();
-        if (m == 0) {
-            return;
-        }
-        double wocc = sms.occupied == 0 ? 0 : (double) sms.totalWarps / sms.occupied;
-        double denom = Math.max(gpu.warpsToSaturate(), wocc);
-        double latency = gpu.blockLatencyUs();
-        if (order.length < m) {
-            order = new Cohort[Math.max(m, 2 * order.length)];
-        }
-        for (int i = 0; i < m; i++) {
-            Cohort c = cohorts.get(i);
-            // Progress is brought up to date only here, when rates change; between changes each
-            // cohort's finish time stays valid.
-            c.left -= c.rate * (now - c.since);
-            c.since = now;
-            Kernel kk = c.k.kernel;
-            // A kernel's blocks compete at least with each other on the SMs they hold, so sparse
-            // neighbours elsewhere never make it faster than it runs alone.
-            double own = (double) c.k.residentWarps / c.k.smsHeld;
-            c.share = c.k.warpsPerBlock / Math.max(denom, own);
-            double f = kk.flopsPerBlock();
-            c.computeUs = f > 0 ? c.k.fullSmUs / c.share : 0;
-            double b = kk.bytesPerBlock();
-            double cap = smBytesMax * Math.min(1, c.share);
-            double busy = c.computeUs + latency;
-            c.demand = b <= 0 ? 0 : busy > 0 ? Math.min(cap, b / busy) : cap;
-            order[i] = c;
-        }
-        // Water filling needs the cohorts by demand only when some pool is oversubscribed.
-        double[] asked = poolDemand;
-        Arrays.fill(asked, 0);
-        for (int i = 0; i < m; i++) {
-            asked[order[i].k.pool] += order[i].demand * order[i].blocks;
-        }
-        boolean over = false;
-        for (int p = 0; p < asked.length; p++) {
-            over |= asked[p] > poolBytesPerUs[p];
-        }
-        if (over) {
-            for (int p = 0; p < poolBytesPerUs.length; p++) {
-                Cohort.waterFill(order, m, p, poolBytesPerUs[p]);
-            }
-        }
-        bytesRate = 0;
-        for (int i = 0; i < m; i++) {
-            Cohort c = order[i];
-            double b = c.k.kernel.bytesPerBlock();
-            if (!over) {
-                c.bytesPerUs = c.demand;
-            }
-            double memUs = b > 0 ? b / c.bytesPerUs : 0;
-            double t = Math.max(c.computeUs, memUs) + latency;
-            c.rate = 1 / Math.max(t, 1e-6);
-            c.finishAt = now + Math.max(0, c.left) / c.rate;
-            bytesRate += c.blocks * b * c.rate;
-        }
-    }
-
     private void segment(double t) {
         if ((segN + 1) * 5 > seg.length) {
             seg = Arrays.copyOf(seg, seg.length * 2);
         }
-        double bytes = cohorts.isEmpty() ? 0 : bytesRate;
+        double bytes = cohorts.isEmpty() ? 0 : contention.bytesRate();
         int b = segN * 5;
         seg[b] = now;
         seg[b + 1] = t;

@@ -83,16 +83,8 @@ final class Sms {
             if (freeSlots[s] == 0 || freeThreads[s] < threads || freeRegs[s] < k.regsPerBlock || freeSmem[s] < k.smemPerBlock) {
                 continue; // the common case once the device is full: no division
             }
-            int f;
-            if (blocks[s] == 0) {
-                f = k.blocksPerEmptySm; // an idle SM: the kernel's occupancy, no division
-            } else {
-                f = Math.min(freeSlots[s], freeThreads[s] / threads);
-                f = Math.min(f, freeRegs[s] / k.regsPerBlock);
-                if (k.smemPerBlock > 0) {
-                    f = Math.min(f, freeSmem[s] / k.smemPerBlock);
-                }
-            }
+            // An idle SM takes the kernel's occupancy, known without division.
+            int f = blocks[s] == 0 ? k.blocksPerEmptySm : room(k, s, threads);
             at[z] = s;
             fit[z++] = f;
             sum += f;
@@ -124,6 +116,28 @@ final class Sms {
             level = l;
             extra = (int) (want - g);
         }
+        int placed = spread(k, z, level, extra, row);
+        rotate += Math.max(1, placed);
+        k.seenLog = placed < want ? logged : -1;
+        return placed;
+    }
+
+    /** How many blocks of {@code k} fit on the occupied SM {@code s}, which has room for one. */
+    private int room(Launched k, int s, int threads) {
+        int f = Math.min(freeSlots[s], freeThreads[s] / threads);
+        f = Math.min(f, freeRegs[s] / k.regsPerBlock);
+        if (k.smemPerBlock > 0) {
+            f = Math.min(f, freeSmem[s] / k.smemPerBlock);
+        }
+        return f;
+    }
+
+    /**
+     * Places on each of the {@code z} candidate SMs (in {@code at[]}, with room {@code fit[]}) up
+     * to {@code level} blocks, and one more on the first {@code extra} that can take it, starting
+     * from the rotating SM; returns how many were placed.
+     */
+    private int spread(Launched k, int z, int level, int extra, int[] row) {
         int placed = 0;
         int start = rotate % z;
         for (int j = 0; j < z; j++) {
@@ -137,31 +151,33 @@ final class Sms {
                 take++;
                 extra--;
             }
-            if (take == 0) {
-                continue;
+            if (take > 0) {
+                occupy(k, at[i], take, row);
+                placed += take;
             }
-            int s = at[i];
-            freeSlots[s] -= take;
-            freeThreads[s] -= take * threads;
-            freeRegs[s] -= take * k.regsPerBlock;
-            freeSmem[s] -= take * k.smemPerBlock;
-            if (blocks[s] == 0) {
-                occupied++;
-            }
-            blocks[s] += take;
-            warps[s] += take * k.warpsPerBlock;
-            totalWarps += (long) take * k.warpsPerBlock;
-            row[s] += take;
-            if (k.onSm[s] == 0) {
-                k.smsHeld++;
-            }
-            k.onSm[s] += take;
-            k.residentWarps += (long) take * k.warpsPerBlock;
-            placed += take;
         }
-        rotate += Math.max(1, placed);
-        k.seenLog = placed < want ? logged : -1;
         return placed;
+    }
+
+    /** Takes {@code take} blocks' resources of {@code k} on SM {@code s}, and records them in {@code row}. */
+    private void occupy(Launched k, int s, int take, int[] row) {
+        int threads = k.warpsPerBlock * 32;
+        freeSlots[s] -= take;
+        freeThreads[s] -= take * threads;
+        freeRegs[s] -= take * k.regsPerBlock;
+        freeSmem[s] -= take * k.smemPerBlock;
+        if (blocks[s] == 0) {
+            occupied++;
+        }
+        blocks[s] += take;
+        warps[s] += take * k.warpsPerBlock;
+        totalWarps += (long) take * k.warpsPerBlock;
+        row[s] += take;
+        if (k.onSm[s] == 0) {
+            k.smsHeld++;
+        }
+        k.onSm[s] += take;
+        k.residentWarps += (long) take * k.warpsPerBlock;
     }
 
     /** Frees the blocks a cohort of {@code k} holds, as recorded in {@code row}, and clears the row. */

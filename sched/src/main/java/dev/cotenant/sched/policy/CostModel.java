@@ -50,18 +50,73 @@ final class CostModel {
     }
 
     Prediction predict(Schedule s) {
-        int n = s.streams().size();
-        // Flatten.
-        int[][] kind = new int[n][];
-        int[][] arg = new int[n][];
-        double[][] work = new double[n][];
-        int[][] threads = new int[n][];
-        double[][] sens = new double[n][];
-        Map<String, Integer> events = new HashMap<>();
-        int tasks = 0;
-        double solo = 0;
-        for (int si = 0; si < n; si++) {
-            List<Instruction> ins = s.streams().get(si).instructions();
+        Replay r = new Replay(s);
+        r.run();
+        return new Prediction(r.now, r.tasks, r.crossWaits, r.solo, r.contention, r.idle);
+    }
+
+    /**
+     * One replay of a schedule. The instructions are flattened into arrays first (kind 0 run,
+     * 1 record, 2 wait; a run's work, threads and contention sensitivity), because the event loop
+     * visits every stream's current instruction at each event.
+     */
+    private final class Replay {
+
+        // Stream states.
+        private static final int FREE = 0;
+        private static final int WAITING_FOR_CORES = 1;
+        private static final int RUNNING = 2;
+        private static final int BLOCKED = 3;
+        private static final int DONE = 4;
+
+        private final int n;
+        private final int[][] kind;
+        private final int[][] arg;
+        private final double[][] work;
+        private final int[][] threads;
+        private final double[][] sens;
+        private final int[] prio;
+        private final double[] eventTime;
+        private final int[] pc;
+        private final int[] state;
+        private final double[] remaining;
+        private final double[] readyAt;
+        private final long[] arrival;
+        private long ticket;
+        private int free = cores;
+        double now;
+        int tasks;
+        double solo;
+        int crossWaits;
+        double contention;
+        double idle;
+
+        Replay(Schedule s) {
+            n = s.streams().size();
+            kind = new int[n][];
+            arg = new int[n][];
+            work = new double[n][];
+            threads = new int[n][];
+            sens = new double[n][];
+            Map<String, Integer> events = new HashMap<>();
+            for (int si = 0; si < n; si++) {
+                flatten(si, s.streams().get(si).instructions(), events);
+            }
+            prio = new int[n];
+            for (int si = 0; si < n; si++) {
+                prio[si] = s.streams().get(si).priority();
+            }
+            eventTime = new double[events.size()];
+            java.util.Arrays.fill(eventTime, -1);
+            pc = new int[n];
+            state = new int[n];
+            remaining = new double[n];
+            readyAt = new double[n];
+            arrival = new long[n];
+        }
+
+        /** Flattens stream {@code si}, numbering events in order of first mention. */
+        private void flatten(int si, List<Instruction> ins, Map<String, Integer> events) {
             kind[si] = new int[ins.size()];
             arg[si] = new int[ins.size()];
             work[si] = new double[ins.size()];
@@ -91,95 +146,108 @@ final class CostModel {
                 }
             }
         }
-        int[] prio = new int[n];
-        for (int si = 0; si < n; si++) {
-            prio[si] = s.streams().get(si).priority();
+
+        void run() {
+            while (true) {
+                settle();
+                // Next event: a running task ends, or a stream's wake-up delay passes.
+                int busy = cores - free;
+                double next = Double.MAX_VALUE;
+                boolean anyRunning = false;
+                for (int si = 0; si < n; si++) {
+                    if (state[si] == RUNNING) {
+                        anyRunning = true;
+                        next = Math.min(next, remaining[si] / rate(sens[si][pc[si]], busy - threads[si][pc[si]]));
+                    } else if (state[si] == WAITING_FOR_CORES && readyAt[si] > now) {
+                        next = Math.min(next, readyAt[si] - now);
+                    }
+                }
+                if (next == Double.MAX_VALUE) {
+                    break;
+                }
+                progress(next, busy);
+                if (!anyRunning && next == 0) {
+                    break;
+                }
+            }
         }
-        double[] eventTime = new double[events.size()];
-        java.util.Arrays.fill(eventTime, -1);
-        int[] pc = new int[n];
-        // Per stream: 0 free to advance, 1 waiting for cores, 2 running, 3 blocked on an event, 4 done.
-        int[] state = new int[n];
-        double[] remaining = new double[n];
-        double[] readyAt = new double[n];
-        long[] arrival = new long[n];
-        long ticket = 0;
-        int free = cores;
-        double now = 0;
-        int crossWaits = 0;
-        double contention = 0;
-        double idle = 0;
-        boolean changed = true;
-        while (true) {
-            // Advance every stream that can move, until nothing changes.
+
+        /** Advances every stream that can move and grants cores, until nothing changes. */
+        private void settle() {
+            boolean changed = true;
             while (changed) {
                 changed = false;
                 for (int si = 0; si < n; si++) {
-                    while (state[si] == 0 || state[si] == 3) {
-                        if (pc[si] >= kind[si].length) {
-                            state[si] = 4;
-                            break;
-                        }
-                        int k = kind[si][pc[si]];
-                        if (k == 1) {
-                            eventTime[arg[si][pc[si]]] = Math.max(now, readyAt[si]);
-                            pc[si]++;
-                            state[si] = 0;
-                            changed = true;
-                        } else if (k == 2) {
-                            double et = eventTime[arg[si][pc[si]]];
-                            if (et < 0) {
-                                state[si] = 3;
-                                break;
-                            }
-                            crossWaits++;
-                            readyAt[si] = Math.max(readyAt[si], et + WAKE_NANOS);
-                            pc[si]++;
-                            state[si] = 0;
-                            changed = true;
-                        } else {
-                            state[si] = 1;
-                            arrival[si] = ticket++;
-                            changed = true;
-                        }
-                    }
+                    changed |= advance(si);
                 }
-                // Grant cores: highest priority first, then arrival; left-over backfill.
-                while (free > 0) {
-                    int best = -1;
-                    for (int si = 0; si < n; si++) {
-                        if (state[si] == 1 && readyAt[si] <= now && threads[si][pc[si]] <= free
-                                && (best < 0 || prio[si] > prio[best] || prio[si] == prio[best] && arrival[si] < arrival[best])) {
-                            best = si;
-                        }
-                    }
-                    if (best < 0) {
+                changed |= grant();
+            }
+        }
+
+        /**
+         * Takes stream {@code si} through its records and passable waits to its next run, which
+         * then waits for cores; true when anything changed.
+         */
+        private boolean advance(int si) {
+            boolean changed = false;
+            while (state[si] == FREE || state[si] == BLOCKED) {
+                if (pc[si] >= kind[si].length) {
+                    state[si] = DONE;
+                    break;
+                }
+                int k = kind[si][pc[si]];
+                if (k == 1) {
+                    eventTime[arg[si][pc[si]]] = Math.max(now, readyAt[si]);
+                    pc[si]++;
+                    state[si] = FREE;
+                    changed = true;
+                } else if (k == 2) {
+                    double et = eventTime[arg[si][pc[si]]];
+                    if (et < 0) {
+                        state[si] = BLOCKED;
                         break;
                     }
-                    free -= threads[best][pc[best]];
-                    state[best] = 2;
-                    remaining[best] = work[best][pc[best]];
+                    crossWaits++;
+                    readyAt[si] = Math.max(readyAt[si], et + WAKE_NANOS);
+                    pc[si]++;
+                    state[si] = FREE;
+                    changed = true;
+                } else {
+                    state[si] = WAITING_FOR_CORES;
+                    arrival[si] = ticket++;
                     changed = true;
                 }
             }
-            // Next event: a running task ends, or a stream's wake-up delay passes.
-            int busy = cores - free;
-            double next = Double.MAX_VALUE;
-            boolean anyRunning = false;
-            for (int si = 0; si < n; si++) {
-                if (state[si] == 2) {
-                    anyRunning = true;
-                    next = Math.min(next, remaining[si] / rate(sens[si][pc[si]], busy - threads[si][pc[si]]));
-                } else if (state[si] == 1 && readyAt[si] > now) {
-                    next = Math.min(next, readyAt[si] - now);
+            return changed;
+        }
+
+        /** Grants cores: highest priority first, then arrival; left-over backfill. True when any were granted. */
+        private boolean grant() {
+            boolean changed = false;
+            while (free > 0) {
+                int best = -1;
+                for (int si = 0; si < n; si++) {
+                    if (state[si] == WAITING_FOR_CORES && readyAt[si] <= now && threads[si][pc[si]] <= free
+                            && (best < 0 || prio[si] > prio[best] || prio[si] == prio[best] && arrival[si] < arrival[best])) {
+                        best = si;
+                    }
                 }
+                if (best < 0) {
+                    break;
+                }
+                free -= threads[best][pc[best]];
+                state[best] = RUNNING;
+                remaining[best] = work[best][pc[best]];
+                changed = true;
             }
-            if (next == Double.MAX_VALUE) {
-                break;
-            }
+            return changed;
+        }
+
+        /** Lets {@code next} ns pass with {@code busy} cores busy, and ends the tasks that are done. */
+        private void progress(double next, int busy) {
             idle += (double) free * next;
             for (int si = 0; si < n; si++) {
-                if (state[si] == 2) {
+                if (state[si] == RUNNING) {
                     double r = rate(sens[si][pc[si]], busy - threads[si][pc[si]]);
                     remaining[si] -= next * r;
                     contention += next * (1 - r) * threads[si][pc[si]];
@@ -187,20 +255,14 @@ final class CostModel {
             }
             now += next;
             for (int si = 0; si < n; si++) {
-                if (state[si] == 2 && remaining[si] <= 1e-6) {
+                if (state[si] == RUNNING && remaining[si] <= 1e-6) {
                     free += threads[si][pc[si]];
                     pc[si]++;
-                    state[si] = 0;
+                    state[si] = FREE;
                     readyAt[si] = now;
-                    changed = true;
                 }
             }
-            changed = true;
-            if (!anyRunning && next == 0) {
-                break;
-            }
         }
-        return new Prediction(now, tasks, crossWaits, solo, contention, idle);
     }
 
     private double rate(double sensitivity, int othersBusy) {

@@ -6,9 +6,15 @@ import dev.cotenant.sched.schedule.Schedule;
 import dev.cotenant.sched.workload.TenantShape;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.DoubleConsumer;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -237,31 +243,80 @@ public final class Gacer {
         double[][] alternate(List<Schedule> schedules, int rounds);
     }
 
+    /** One run of the regulator: how it measures, its clock and budget, and its log. */
+    private record Regulation(Bench bench, DoubleConsumer progress, long t0, double budgetSeconds, List<String> log) {
+
+        /** Seconds since the run started. */
+        double spent() {
+            return (System.nanoTime() - t0) / 1e9;
+        }
+    }
+
+    /**
+     * What sampling measured: the samples the correction is fitted on, the schedules measured,
+     * each one's first measurement (in the order measured) and the fastest of them.
+     */
+    private record Sampling(List<Correction.Sample> samples, Set<CompactSchedule> measured,
+                            Map<CompactSchedule, Double> firstMs, CompactSchedule best, double bestMs) {}
+
+    /**
+     * The schedule chosen so far, measured and predicted, and a finalist that goes to the
+     * confirmation without having been measured ({@code null} if none).
+     */
+    private record Pick(CompactSchedule schedule, double ms, double predictedMs, CompactSchedule promoted) {}
+
     /**
      * Runs the whole regulator: fit, search, measure finalists, confirm. {@code bench} runs
      * schedules for real; {@code progress} hears the fraction done.
      */
-    public Outcome run(Bench bench, long seed, double budgetSeconds, int maxEvaluations,
-                java.util.function.DoubleConsumer progress) {
-        ToDoubleFunction<Schedule> measure = bench::once;
-        long t0 = System.nanoTime();
-        List<String> log = new ArrayList<>();
+    public Outcome run(Bench bench, long seed, double budgetSeconds, int maxEvaluations, DoubleConsumer progress) {
+        Regulation r = new Regulation(bench, progress, System.nanoTime(), budgetSeconds, new ArrayList<>());
         CostModel model = new CostModel(profiles, cores);
         SearchSpace space = new SearchSpace(shapes, cores);
         SplittableRandom rnd = new SplittableRandom(seed);
-        // 1. Measured samples for the learned correction: seeds, their neighbours and random points,
-        // until about half the budget is spent.
+        // 1. Measured samples for the learned correction.
+        Sampling sampled = sample(r, model, space, rnd);
+        Correction.Evaluation eval = Correction.evaluate(sampled.samples());
+        r.log().add(String.format(Locale.ROOT, "cost model: %d measured schedules; held-out error %.1f%% on %d, each predicted by a fit on the other %d (analytical alone %.1f%%)",
+                sampled.samples().size(), eval.heldOutMape(), eval.heldOut(), eval.fittedOn(), eval.analyticalMape()));
+        Correction corr = eval.fitted();
+        ToDoubleFunction<Schedule> predictMs = s -> corr.predictMs(model.predict(s).features());
+        // 2. Search with the corrected model, for a quarter of the budget.
+        double searchBudget = Math.max(0.2, budgetSeconds * 0.25);
+        List<CompactSchedule> seeds = new ArrayList<>(seeds());
+        seeds.add(sampled.best());
+        Search search = new Search(space, members, predictMs);
+        List<Search.Scored> best = search.run(seeds, seed, searchBudget, maxEvaluations, FINALISTS,
+                f -> progress.accept(0.5 + 0.25 * f));
+        // 3. Finalists measured for real, while the budget lasts.
+        Pick finalist = finalists(r, best, sampled, predictMs.applyAsDouble(sampled.best().compile(members)));
+        // 4. Confirmation.
+        Pick chosen = confirm(r, finalist, sampled.firstMs(), predictMs);
+        double seconds = r.spent();
+        r.log().add(String.format(Locale.ROOT, "search: %d schedules scored by the model", search.evaluations()));
+        r.log().add(String.format(Locale.ROOT, "chosen: predicted %.1f ms, measured %.1f ms; regulation took %.1f s",
+                chosen.predictedMs(), chosen.ms(), seconds));
+        return new Outcome(chosen.schedule(), chosen.schedule().compile(members), chosen.predictedMs(), chosen.ms(),
+                eval.heldOutMape(), eval.analyticalMape(), sampled.samples().size(), eval.heldOut(), search.evaluations(), seconds,
+                r.log());
+    }
+
+    /**
+     * Step 1: measures seeds, their neighbours and random points for the learned correction,
+     * until about half the budget is spent.
+     */
+    private Sampling sample(Regulation r, CostModel model, SearchSpace space, SplittableRandom rnd) {
         List<CompactSchedule> sampled = new ArrayList<>(seeds());
         int seedCount = sampled.size();
         List<Correction.Sample> samples = new ArrayList<>();
-        double sampleBudget = budgetSeconds * 0.5;
+        double sampleBudget = r.budgetSeconds() * 0.5;
         // The fit needs a few samples; past the budget, four are enough (rounds of heavy mixes take seconds).
         int minSamples = 4;
         int maxSamples = 40;
         CompactSchedule bestSampled = null;
         double bestSampledMs = Double.MAX_VALUE;
-        java.util.Set<CompactSchedule> measured = new java.util.HashSet<>();
-        java.util.Map<CompactSchedule, Double> firstMs = new java.util.LinkedHashMap<>();
+        Set<CompactSchedule> measured = new HashSet<>();
+        Map<CompactSchedule, Double> firstMs = new LinkedHashMap<>();
         for (int i = 0; i < maxSamples; i++) {
             CompactSchedule c;
             if (i < sampled.size()) {
@@ -275,9 +330,9 @@ public final class Gacer {
                 continue;
             }
             Schedule s = c.compile(members);
-            double ms = measure.applyAsDouble(s);
+            double ms = r.bench().once(s);
             if (i < seedCount) {
-                log.add(String.format(Locale.ROOT, "seed %s: measured %.1f ms", SEED_NAMES.get(i), ms));
+                r.log().add(String.format(Locale.ROOT, "seed %s: measured %.1f ms", SEED_NAMES.get(i), ms));
             }
             firstMs.put(c, ms);
             samples.add(new Correction.Sample(model.predict(s).features(), ms));
@@ -285,115 +340,122 @@ public final class Gacer {
                 bestSampledMs = ms;
                 bestSampled = c;
             }
-            double spent = (System.nanoTime() - t0) / 1e9;
+            double spent = r.spent();
             // The confirmation's rounds come out of the same budget: sampling stops early enough to
             // leave them (with the search's quarter), so a mix whose rounds take a second does not
             // overrun the budget by half (mix (d): 67 s for a 40 s budget before).
-            double stopAt = Math.min(sampleBudget, budgetSeconds * 0.75 - confirmSeconds(firstMs.values(), MIN_CONFIRM_ROUNDS));
-            progress.accept(0.5 * Math.min(1, spent / Math.max(1e-3, stopAt)));
+            double stopAt = Math.min(sampleBudget, r.budgetSeconds() * 0.75 - confirmSeconds(firstMs.values(), MIN_CONFIRM_ROUNDS));
+            r.progress().accept(0.5 * Math.min(1, spent / Math.max(1e-3, stopAt)));
             if (spent > stopAt && samples.size() >= minSamples) {
                 break;
             }
         }
-        Correction.Evaluation eval = Correction.evaluate(samples);
-        log.add(String.format(Locale.ROOT, "cost model: %d measured schedules; held-out error %.1f%% on %d, each predicted by a fit on the other %d (analytical alone %.1f%%)",
-                samples.size(), eval.heldOutMape(), eval.heldOut(), eval.fittedOn(), eval.analyticalMape()));
-        Correction corr = eval.fitted();
-        // 2. Search with the corrected model, for a quarter of the budget.
-        double searchBudget = Math.max(0.2, budgetSeconds * 0.25);
-        List<CompactSchedule> seeds = new ArrayList<>(seeds());
-        seeds.add(bestSampled);
-        Search search = new Search(space, members, s -> corr.predictMs(model.predict(s).features()));
-        List<Search.Scored> best = search.run(seeds, seed, searchBudget, maxEvaluations, FINALISTS,
-                f -> progress.accept(0.5 + 0.25 * f));
-        // 3. Finalists measured for real, while the budget lasts; the best sampled schedule competes too.
-        CompactSchedule chosen = bestSampled;
-        double chosenMs = bestSampledMs;
-        double predicted = corr.predictMs(model.predict(bestSampled.compile(members)).features());
+        return new Sampling(samples, measured, firstMs, bestSampled, bestSampledMs);
+    }
+
+    /**
+     * Step 3: measures the search's finalists for real while the budget lasts; the best sampled
+     * schedule (predicted {@code sampledPredictedMs}) competes too.
+     */
+    private Pick finalists(Regulation r, List<Search.Scored> best, Sampling sampled, double sampledPredictedMs) {
+        CompactSchedule chosen = sampled.best();
+        double chosenMs = sampled.bestMs();
+        double predicted = sampledPredictedMs;
         // The search's best goes to the confirmation even when the budget leaves no time to measure
         // it here first: on mixes whose rounds take half a second or more, the confirmation's own
         // rounds take what is left, and the search would otherwise never compete.
         CompactSchedule promoted = null;
         for (int i = 0; i < best.size(); i++) {
             Search.Scored sc = best.get(i);
-            if ((System.nanoTime() - t0) / 1e9 + confirmSeconds(firstMs.values(), MIN_CONFIRM_ROUNDS) > budgetSeconds) {
-                promoted = measured.contains(sc.point()) ? null : sc.point();
-                log.add(String.format(Locale.ROOT, "finalists: budget spent after %d (the rest is the confirmation's)%s", i,
+            if (r.spent() + confirmSeconds(sampled.firstMs().values(), MIN_CONFIRM_ROUNDS) > r.budgetSeconds()) {
+                promoted = sampled.measured().contains(sc.point()) ? null : sc.point();
+                r.log().add(String.format(Locale.ROOT, "finalists: budget spent after %d (the rest is the confirmation's)%s", i,
                         promoted == null ? "" : String.format(Locale.ROOT, "; finalist %d (predicted %.1f ms) goes to the confirmation unmeasured",
                                 i + 1, sc.predictedMs())));
                 break;
             }
-            double ms = measured.contains(sc.point()) ? Double.NaN : measure.applyAsDouble(sc.point().compile(members));
-            log.add(String.format(Locale.ROOT, "finalist %d: predicted %.1f ms, measured %.1f ms", i + 1, sc.predictedMs(), ms));
+            double ms = sampled.measured().contains(sc.point()) ? Double.NaN : r.bench().once(sc.point().compile(members));
+            r.log().add(String.format(Locale.ROOT, "finalist %d: predicted %.1f ms, measured %.1f ms", i + 1, sc.predictedMs(), ms));
             if (!Double.isNaN(ms)) {
-                firstMs.putIfAbsent(sc.point(), ms);
+                sampled.firstMs().putIfAbsent(sc.point(), ms);
             }
             if (ms < chosenMs) {
                 chosenMs = ms;
                 chosen = sc.point();
                 predicted = sc.predictedMs();
             }
-            progress.accept(0.75 + 0.25 * (i + 1) / best.size());
+            r.progress().accept(0.75 + 0.25 * (i + 1) / best.size());
         }
-        // 4. Confirmation. The smallest of many single measurements is biased low (the lucky round
-        // wins), and measurements taken at different times differ by the machine's drift (the first
-        // seed measured also pays for the compiler), so the best few measured schedules and the three
-        // baselines are measured again, in alternation, on runners kept for the comparison (a fresh
-        // executor's first round measured up to 10% away from the same schedule's later rounds), as
-        // many rounds as the budget leaves (3 to 7), and the lowest median of these rounds alone
-        // decides. A schedule chosen this way loses to a baseline only by the noise left in that median.
-        List<CompactSchedule> contenders = new ArrayList<>(firstMs.keySet().stream()
-                .sorted(java.util.Comparator.comparingDouble(firstMs::get)).limit(CONTENDERS).toList());
-        for (CompactSchedule b : List.of(Baselines.sequential(shapes, cores), Baselines.multistream(shapes, cores),
-                Baselines.interleave(shapes, cores))) {
-            if (!contenders.contains(b)) {
-                contenders.add(b);
-            }
-        }
-        if (!contenders.contains(chosen)) {
-            contenders.add(chosen);
-        }
-        if (promoted != null && !contenders.contains(promoted)) {
-            contenders.add(promoted);
-        }
+        return new Pick(chosen, chosenMs, predicted, promoted);
+    }
+
+    /**
+     * Step 4: confirmation. The smallest of many single measurements is biased low (the lucky round
+     * wins), and measurements taken at different times differ by the machine's drift (the first
+     * seed measured also pays for the compiler), so the best few measured schedules and the three
+     * baselines are measured again, in alternation, on runners kept for the comparison (a fresh
+     * executor's first round measured up to 10% away from the same schedule's later rounds), as
+     * many rounds as the budget leaves (3 to 7), and the lowest median of these rounds alone
+     * decides. A schedule chosen this way loses to a baseline only by the noise left in that median.
+     */
+    private Pick confirm(Regulation r, Pick finalist, Map<CompactSchedule, Double> firstMs, ToDoubleFunction<Schedule> predictMs) {
+        List<CompactSchedule> contenders = contenders(firstMs, finalist);
         double roundMs = 0;
         double warmMs = 0;
         for (CompactSchedule c : contenders) {
-            double ms = firstMs.getOrDefault(c, chosenMs);
+            double ms = firstMs.getOrDefault(c, finalist.ms());
             // A short round is warmed before each recorded one (CoLocation.turn), a long one once.
             roundMs += ms < Bench.SHORT_ROUND_MS ? 2 * ms : ms;
             warmMs += ms;
         }
-        double left = budgetSeconds - (System.nanoTime() - t0) / 1e9 - warmMs / 1000;
+        double left = r.budgetSeconds() - r.spent() - warmMs / 1000;
         int confirmRounds = (int) Math.max(1, Math.min(MAX_CONFIRM_ROUNDS, Math.floor(left * 1000 / Math.max(1, roundMs))));
         if (confirmRounds < MIN_CONFIRM_ROUNDS) {
-            log.add(String.format(Locale.ROOT, "confirmation: the budget leaves %d round(s) of %.1f s; about %.0f s of budget would give %d",
-                    confirmRounds, roundMs / 1000, budgetSeconds + (MIN_CONFIRM_ROUNDS - confirmRounds) * roundMs / 1000, MIN_CONFIRM_ROUNDS));
+            r.log().add(String.format(Locale.ROOT, "confirmation: the budget leaves %d round(s) of %.1f s; about %.0f s of budget would give %d",
+                    confirmRounds, roundMs / 1000, r.budgetSeconds() + (MIN_CONFIRM_ROUNDS - confirmRounds) * roundMs / 1000, MIN_CONFIRM_ROUNDS));
         }
-        double[][] confirmMs = bench.alternate(contenders.stream().map(c -> c.compile(members)).toList(), confirmRounds);
+        double[][] confirmMs = r.bench().alternate(contenders.stream().map(c -> c.compile(members)).toList(), confirmRounds);
         List<List<Double>> rounds = new ArrayList<>();
-        for (double[] r : confirmMs) {
-            rounds.add(java.util.Arrays.stream(r).boxed().toList());
+        for (double[] round : confirmMs) {
+            rounds.add(Arrays.stream(round).boxed().toList());
         }
+        CompactSchedule chosen = finalist.schedule();
         double bestMedian = Double.MAX_VALUE;
         for (int i = 0; i < contenders.size(); i++) {
             double med = median(rounds.get(i));
-            log.add(String.format(Locale.ROOT, "contender %d: median %.1f ms of %s; %s", i + 1, med,
+            r.log().add(String.format(Locale.ROOT, "contender %d: median %.1f ms of %s; %s", i + 1, med,
                     rounds.get(i).stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList(), contenders.get(i).summary()));
             if (med < bestMedian) {
                 bestMedian = med;
                 chosen = contenders.get(i);
             }
         }
-        chosenMs = bestMedian;
-        predicted = corr.predictMs(model.predict(chosen.compile(members)).features());
-        log.add(String.format(Locale.ROOT, "confirmation: %d contenders (best measured and the baselines) measured %d more times each; lowest median %.1f ms",
+        double predicted = predictMs.applyAsDouble(chosen.compile(members));
+        r.log().add(String.format(Locale.ROOT, "confirmation: %d contenders (best measured and the baselines) measured %d more times each; lowest median %.1f ms",
                 contenders.size(), confirmRounds, bestMedian));
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        log.add(String.format(Locale.ROOT, "search: %d schedules scored by the model", search.evaluations()));
-        log.add(String.format(Locale.ROOT, "chosen: predicted %.1f ms, measured %.1f ms; regulation took %.1f s", predicted, chosenMs, seconds));
-        return new Outcome(chosen, chosen.compile(members), predicted, chosenMs, eval.heldOutMape(), eval.analyticalMape(), samples.size(),
-                eval.heldOut(), search.evaluations(), seconds, log);
+        return new Pick(chosen, bestMedian, predicted, null);
+    }
+
+    /**
+     * Who the confirmation measures, each once: the best few measured schedules, the three
+     * baselines, the finalist chosen so far and a finalist promoted unmeasured.
+     */
+    private List<CompactSchedule> contenders(Map<CompactSchedule, Double> firstMs, Pick finalist) {
+        List<CompactSchedule> contenders = new ArrayList<>(firstMs.keySet().stream()
+                .sorted(Comparator.comparingDouble(firstMs::get)).limit(CONTENDERS).toList());
+        for (CompactSchedule b : List.of(Baselines.sequential(shapes, cores), Baselines.multistream(shapes, cores),
+                Baselines.interleave(shapes, cores))) {
+            if (!contenders.contains(b)) {
+                contenders.add(b);
+            }
+        }
+        if (!contenders.contains(finalist.schedule())) {
+            contenders.add(finalist.schedule());
+        }
+        if (finalist.promoted() != null && !contenders.contains(finalist.promoted())) {
+            contenders.add(finalist.promoted());
+        }
+        return contenders;
     }
 
     /**

@@ -27,6 +27,35 @@ final class ScheduleCheck {
     private record Site(int stream, int index, int[] clock) {}
 
     static void check(Schedule s, List<TenantShape> shapes, int cores) {
+        checkTenants(s, shapes);
+        if (s.streams().isEmpty()) {
+            throw new ModelException("the schedule has no streams");
+        }
+        // Coverage: each (tenant, op) split one way, each part exactly once.
+        Map<Long, Site[]> seen = new HashMap<>();
+        Map<String, Integer> recordedOn = new HashMap<>();
+        for (int si = 0; si < s.streams().size(); si++) {
+            List<Instruction> ins = s.streams().get(si).instructions();
+            for (int i = 0; i < ins.size(); i++) {
+                switch (ins.get(i)) {
+                    case Instruction.Run r -> place(r.task(), si, i, shapes, cores, seen);
+                    case Instruction.Record r -> {
+                        Integer prev = recordedOn.put(r.event(), si);
+                        if (prev != null) {
+                            throw new ModelException("event " + r.event() + " is recorded twice (streams " + prev + " and " + si + ")");
+                        }
+                    }
+                    case Instruction.Wait w -> { }
+                }
+            }
+        }
+        checkEveryPartRuns(shapes, seen);
+        checkWaitsRecorded(s, recordedOn);
+        checkDependencies(shapes, seen, replay(s));
+    }
+
+    /** The schedule's tenants must be the workload's, in the same order and with the same op counts. */
+    private static void checkTenants(Schedule s, List<TenantShape> shapes) {
         if (s.tenants().size() != shapes.size()) {
             throw new ModelException("the schedule is for " + s.tenants().size() + " tenants, the workload has " + shapes.size());
         }
@@ -38,56 +67,43 @@ final class ScheduleCheck {
                         + sh.name() + " with " + sh.ops() + " ops");
             }
         }
-        if (s.streams().isEmpty()) {
-            throw new ModelException("the schedule has no streams");
+    }
+
+    /**
+     * Checks task {@code k}, run by instruction {@code i} of stream {@code si}, against its tenant
+     * and the device, and records where it runs in {@code seen} (keyed tenant << 32 | op).
+     */
+    private static void place(Task k, int si, int i, List<TenantShape> shapes, int cores, Map<Long, Site[]> seen) {
+        String at = " (stream " + si + " instruction " + i + ")";
+        if (k.tenant() >= shapes.size()) {
+            throw new ModelException("task " + k.describe() + at + ": there is no tenant " + k.tenant());
         }
-        int streams = s.streams().size();
-        // Coverage: each (tenant, op) split one way, each part exactly once.
-        Map<Long, Site[]> seen = new HashMap<>();
-        Map<String, Integer> recordedOn = new HashMap<>();
-        for (int si = 0; si < streams; si++) {
-            List<Instruction> ins = s.streams().get(si).instructions();
-            for (int i = 0; i < ins.size(); i++) {
-                switch (ins.get(i)) {
-                    case Instruction.Run r -> {
-                        Task k = r.task();
-                        String at = " (stream " + si + " instruction " + i + ")";
-                        if (k.tenant() >= shapes.size()) {
-                            throw new ModelException("task " + k.describe() + at + ": there is no tenant " + k.tenant());
-                        }
-                        TenantShape sh = shapes.get(k.tenant());
-                        if (k.op() >= sh.ops()) {
-                            throw new ModelException("task " + k.describe() + at + ": tenant " + sh.name() + " has only " + sh.ops() + " ops");
-                        }
-                        if (k.parts() > sh.maxParts()[k.op()]) {
-                            throw new ModelException("task " + k.describe() + at + ": the operator can be split into at most "
-                                    + sh.maxParts()[k.op()] + " parts");
-                        }
-                        if (k.threads() > cores) {
-                            throw new ModelException("task " + k.describe() + at + " asks for " + k.threads() + " threads; the device has " + cores);
-                        }
-                        long key = ((long) k.tenant() << 32) | k.op();
-                        Site[] parts = seen.computeIfAbsent(key, x -> new Site[k.parts()]);
-                        if (parts.length != k.parts()) {
-                            throw new ModelException("task " + k.describe() + at + ": the operator is split into " + parts.length
-                                    + " parts elsewhere in the schedule");
-                        }
-                        if (parts[k.part()] != null) {
-                            throw new ModelException("task " + k.describe() + " runs twice: stream " + parts[k.part()].stream() + " instruction "
-                                    + parts[k.part()].index() + " and stream " + si + " instruction " + i);
-                        }
-                        parts[k.part()] = new Site(si, i, null);
-                    }
-                    case Instruction.Record r -> {
-                        Integer prev = recordedOn.put(r.event(), si);
-                        if (prev != null) {
-                            throw new ModelException("event " + r.event() + " is recorded twice (streams " + prev + " and " + si + ")");
-                        }
-                    }
-                    case Instruction.Wait w -> { }
-                }
-            }
+        TenantShape sh = shapes.get(k.tenant());
+        if (k.op() >= sh.ops()) {
+            throw new ModelException("task " + k.describe() + at + ": tenant " + sh.name() + " has only " + sh.ops() + " ops");
         }
+        if (k.parts() > sh.maxParts()[k.op()]) {
+            throw new ModelException("task " + k.describe() + at + ": the operator can be split into at most "
+                    + sh.maxParts()[k.op()] + " parts");
+        }
+        if (k.threads() > cores) {
+            throw new ModelException("task " + k.describe() + at + " asks for " + k.threads() + " threads; the device has " + cores);
+        }
+        long key = ((long) k.tenant() << 32) | k.op();
+        Site[] parts = seen.computeIfAbsent(key, x -> new Site[k.parts()]);
+        if (parts.length != k.parts()) {
+            throw new ModelException("task " + k.describe() + at + ": the operator is split into " + parts.length
+                    + " parts elsewhere in the schedule");
+        }
+        if (parts[k.part()] != null) {
+            throw new ModelException("task " + k.describe() + " runs twice: stream " + parts[k.part()].stream() + " instruction "
+                    + parts[k.part()].index() + " and stream " + si + " instruction " + i);
+        }
+        parts[k.part()] = new Site(si, i, null);
+    }
+
+    /** Every part of every operator of every tenant must run. */
+    private static void checkEveryPartRuns(List<TenantShape> shapes, Map<Long, Site[]> seen) {
         for (int t = 0; t < shapes.size(); t++) {
             for (int op = 0; op < shapes.get(t).ops(); op++) {
                 Site[] parts = seen.get(((long) t << 32) | op);
@@ -102,15 +118,24 @@ final class ScheduleCheck {
                 }
             }
         }
-        for (int si = 0; si < streams; si++) {
+    }
+
+    /** Every event waited for must be recorded somewhere. */
+    private static void checkWaitsRecorded(Schedule s, Map<String, Integer> recordedOn) {
+        for (int si = 0; si < s.streams().size(); si++) {
             for (Instruction in : s.streams().get(si).instructions()) {
                 if (in instanceof Instruction.Wait w && !recordedOn.containsKey(w.event())) {
                     throw new ModelException("stream " + si + " waits for event " + w.event() + ", which no stream records");
                 }
             }
         }
-        Map<Long, int[]> clocks = replay(s);
-        // Dependencies: each task of a tenant must surely follow the one before it in plan order.
+    }
+
+    /**
+     * Dependencies: each task of a tenant must surely follow the one before it in plan order, by
+     * its stream's order or by the {@code clocks} at its start (keyed stream << 32 | index).
+     */
+    private static void checkDependencies(List<TenantShape> shapes, Map<Long, Site[]> seen, Map<Long, int[]> clocks) {
         for (int t = 0; t < shapes.size(); t++) {
             Site prevSite = null;
             Task prevTask = null;
