@@ -19,7 +19,7 @@ final class CotenantSide implements Side {
     private final Plan plan;
     private final Map<String, Tensor> feeds;
 
-    CotenantSide(Workload w, int threads) {
+    CotenantSide(ModelCase w, int threads) {
         this.workers = Workers.create(threads);
         // Planning must not carry three copies of the weights: the imported model goes as soon as
         // the optimised one exists, and packing reuses its space (see Footprint).

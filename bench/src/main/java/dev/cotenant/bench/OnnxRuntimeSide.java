@@ -25,7 +25,7 @@ final class OnnxRuntimeSide implements Side {
     private final OrtSession session;
     private final Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
 
-    OnnxRuntimeSide(Workload w, int threads) throws OrtException {
+    OnnxRuntimeSide(ModelCase w, int threads) throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         options = new OrtSession.SessionOptions();
         options.setIntraOpNumThreads(threads);

@@ -48,12 +48,12 @@ public final class PeakMemory {
     public static synchronized long baseline() {
         return BASELINE.computeIfAbsent(BARE, k -> {
             Map<String, Tensor> one = Map.of("x", Tensor.of(new float[] {1f}, 1));
-            return measure(BARE, new Workload("bare", Path.of("none.onnx"), 1, one), 1);
+            return measure(BARE, new ModelCase("bare", Path.of("none.onnx"), 1, one), 1);
         });
     }
 
     /** Peak resident bytes of {@code engine} on {@code w} in a child JVM; -1 where /proc is missing. */
-    static long measure(String engine, Workload w, int threads) {
+    static long measure(String engine, ModelCase w, int threads) {
         if (!Files.isReadable(Path.of("/proc/self/status"))) {
             return -1;
         }
@@ -117,7 +117,7 @@ public final class PeakMemory {
             feeds.put(args[i].substring(0, eq), Npy.read(Path.of(args[i].substring(eq + 1))));
         }
         if (!args[0].equals(BARE)) {
-            Workload w = new Workload("child", Path.of(args[1]), Integer.parseInt(args[2]), feeds);
+            ModelCase w = new ModelCase("child", Path.of(args[1]), Integer.parseInt(args[2]), feeds);
             try (Side s = Side.open(args[0], w, Integer.parseInt(args[3]))) {
                 for (int i = 0; i < RUNS; i++) {
                     s.run();

@@ -13,7 +13,7 @@ sealed interface Side extends AutoCloseable permits CotenantSide, OnnxRuntimeSid
     void close();
 
     /** Loads the workload on the engine named {@code engine} at {@code threads} intra-operator threads. */
-    static Side open(String engine, Workload w, int threads) throws Exception {
+    static Side open(String engine, ModelCase w, int threads) throws Exception {
         return switch (engine) {
             case CotenantSide.NAME -> new CotenantSide(w, threads);
             case OnnxRuntimeSide.NAME -> new OnnxRuntimeSide(w, threads);

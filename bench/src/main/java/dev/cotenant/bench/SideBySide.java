@@ -87,7 +87,7 @@ public final class SideBySide {
             List<Row> rows = new ArrayList<>();
             for (String model : models) {
                 for (int batch : batches) {
-                    Workload w = Workload.prepare(model, batch, s.seq(), s.dims(), tmp);
+                    ModelCase w = ModelCase.prepare(model, batch, s.seq(), s.dims(), tmp);
                     for (int t : threads) {
                         rows.add(row(w, t, s, l));
                     }
@@ -99,7 +99,7 @@ public final class SideBySide {
         }
     }
 
-    static Row row(Workload w, int threads, Settings s, Listener l) {
+    static Row row(ModelCase w, int threads, Settings s, Listener l) {
         if (threads < 1) {
             throw new ModelException("threads " + threads + ": expected at least 1");
         }

@@ -98,8 +98,8 @@ class SideBySideTest {
         List<Row> rows = SideBySide.run(List.of(f.toString()), List.of(2), List.of(1),
                 new Settings(0, 1, false, false, 128, Map.of("width", 7)), w -> { });
         assertEquals(1, rows.size());
-        assertEquals(2 * 4 * 7, Workload.prepare(f.toString(), 2, 128, Map.of("width", 7), dir).feeds().get("x").size());
-        e = assertThrows(ModelException.class, () -> Workload.prepare(f.toString(), 2, 128, Map.of("width", 7, "widht", 3), dir));
+        assertEquals(2 * 4 * 7, ModelCase.prepare(f.toString(), 2, 128, Map.of("width", 7), dir).feeds().get("x").size());
+        e = assertThrows(ModelException.class, () -> ModelCase.prepare(f.toString(), 2, 128, Map.of("width", 7, "widht", 3), dir));
         assertTrue(e.getMessage().contains("--dim widht: no input has a symbolic dimension 'widht'"), e.getMessage());
     }
 

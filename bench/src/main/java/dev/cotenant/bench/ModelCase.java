@@ -27,13 +27,13 @@ import java.util.SplittableRandom;
  * @param batch the batch size the inputs have
  * @param feeds the inputs, generated from a fixed seed so every run of the benchmark sees the same
  */
-public record Workload(String label, Path file, int batch, Map<String, Tensor> feeds) {
+public record ModelCase(String label, Path file, int batch, Map<String, Tensor> feeds) {
 
     /** Seed of the zoo weights and of the inputs. */
     static final long SEED = 1;
 
     /** Prepares {@code model} (a zoo name or an .onnx path) at {@code batch}; a zoo model goes to {@code tmp}. */
-    public static Workload prepare(String model, int batch, int seq, Path tmp) {
+    public static ModelCase prepare(String model, int batch, int seq, Path tmp) {
         return prepare(model, batch, seq, Map.of(), tmp);
     }
 
@@ -41,7 +41,7 @@ public record Workload(String label, Path file, int batch, Map<String, Tensor> f
      * As above, with sizes for symbolic input dimensions besides the batch ({@code dims}, by symbol);
      * a size whose symbol no input has is an error, so that a misspelled one is not ignored.
      */
-    public static Workload prepare(String model, int batch, int seq, Map<String, Integer> dims, Path tmp) {
+    public static ModelCase prepare(String model, int batch, int seq, Map<String, Integer> dims, Path tmp) {
         if (batch < 1) {
             throw new ModelException("batch " + batch + ": expected a positive size");
         }
@@ -59,7 +59,7 @@ public record Workload(String label, Path file, int batch, Map<String, Tensor> f
             file = tmp.resolve(String.format(Locale.ROOT, "%s-b%d%s.onnx", model, batch, Zoo.takesSequence(model) ? "-s" + seq : ""));
             OnnxExport.write(m, file);
         }
-        return new Workload(label, file, batch, inputs(OnnxImport.load(file), batch, dims, file));
+        return new ModelCase(label, file, batch, inputs(OnnxImport.load(file), batch, dims, file));
     }
 
     /** The input types, as Cotenant plans for them. */
