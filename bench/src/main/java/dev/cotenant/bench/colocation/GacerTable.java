@@ -3,12 +3,12 @@ package dev.cotenant.bench.colocation;
 import dev.cotenant.gpusim.hardware.Gpu;
 import dev.cotenant.gpusim.hardware.Precision;
 import dev.cotenant.gpusim.kernel.LoweredModel;
-import dev.cotenant.gpusim.kernel.Tenants;
 import dev.cotenant.sched.compare.GpuComparison;
 import dev.cotenant.sched.device.SimulatedGpu;
 import dev.cotenant.sched.policy.GpuGacer;
 import dev.cotenant.sched.policy.Policies;
 import dev.cotenant.sched.policy.Policy;
+import dev.cotenant.sched.workload.Workload;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -48,7 +48,7 @@ public final class GacerTable {
             for (int batch : new int[] {1, 8}) {
                 for (String[] mix : MIXES) {
                     String spec = String.join(",", Arrays.stream(mix[1].split(",")).map(m -> m + ":" + batch).toList());
-                    List<LoweredModel> tenants = Tenants.lower(Tenants.parse(spec), Precision.FP16, gpu);
+                    List<LoweredModel> tenants = new SimulatedGpu("sim:" + g, gpu, Precision.FP16).lower(Workload.parse(spec));
                     SimulatedGpu device = new SimulatedGpu("sim:" + g, gpu, Precision.FP16);
                     List<Policy> asked = Policy.parse("sequential,multistream,multistream-1host,interleave,gacer,gacer-1host", device,
                             tenants.size());

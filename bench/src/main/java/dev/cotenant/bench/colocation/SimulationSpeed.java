@@ -4,12 +4,13 @@ package dev.cotenant.bench.colocation;
 import dev.cotenant.gpusim.hardware.Gpu;
 import dev.cotenant.gpusim.hardware.Precision;
 import dev.cotenant.gpusim.kernel.LoweredModel;
-import dev.cotenant.gpusim.kernel.Tenants;
 import dev.cotenant.gpusim.sim.KernelTimeline;
 import dev.cotenant.gpusim.sim.Simulator;
 import dev.cotenant.gpusim.sim.Submission;
+import dev.cotenant.sched.device.SimulatedGpu;
 import dev.cotenant.sched.policy.Policy;
 import dev.cotenant.sched.policy.SimulatedPolicy;
+import dev.cotenant.sched.workload.Workload;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +31,7 @@ public final class SimulationSpeed {
                 : "resnet50:8,bert-base:8,mobilenetv2:8,efficientnet-b0:8,resnet18:8,yolov4-tiny:8,unet:8,bert-tiny:8";
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 100;
         int repeats = args.length > 3 ? Integer.parseInt(args[3]) : 7;
-        List<LoweredModel> tenants = Tenants.lower(Tenants.parse(spec), Precision.FP16, gpu);
+        List<LoweredModel> tenants = new SimulatedGpu("sim:" + gpu.name(), gpu, Precision.FP16).lower(Workload.parse(spec));
         List<SimulatedPolicy> mechanisms = List.of(SimulatedPolicy.of(new Policy.Sequential()), SimulatedPolicy.of(new Policy.Multistream(false)), SimulatedPolicy.of(new Policy.Timeslice()));
         List<Submission> workloads = new ArrayList<>();
         for (SimulatedPolicy m : mechanisms) {

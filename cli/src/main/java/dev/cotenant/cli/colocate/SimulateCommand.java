@@ -5,7 +5,6 @@ import dev.cotenant.cli.common.PhaseProgress;
 import dev.cotenant.gpusim.hardware.Gpu;
 import dev.cotenant.gpusim.hardware.Precision;
 import dev.cotenant.gpusim.kernel.LoweredModel;
-import dev.cotenant.gpusim.kernel.Tenants;
 import dev.cotenant.gpusim.sim.Validation;
 import dev.cotenant.ir.ModelException;
 import dev.cotenant.sched.compare.GpuComparison;
@@ -16,6 +15,8 @@ import dev.cotenant.sched.policy.Policies;
 import dev.cotenant.sched.policy.Policy;
 import dev.cotenant.sched.policy.SimulatedPolicy;
 import dev.cotenant.sched.schedule.Schedule;
+import dev.cotenant.sched.workload.Tenant;
+import dev.cotenant.sched.workload.Workload;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,12 +105,13 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         Gpu device = Gpu.load(gpu);
         Precision p = Precision.parse(precision);
-        List<Tenants.Tenant> list = Tenants.parse(tenants);
-        List<Policy> asked = Policy.parse(policies, new SimulatedGpu("sim:" + gpu, device, p), list.size());
-        List<LoweredModel> lowered = Tenants.lower(list, p, device);
+        SimulatedGpu sim = new SimulatedGpu("sim:" + gpu, device, p);
+        List<Tenant> list = Workload.parse(tenants).tenants();
+        List<Policy> asked = Policy.parse(policies, sim, list.size());
+        List<LoweredModel> lowered = sim.lower(new Workload(list));
         Policies resolved;
         try (PhaseProgress progress = new PhaseProgress()) {
-            resolved = Policies.resolve(asked, lowered, list.stream().map(Tenants.Tenant::priority).toList(), device, rounds, new GpuGacer.Settings(seed, budget, maxEvaluations), progress);
+            resolved = Policies.resolve(asked, lowered, list.stream().map(Tenant::priority).toList(), device, rounds, new GpuGacer.Settings(seed, budget, maxEvaluations), progress);
         }
         List<SimulatedPolicy> mechanisms = new ArrayList<>(resolved.policies());
         if (schedule != null) {
@@ -122,7 +124,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 throw new ModelException("--schedule: cannot read " + schedule + ": " + e.getMessage());
             }
         }
-        GpuComparison c = GpuComparison.run(device, lowered, list.stream().map(Tenants.Tenant::batch).toList(), mechanisms, rounds);
+        GpuComparison c = GpuComparison.run(device, lowered, list.stream().map(Tenant::batch).toList(), mechanisms, rounds);
         write(trace, "trace", () -> c.chromeTrace());
         write(report, "report", () -> SimulationReport.html(device, p, lowered, rounds, c, resolved.gacer()));
         if (json) {
@@ -130,7 +132,7 @@ public final class SimulateCommand implements Callable<Integer> {
         } else {
             int kernels = lowered.stream().mapToInt(m -> m.kernels().size()).sum();
             o.printf(Locale.ROOT, "%s (%d SMs, %.0f GB/s), %s, %s, %d round%s%n", device.name(), device.sms(), device.dramGbps(),
-                    p, String.join(" ", list.stream().map(Tenants.Tenant::label).toList()), rounds, rounds == 1 ? "" : "s");
+                    p, String.join(" ", list.stream().map(Tenant::label).toList()), rounds, rounds == 1 ? "" : "s");
             o.print(c.table());
             o.printf(Locale.ROOT, "%d kernels a round; simulated in %.0f ms%n", kernels, c.wallMs());
             for (GpuGacer.Outcome g : resolved.gacer()) {

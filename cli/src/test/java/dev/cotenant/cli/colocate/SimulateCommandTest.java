@@ -102,7 +102,7 @@ class SimulateCommandTest {
         assertTrue(o.err().startsWith("cotenant: error: --budget must be a positive number"), o.err());
         o = run("simulate", "--gpu", "a100", "--tenants", "bert-tiny:1", "--policies", "sequential", "--schedule", "/no/such.txt");
         assertTrue(o.err().startsWith("cotenant: error: --schedule: no such file /no/such.txt"), o.err());
-        o = run("simulate", "--gpu", "a100", "--tenants", "bert-tiny", "--policies", "sequential");
-        assertTrue(o.err().startsWith("cotenant: error: --tenants: expected entries like resnet50:8"), o.err());
+        o = run("simulate", "--gpu", "a100", "--tenants", "bert-tiny:1,resnet99:2", "--policies", "sequential");
+        assertTrue(o.err().startsWith("cotenant: error: tenant 2 'resnet99:2': unknown model 'resnet99'"), o.err());
     }
 }

@@ -4,7 +4,7 @@ import dev.cotenant.gpusim.hardware.Gpu;
 import dev.cotenant.gpusim.hardware.Precision;
 import dev.cotenant.gpusim.kernel.LoweredModel;
 import dev.cotenant.gpusim.kernel.Lowering;
-import dev.cotenant.gpusim.kernel.Tenants;
+import dev.cotenant.gpusim.kernel.ZooModels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +51,7 @@ public final class Validation {
     /** Simulates each figure's model alone on its GPU. */
     public static List<Row> simulate(List<Figure> figures) {
         List<Row> rows = new ArrayList<>();
-        Tenants.forEachPlan(figures.stream().map(f -> new Tenants.Tenant(f.model(), f.batch())).toList(), (i, plan) -> {
+        ZooModels.forEachPlan(figures.stream().map(f -> new ZooModels.Entry(f.model(), f.batch())).toList(), (i, plan) -> {
             Figure f = figures.get(i);
             Gpu gpu = Gpu.load(f.gpu());
             LoweredModel m = Lowering.lower(f.model(), plan, f.precision(), gpu, f.fusion());

@@ -2,7 +2,6 @@ package dev.cotenant.gpusim.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cotenant.gpusim.hardware.Gpu;
@@ -24,8 +23,8 @@ class LoweringTest {
 
     @BeforeAll
     static void plan() {
-        resnet18 = Tenants.plan(new Tenants.Tenant("resnet18", 2));
-        bertTiny = Tenants.plan(new Tenants.Tenant("bert-tiny", 1));
+        resnet18 = ZooModels.plan(new ZooModels.Entry("resnet18", 2));
+        bertTiny = ZooModels.plan(new ZooModels.Entry("bert-tiny", 1));
     }
 
     @Test
@@ -105,40 +104,5 @@ class LoweringTest {
 
     static double solo(LoweredModel m) {
         return Simulator.solo(A100, GpuStream.of(m.name(), 0, m.launches())).makespanUs();
-    }
-
-    @Test
-    void tenantListsParseAndNameWhatIsWrong() {
-        assertEquals(List.of(new Tenants.Tenant("resnet50", 8), new Tenants.Tenant("bert-base", 1)),
-                Tenants.parse("resnet50:8, bert-base:1"));
-        assertEquals(List.of(new Tenants.Tenant("resnet50", 8, 2), new Tenants.Tenant("bert-tiny", 1, 0)),
-                Tenants.parse("resnet50:8:prio=2,bert-tiny:1"));
-        for (String bad : new String[] {"resnet50", "resnet50:x", "resnet50:0", "nope:1", ":3", "resnet50:1:prio=x"}) {
-            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.cotenant.ir.ModelException.class, () -> Tenants.parse(bad));
-            assertNotNull(e.getMessage());
-            assertTrue(e.getMessage().startsWith("--tenants:"), e.getMessage());
-        }
-    }
-
-    @Test
-    void aCpuPlanInTheBlockedLayoutLowersLikeTheOperatorPlan() {
-        // The server lowers the plans it runs on the CPU; their convolutions are in the engine's
-        // channel-blocked layout. They must cost on the GPU what the operator-level plan costs.
-        dev.cotenant.ir.Model m = dev.cotenant.zoo.Zoo.build("resnet18", 1, 128);
-        java.util.Map<String, dev.cotenant.ir.TensorType> types = java.util.Map.of(m.graph().feeds().getFirst().name(),
-                dev.cotenant.ir.TensorType.of(dev.cotenant.ir.DataType.FLOAT, 1, 3, 224, 224));
-        Plan cpu = dev.cotenant.runtime.Planner.plan(dev.cotenant.passes.Passes.optimize(m, types), types,
-                dev.cotenant.kernels.Workers.single());
-        assertTrue(cpu.steps().stream().anyMatch(s -> s.node().opType().equals("BlockedConv")), "the CPU plan is blocked");
-        Plan ops = dev.cotenant.runtime.Planner.plan(dev.cotenant.passes.Passes.optimizeOperators(m, types), types,
-                dev.cotenant.kernels.Workers.single());
-        LoweredModel a = Lowering.lower("cpu", cpu, Precision.FP16, A100, Lowering.Fusion.ENGINE);
-        LoweredModel b = Lowering.lower("ops", ops, Precision.FP16, A100, Lowering.Fusion.ENGINE);
-        double fa = a.kernels().stream().mapToDouble(Kernel::flops).sum();
-        double fb = b.kernels().stream().mapToDouble(Kernel::flops).sum();
-        assertEquals(fb, fa, 0.02 * fb, "total FLOPs");
-        double ta = Simulator.solo(A100, GpuStream.of("cpu", 0, a.launches())).makespanUs();
-        double tb = Simulator.solo(A100, GpuStream.of("ops", 0, b.launches())).makespanUs();
-        assertEquals(tb, ta, 0.05 * tb, "solo time on the A100 (us)");
     }
 }

@@ -9,7 +9,7 @@ import dev.cotenant.gpusim.hardware.Unit;
 import dev.cotenant.gpusim.kernel.Item;
 import dev.cotenant.gpusim.kernel.Kernel;
 import dev.cotenant.gpusim.kernel.LoweredModel;
-import dev.cotenant.gpusim.kernel.Tenants;
+import dev.cotenant.gpusim.kernel.ZooModels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -25,8 +25,8 @@ class PropertyTest {
 
     @BeforeAll
     static void lower() {
-        resnet18 = Tenants.lower(new Tenants.Tenant("resnet18", 1), Precision.FP16, A100);
-        bertTiny = Tenants.lower(new Tenants.Tenant("bert-tiny", 4), Precision.FP16, A100);
+        resnet18 = ZooModels.lower(new ZooModels.Entry("resnet18", 1), Precision.FP16, A100);
+        bertTiny = ZooModels.lower(new ZooModels.Entry("bert-tiny", 4), Precision.FP16, A100);
     }
 
     static Kernel randomKernel(Random r, int i) {

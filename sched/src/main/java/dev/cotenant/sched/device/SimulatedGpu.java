@@ -2,6 +2,14 @@ package dev.cotenant.sched.device;
 
 import dev.cotenant.gpusim.hardware.Gpu;
 import dev.cotenant.gpusim.hardware.Precision;
+import dev.cotenant.gpusim.kernel.LoweredModel;
+import dev.cotenant.gpusim.kernel.Lowering;
+import dev.cotenant.gpusim.kernel.ZooModels;
+import dev.cotenant.sched.workload.Tenant;
+import dev.cotenant.sched.workload.TenantPlan;
+import dev.cotenant.sched.workload.Workload;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A simulated GPU: the discrete-event model of the device sheet {@code gpu}, with kernels lowered
@@ -14,6 +22,25 @@ public record SimulatedGpu(String spec, Gpu gpu, Precision precision) implements
     /** A built-in or file sheet by name ({@code h200}, {@code my.gpu}). */
     public static SimulatedGpu of(String sheet, Precision precision) {
         return new SimulatedGpu("sim:" + sheet, Gpu.load(sheet), precision);
+    }
+
+    /**
+     * The workload's tenants as this GPU's kernels, in order: zoo models built once per model,
+     * ONNX files imported and planned at their batch size, all lowered in the engine's style of
+     * fusion for {@link #precision}. Launches are tagged with each tenant's label.
+     */
+    public List<LoweredModel> lower(Workload workload) {
+        List<Tenant> tenants = workload.tenants();
+        if (tenants.stream().noneMatch(Tenant::isFile)) {
+            return ZooModels.lower(tenants.stream().map(t -> new ZooModels.Entry(t.model(), t.batch())).toList(), precision, gpu);
+        }
+        List<LoweredModel> out = new ArrayList<>();
+        for (Tenant t : tenants) {
+            out.add(t.isFile()
+                    ? Lowering.lower(t.label(), TenantPlan.load(t, 1).plan(), precision, gpu, Lowering.Fusion.ENGINE)
+                    : ZooModels.lower(new ZooModels.Entry(t.model(), t.batch()), precision, gpu));
+        }
+        return out;
     }
 
     @Override

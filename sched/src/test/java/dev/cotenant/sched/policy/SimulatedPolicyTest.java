@@ -6,7 +6,7 @@ import dev.cotenant.gpusim.hardware.Gpu;
 import dev.cotenant.gpusim.hardware.Precision;
 import dev.cotenant.gpusim.kernel.Item;
 import dev.cotenant.gpusim.kernel.LoweredModel;
-import dev.cotenant.gpusim.kernel.Tenants;
+import dev.cotenant.gpusim.kernel.ZooModels;
 import dev.cotenant.gpusim.sim.GpuStream;
 import dev.cotenant.gpusim.sim.Simulator;
 import dev.cotenant.gpusim.sim.Submission;
@@ -24,8 +24,8 @@ class SimulatedPolicyTest {
 
     @BeforeAll
     static void lower() {
-        resnet18 = Tenants.lower(new Tenants.Tenant("resnet18", 1), Precision.FP16, A100);
-        bertTiny = Tenants.lower(new Tenants.Tenant("bert-tiny", 4), Precision.FP16, A100);
+        resnet18 = ZooModels.lower(new ZooModels.Entry("resnet18", 1), Precision.FP16, A100);
+        bertTiny = ZooModels.lower(new ZooModels.Entry("bert-tiny", 4), Precision.FP16, A100);
     }
 
     @Test
