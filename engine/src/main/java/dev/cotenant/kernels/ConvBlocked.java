@@ -30,9 +30,9 @@ import jdk.incubator.vector.VectorSpecies;
  * seven where the width is a multiple of seven (every plane of a 224x224 network), one row per
  * tile on other planes narrower than eight. The pixels of such a tile lie at a constant distance
  * from one another in the input, so the inner loops of {@link ConvTiles} address them from one
- * base; only tiles that wrap a row (other widths) take the kernel with eight bases. This class
- * cuts the work, starts each tile (bias, residual, an earlier chunk) and stores it (clamp,
- * activation); {@link ConvReference} is its oracle, through the layout conversions of
+ * base; only tiles that wrap a row (other widths) take the kernel with eight bases.
+ * {@link ConvUnits} cuts the work, starts each tile (bias, residual, an earlier chunk) and stores it
+ * (clamp, activation); {@link ConvReference} is their oracle, through the layout conversions of
  * {@link ChannelBlocks}.
  */
 public final class ConvBlocked {
@@ -249,167 +249,20 @@ public final class ConvBlocked {
     public static void run(float[] x, int xOff, int n0, int n1, int q0, int q1, Geometry g, int[] koff, float[] wt, float[] bias,
                            GemmEpilogue ep, float[] pad, float[] y, int yOff, float[] res, int resOff, Workers w) {
         int images = n1 - n0;
-        if (images <= 0) {
+        if (images <= 0 || q1 <= q0) {
             return;
         }
-        int pixels = g.oh() * g.ow();
-        int lanes = g.lanesIn();
-        int runStride = g.colStride() * lanes;
-        boolean runs = g.colStride() == 1 || g.colStride() == 2;
-        int reach = koff.length == 0 ? 0 : koff[koff.length - 1] + (P - 1) * runStride;
-        // Tiles run along the flattened pixels when rows hold whole tiles of 8 (or a tile that
-        // wraps a row is rare). Planes 7, 14, 28 or 56 wide would make every other flat tile wrap
-        // a row and take the eight-base kernel: there each row is cut into tiles of 7, and a plane
-        // narrower than 8 of another width gives a tile per row.
-        int width = runs && g.blockedInput() && g.ow() % P != 0 && g.ow() % 7 == 0 ? 7 : g.ow() < P ? g.ow() : P;
-        boolean byRow = width != P;
-        int perRow = g.ow() / width;
-        int perImage = byRow ? g.oh() * perRow : (pixels + P - 1) / P;
-        // The run kernel for this layer's tiles (-1: none, the eight-base kernel), and how many
-        // pixels it computes (a narrower tile reads the rest, in bounds, and drops them).
-        int full = width == 7 ? 7 : P;
-        int kind = runs ? ConvTiles.runKind(full, runStride, g.blockedInput()) : -1;
-        // A layer with an odd number of output blocks (MobileNetV2's 16 and 144 channels) ends in a
-        // pair with one block: its tiles take a one-block kernel, not the pair's with a block of
-        // zeros through the scratch tile (conv 32 -> 16 at 112x112, batch 8: 3x ONNX Runtime's time).
-        boolean oneKernel = kind >= 0 && ConvWholeTiles.hasOne(kind);
-        int tiles = images * perImage;
-        int pairs = q1 - q0;
-        if (pairs <= 0) {
-            return;
-        }
-        int steps = g.steps();
-        // Units are (block pair, group of tiles), each walking all of K for its tiles, in one of two
-        // orders. Pair-major, the input is read once per pair and each pair's weights once: right
-        // while the input stays in L2. When it does not (a stride-2 layer reads a plane four times
-        // its output) but the weights do, tile-major reads each group's rows of input once while
-        // every pair's weights come again from L2: ResNet-50's 1x1 stride-2 layer at 56x56, 1.80 ->
-        // 1.66 ms. With both beyond L2, re-reading the weights measured slower than re-reading the
-        // input, so pair-major stays. Both cut enough units for every thread to have several.
-        long inBytes = 4L * images * (g.padded() ? g.paddedImage() : g.inputImage());
-        long wBytes = 4L * pairs * steps * 2 * L;
-        int rowGroups = (int) Math.min(tiles, Math.max(1, (inBytes + L2_BYTES / 4 - 1) / (L2_BYTES / 4)));
-        boolean byTiles = rowGroups > 1 && inBytes > L2_BYTES / 2 && wBytes <= L2_BYTES / 2;
-        int forThreads = w.threads() == 1 ? 1 : (4 * w.threads() + pairs - 1) / pairs;
-        int groups = Math.min(tiles, Math.max(byTiles ? rowGroups : 1, forThreads));
-        boolean clamps = ep != null && ep.clamps;
-        boolean pointwise = ep != null && ep.pointwise;
-        float lo = ep != null ? ep.lo : 0f;
-        float hi = ep != null ? ep.hi : 0f;
-        float[] src;
-        int srcOff;
-        int srcImage;
-        if (g.padded()) {
+        // The tiles read the zero-bordered copy where the geometry needs one, else the input itself.
+        boolean padded = g.padded();
+        float[] src = padded ? pad : x;
+        int srcOff = padded ? 0 : xOff + n0 * g.inputImage();
+        int outFirst = n0 * g.outputImage();
+        ConvUnits units = new ConvUnits(g, koff, wt, bias, ep, src, srcOff, y, yOff + outFirst, res, resOff + outFirst,
+                images, q0, q1, w.threads());
+        if (padded) {
             border(x, xOff, n0, images, g, pad, w);
-            src = pad;
-            srcOff = 0;
-            srcImage = g.paddedImage();
-        } else {
-            src = x;
-            srcOff = xOff + n0 * g.inputImage();
-            srcImage = g.inputImage();
         }
-        int outImage = g.outputImage();
-        int yFirst = yOff + n0 * outImage;
-        int rFirst = resOff + n0 * outImage;
-        int ow = g.ow();
-        int rowStep = g.rowStride() * g.cols() * lanes;
-        int colStep = g.colStride() * lanes;
-        // The offsets chunk by chunk, so a kernel indexes them from 0 and needs no start register.
-        int[][] chunks = new int[(steps + KC - 1) / KC][];
-        for (int c = 0; c < chunks.length; c++) {
-            chunks[c] = java.util.Arrays.copyOfRange(koff, c * KC, Math.min(steps, (c + 1) * KC));
-        }
-        w.parallelFor(pairs * groups, 1, (s, e) -> {
-            int[] base = new int[P];
-            float[] acc = new float[2 * P * L];
-            for (int u = s; u < e; u++) {
-                int q = q0 + (byTiles ? u % pairs : u / groups);
-                int grp = byTiles ? u / pairs : u % groups;
-                int t0 = (int) ((long) tiles * grp / groups);
-                int t1 = (int) ((long) tiles * (grp + 1) / groups);
-                boolean two = 2 * q + 1 < g.outBlocks();
-                boolean oneBlock = oneKernel && !two;
-                for (int k0 = 0; k0 < steps; k0 += KC) {
-                    int k1 = Math.min(steps, k0 + KC);
-                    boolean last = k1 == steps;
-                    int init = k0 > 0 ? 2 : 1;
-                    int n = t0 / perImage;
-                    int i = t0 - n * perImage;
-                    for (int t = t0; t < t1; t++, i++) {
-                        if (i == perImage) {
-                            i = 0;
-                            n++;
-                        }
-                        // The tile's first pixel, then its pixels' input offsets by walking along the
-                        // row (one division per tile: at a short K they cost as much as the steps).
-                        int oy;
-                        int ox;
-                        if (byRow) {
-                            oy = i / perRow;
-                            ox = (i - oy * perRow) * width;
-                        } else {
-                            oy = i * P / ow;
-                            ox = i * P - oy * ow;
-                        }
-                        int p0 = oy * ow + ox;
-                        int rows = byRow ? width : Math.min(P, pixels - p0);
-                        int at = srcOff + n * srcImage;
-                        int bx = at + oy * rowStep + ox * colStep;
-                        for (int r = 0; r < P; r++) {
-                            base[r] = bx;
-                            if (r < rows - 1) {
-                                bx += colStep;
-                                if (++ox == ow) {
-                                    ox = 0;
-                                    bx = at + ++oy * rowStep;
-                                }
-                            }
-                        }
-                        int y0 = yFirst + n * outImage + (2 * q * pixels + p0) * L;
-                        int y1 = two ? y0 + pixels * L : -1;
-                        int r0 = res == null ? -1 : rFirst + n * outImage + (2 * q * pixels + p0) * L;
-                        int r1 = res == null || !two ? -1 : r0 + pixels * L;
-                        int b = base[0];
-                        int chunk = k1 - k0;
-                        int[] ko = chunks[k0 / KC];
-                        int wo = (q * steps + k0) * 2 * L;
-                        boolean run = kind >= 0 && base[rows - 1] - b == (rows - 1) * runStride && b + reach < src.length;
-                        if (run && init == 1 && last && rows == full && y1 >= 0) {
-                            if (SPLIT) {
-                                ConvWholeSplitTiles.run(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, r1, y, y0, y1,
-                                        clamps, lo, hi);
-                            } else {
-                                ConvWholeTiles.run(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, r1, y, y0, y1, clamps,
-                                        lo, hi);
-                            }
-                        } else if (run && init == 1 && last && rows == full && oneBlock) {
-                            ConvWholeTiles.one(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, y, y0, clamps, lo, hi);
-                        } else {
-                            start(y, y0, y1, rows, init, bias, q * 2 * L, res, r0, r1, acc);
-                            if (run && SPLIT) {
-                                ConvSplitTiles.run(kind, src, b, ko, chunk, wt, wo, acc);
-                            } else if (run) {
-                                ConvTiles.run(kind, src, b, ko, chunk, wt, wo, acc);
-                            } else if (SPLIT) {
-                                ConvSplitTiles.tile(src, base[1] - b, base[2] - b, base[3] - b, base[4] - b, base[5] - b,
-                                        base[6] - b, base[7] - b, b, ko, chunk, wt, wo, acc);
-                            } else {
-                                ConvTiles.tile(src, base[1] - b, base[2] - b, base[3] - b, base[4] - b, base[5] - b,
-                                        base[6] - b, base[7] - b, b, ko, chunk, wt, wo, acc);
-                            }
-                            finish(acc, y, y0, y1, rows, last && clamps, lo, hi);
-                        }
-                        if (last && pointwise) {
-                            ep.activate(y, y0, rows * L);
-                            if (y1 >= 0) {
-                                ep.activate(y, y1, rows * L);
-                            }
-                        }
-                    }
-                }
-            }
-        });
+        w.parallelFor(units.count(), 1, units::compute);
     }
 
     /** Copies images {@code [n0, n0 + images)} into the interiors of their zero-bordered buffers. */
@@ -459,48 +312,5 @@ public final class ConvBlocked {
                 }
             }
         });
-    }
-
-    /**
-     * The tile's starting values into {@code t} (pixel r, block j at {@code (2r + j) L}): the bias
-     * plus the residual on the first chunk, what an earlier chunk stored in y on later ones.
-     */
-    private static void start(float[] y, int y0, int y1, int rows, int init, float[] bias, int bo, float[] res, int r0, int r1,
-                              float[] t) {
-        for (int j = 0; j < 2; j++) {
-            int yj = j == 0 ? y0 : y1;
-            int rj = j == 0 ? r0 : r1;
-            FloatVector b = init == 1 ? FloatVector.fromArray(S, bias, bo + j * L) : FloatVector.zero(S);
-            for (int r = 0; r < P; r++) {
-                FloatVector v = b;
-                if (r < rows && yj >= 0) {
-                    if (init == 2) {
-                        v = FloatVector.fromArray(S, y, yj + r * L);
-                    } else if (init == 1 && rj >= 0) {
-                        v = v.add(FloatVector.fromArray(S, res, rj + r * L));
-                    }
-                }
-                v.intoArray(t, (2 * r + j) * L);
-            }
-        }
-    }
-
-    /** The tile from {@code t} into y: its {@code rows} pixels of each existing block, clamped when asked. */
-    private static void finish(float[] t, float[] y, int y0, int y1, int rows, boolean clamp, float lo, float hi) {
-        FloatVector lv = FloatVector.broadcast(S, lo);
-        FloatVector hv = FloatVector.broadcast(S, hi);
-        for (int j = 0; j < 2; j++) {
-            int yj = j == 0 ? y0 : y1;
-            if (yj < 0) {
-                continue;
-            }
-            for (int r = 0; r < rows; r++) {
-                FloatVector v = FloatVector.fromArray(S, t, (2 * r + j) * L);
-                if (clamp) {
-                    v = v.max(lv).min(hv);
-                }
-                v.intoArray(y, yj + r * L);
-            }
-        }
     }
 }

@@ -48,59 +48,16 @@ public final class TransposeKernel {
         return CopyPlan.of(maps);
     }
 
+    /** A permutation {@code perm} of an input of shape {@code dims}. */
+    private record Axes(int[] dims, int[] perm) {}
+
     /** Binds the transpose of an input of shape {@code dims} by {@code perm} (a valid permutation). */
     public static TransposeKernel of(int[] dims, int[] perm) {
         // Simplify: drop size-1 axes, then merge input axes that remain consecutive in the output.
-        int n = dims.length;
-        int[] keep = new int[n];
-        int kept = 0;
-        int[] newIndex = new int[n];
-        for (int i = 0; i < n; i++) {
-            newIndex[i] = -1;
-            if (dims[i] != 1) {
-                newIndex[i] = kept;
-                keep[kept++] = dims[i];
-            }
-        }
-        int[] sd = java.util.Arrays.copyOf(keep, kept);
-        int[] sp = new int[kept];
-        int k = 0;
-        for (int p : perm) {
-            if (newIndex[p] >= 0) {
-                sp[k++] = newIndex[p];
-            }
-        }
-        // Merge runs: output positions i, i+1 with sp[i+1] == sp[i] + 1.
-        java.util.List<int[]> groups = new java.util.ArrayList<>();
-        for (int i = 0; i < kept; i++) {
-            if (i > 0 && sp[i] == sp[i - 1] + 1) {
-                groups.getLast()[1] = sp[i];
-            } else {
-                groups.add(new int[] {sp[i], sp[i]});
-            }
-        }
-        int g = groups.size();
-        // Groups in input order give the merged input dims; their output order gives the perm.
-        Integer[] byInput = new Integer[g];
-        for (int i = 0; i < g; i++) {
-            byInput[i] = i;
-        }
-        java.util.Arrays.sort(byInput, (x, y) -> Integer.compare(groups.get(x)[0], groups.get(y)[0]));
-        int[] md = new int[g];
-        int[] rank = new int[g];
-        for (int j = 0; j < g; j++) {
-            int[] grp = groups.get(byInput[j]);
-            int size = 1;
-            for (int ax = grp[0]; ax <= grp[1]; ax++) {
-                size *= sd[ax];
-            }
-            md[j] = size;
-            rank[byInput[j]] = j;
-        }
-        int[] mp = new int[g];
-        for (int i = 0; i < g; i++) {
-            mp[i] = rank[i];
-        }
+        Axes merged = mergeRuns(dropUnitAxes(dims, perm));
+        int[] md = merged.dims();
+        int[] mp = merged.perm();
+        int g = md.length;
         CopyPlan gather = gather(md, mp);
         if (g < 2 || mp[g - 1] == g - 1) {
             return new TransposeKernel(gather, false, 0, 0, 0, 0, null, null);
@@ -148,6 +105,69 @@ public final class TransposeKernel {
             }
         }
         return new TransposeKernel(gather, true, aLen, bLen, sB, dA, bSrc, bDst);
+    }
+
+    /** The same permutation without the axes of size 1. */
+    private static Axes dropUnitAxes(int[] dims, int[] perm) {
+        int n = dims.length;
+        int[] keep = new int[n];
+        int kept = 0;
+        int[] newIndex = new int[n];
+        for (int i = 0; i < n; i++) {
+            newIndex[i] = -1;
+            if (dims[i] != 1) {
+                newIndex[i] = kept;
+                keep[kept++] = dims[i];
+            }
+        }
+        int[] sd = java.util.Arrays.copyOf(keep, kept);
+        int[] sp = new int[kept];
+        int k = 0;
+        for (int p : perm) {
+            if (newIndex[p] >= 0) {
+                sp[k++] = newIndex[p];
+            }
+        }
+        return new Axes(sd, sp);
+    }
+
+    /** The same permutation with each run of input axes that stay adjacent and in order in the output as one axis. */
+    private static Axes mergeRuns(Axes a) {
+        int[] sd = a.dims();
+        int[] sp = a.perm();
+        int kept = sd.length;
+        // Merge runs: output positions i, i+1 with sp[i+1] == sp[i] + 1.
+        java.util.List<int[]> groups = new java.util.ArrayList<>();
+        for (int i = 0; i < kept; i++) {
+            if (i > 0 && sp[i] == sp[i - 1] + 1) {
+                groups.getLast()[1] = sp[i];
+            } else {
+                groups.add(new int[] {sp[i], sp[i]});
+            }
+        }
+        int g = groups.size();
+        // Groups in input order give the merged input dims; their output order gives the perm.
+        Integer[] byInput = new Integer[g];
+        for (int i = 0; i < g; i++) {
+            byInput[i] = i;
+        }
+        java.util.Arrays.sort(byInput, (x, y) -> Integer.compare(groups.get(x)[0], groups.get(y)[0]));
+        int[] md = new int[g];
+        int[] rank = new int[g];
+        for (int j = 0; j < g; j++) {
+            int[] grp = groups.get(byInput[j]);
+            int size = 1;
+            for (int ax = grp[0]; ax <= grp[1]; ax++) {
+                size *= sd[ax];
+            }
+            md[j] = size;
+            rank[byInput[j]] = j;
+        }
+        int[] mp = new int[g];
+        for (int i = 0; i < g; i++) {
+            mp[i] = rank[i];
+        }
+        return new Axes(md, mp);
     }
 
     private static int[] strides(int[] dims) {

@@ -54,25 +54,11 @@ final class ConvOp {
         if (group < 1 || c % group != 0 || m % group != 0 || w[1] != c / group) {
             throw ctx.fail("weights " + wt + " do not match " + c + " input channels in " + group + " groups");
         }
-        int[] kernel = new int[r];
-        System.arraycopy(w, 2, kernel, 0, r);
-        long[] ks = ctx.attrInts("kernel_shape");
-        if (ks != null) {
-            for (int d = 0; d < r; d++) {
-                if (ks.length != r || ks[d] != kernel[d]) {
-                    throw ctx.fail("kernel_shape " + java.util.Arrays.toString(ks) + " does not match weights " + wt);
-                }
-            }
-        }
+        int[] kernel = kernel(ctx, wt);
         int[] in = new int[r];
         System.arraycopy(x, 2, in, 0, r);
         ConvGeometry g = ConvGeometry.of(ctx, in, kernel, false);
-        if (ctx.hasInput(2)) {
-            int[] b = ctx.inputShape(2);
-            if (b.length != 1 || b[0] != m) {
-                throw ctx.fail("bias " + ctx.inputType(2) + " must have " + m + " values");
-            }
-        }
+        checkBias(ctx, m);
         int[] out = new int[x.length];
         out[0] = x[0];
         out[1] = m;
@@ -84,10 +70,7 @@ final class ConvOp {
         if (r > 2) {
             return new Direct(List.of(yt), g, group, m, act, cost);
         }
-        Im2col.Geometry g2 = r == 1
-                ? new Im2col.Geometry(c / group, 1, in[0], 1, kernel[0], 1, g.strides()[0], 1, g.dilations()[0], 0, g.padsBegin()[0], 1, g.out()[0])
-                : new Im2col.Geometry(c / group, in[0], in[1], kernel[0], kernel[1], g.strides()[0], g.strides()[1],
-                        g.dilations()[0], g.dilations()[1], g.padsBegin()[0], g.padsBegin()[1], g.out()[0], g.out()[1]);
+        Im2col.Geometry g2 = im2col(g, c / group, in, kernel);
         float[] bias = new float[m];
         Tensor bk = ctx.hasInput(2) ? ctx.constant(2) : null;
         boolean biasKnown = !ctx.hasInput(2) || bk != null;
@@ -122,6 +105,41 @@ final class ConvOp {
             return new ConvShifted(List.of(yt), g2, mg, packed, wk != null, bias, biasKnown, ep, cost);
         }
         return new Gemm(List.of(yt), g2, group, mg, kg, packed, aSize, wk != null, bias, biasKnown, ep, pointwise, cost);
+    }
+
+    /** The kernel's spatial shape: the weights' trailing dims, which {@code kernel_shape} must repeat. */
+    private static int[] kernel(OpContext ctx, TensorType wt) {
+        int[] w = wt.dims();
+        int r = w.length - 2;
+        int[] kernel = new int[r];
+        System.arraycopy(w, 2, kernel, 0, r);
+        long[] ks = ctx.attrInts("kernel_shape");
+        if (ks != null) {
+            for (int d = 0; d < r; d++) {
+                if (ks.length != r || ks[d] != kernel[d]) {
+                    throw ctx.fail("kernel_shape " + java.util.Arrays.toString(ks) + " does not match weights " + wt);
+                }
+            }
+        }
+        return kernel;
+    }
+
+    /** A bias, when given, holds one value per output channel. */
+    private static void checkBias(OpContext ctx, int m) {
+        if (ctx.hasInput(2)) {
+            int[] b = ctx.inputShape(2);
+            if (b.length != 1 || b[0] != m) {
+                throw ctx.fail("bias " + ctx.inputType(2) + " must have " + m + " values");
+            }
+        }
+    }
+
+    /** The im2col geometry of one group ({@code cg} channels); a 1-D convolution as a plane one row high. */
+    private static Im2col.Geometry im2col(ConvGeometry g, int cg, int[] in, int[] kernel) {
+        return in.length == 1
+                ? new Im2col.Geometry(cg, 1, in[0], 1, kernel[0], 1, g.strides()[0], 1, g.dilations()[0], 0, g.padsBegin()[0], 1, g.out()[0])
+                : new Im2col.Geometry(cg, in[0], in[1], kernel[0], kernel[1], g.strides()[0], g.strides()[1],
+                        g.dilations()[0], g.dilations()[1], g.padsBegin()[0], g.padsBegin()[1], g.out()[0], g.out()[1]);
     }
 
     static void copy(Tensor t, float[] dst) {

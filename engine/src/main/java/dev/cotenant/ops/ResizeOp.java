@@ -34,6 +34,45 @@ final class ResizeOp {
             float[] scales = ctx.requireValue(1, "scales").toFloatArray();
             return legacy(ctx, mode, scales);
         }
+        ResizeAxis.Filter filter = filter(ctx, mode);
+        float extrapolation = ctx.attrFloat("extrapolation_value", 0f);
+        int[] axes = axes(ctx, r);
+        Tensor scalesT = ctx.hasInput(2) ? ctx.requireValue(2, "scales") : null;
+        Tensor sizesT = ctx.hasInput(3) ? ctx.requireValue(3, "sizes") : null;
+        boolean hasScales = scalesT != null && scalesT.size() > 0;
+        boolean hasSizes = sizesT != null && sizesT.size() > 0;
+        if (hasScales == hasSizes) {
+            throw ctx.fail(hasScales ? "give either scales or sizes, not both" : "needs scales or sizes");
+        }
+        // Per axis: the scale, the output length and scale x input length (ResizeAxis.of's
+        // outWidth); an axis left out of axes keeps scale 1 and its length.
+        double[] scale = new double[r];
+        double[] width = new double[r];
+        int[] out = in.clone();
+        Arrays.fill(scale, 1.0);
+        for (int d = 0; d < r; d++) {
+            width[d] = in[d];
+        }
+        if (hasScales) {
+            fromScales(ctx, scalesT.toFloatArray(), axes, in, scale, width, out);
+        } else {
+            fromSizes(ctx, sizesT.toLongArray(), axes, in, scale, width, out);
+        }
+        double[] roiStart = new double[r];
+        double[] roiEnd = new double[r];
+        Arrays.fill(roiEnd, 1.0);
+        if (filter.coord() == ResizeAxis.Coord.TF_CROP_AND_RESIZE) {
+            roi(ctx, axes, roiStart, roiEnd);
+        }
+        ResizeAxis[] plan = new ResizeAxis[r];
+        for (int d = 0; d < r; d++) {
+            plan[d] = ResizeAxis.of(in[d], out[d], scale[d], width[d], roiStart[d], roiEnd[d], filter);
+        }
+        return choose(new TensorType(ctx.inputDataType(0), Shape.of(out)), in, plan, extrapolation);
+    }
+
+    /** The taps' filter, from the mode and the attributes that shape it. */
+    private static ResizeAxis.Filter filter(OpContext ctx, String mode) {
         ResizeAxis.Kind kind = kind(ctx, mode);
         ResizeAxis.Coord coord = coord(ctx, ctx.attrString("coordinate_transformation_mode", "half_pixel"));
         ResizeAxis.Nearest nearest = switch (ctx.attrString("nearest_mode", "round_prefer_floor")) {
@@ -44,10 +83,12 @@ final class ResizeOp {
             default -> throw ctx.fail("unknown nearest_mode '" + ctx.attrString("nearest_mode", "") + "'");
         };
         boolean antialias = ctx.opset() >= 18 && ctx.attrInt("antialias", 0) != 0;
-        ResizeAxis.Filter filter = new ResizeAxis.Filter(kind, nearest, ctx.attrFloat("cubic_coeff_a", -0.75f),
+        return new ResizeAxis.Filter(kind, nearest, ctx.attrFloat("cubic_coeff_a", -0.75f),
                 antialias, ctx.attrInt("exclude_outside", 0) != 0, coord);
-        float extrapolation = ctx.attrFloat("extrapolation_value", 0f);
+    }
 
+    /** The axes that scales, sizes and roi refer to: every axis, or the {@code axes} attribute (opset 18). */
+    private static int[] axes(OpContext ctx, int r) {
         int[] axes = new int[r];
         for (int i = 0; i < r; i++) {
             axes[i] = i;
@@ -64,89 +105,80 @@ final class ResizeOp {
                 seen[axes[i]] = true;
             }
         }
+        return axes;
+    }
+
+    /** Scale, width and output length of each axis in {@code axes} from the scales input {@code s}. */
+    private static void fromScales(OpContext ctx, float[] s, int[] axes, int[] in,
+                                   double[] scale, double[] width, int[] out) {
         int m = axes.length;
-        Tensor scalesT = ctx.hasInput(2) ? ctx.requireValue(2, "scales") : null;
-        Tensor sizesT = ctx.hasInput(3) ? ctx.requireValue(3, "sizes") : null;
-        boolean hasScales = scalesT != null && scalesT.size() > 0;
-        boolean hasSizes = sizesT != null && sizesT.size() > 0;
-        if (hasScales == hasSizes) {
-            throw ctx.fail(hasScales ? "give either scales or sizes, not both" : "needs scales or sizes");
+        if (s.length != m) {
+            throw ctx.fail("scales has " + s.length + " entries for " + m + " axes");
         }
-        double[] scale = new double[r];
-        double[] width = new double[r];
-        int[] out = in.clone();
-        Arrays.fill(scale, 1.0);
-        for (int d = 0; d < r; d++) {
-            width[d] = in[d];
+        for (int i = 0; i < m; i++) {
+            if (!(s[i] > 0)) {
+                throw ctx.fail("scale " + s[i] + " must be positive");
+            }
+            int d = axes[i];
+            scale[d] = s[i];
+            float w = s[i] * in[d];
+            width[d] = w;
+            out[d] = Math.toIntExact((long) Math.floor((double) s[i] * in[d]));
         }
-        if (hasScales) {
-            float[] s = scalesT.toFloatArray();
-            if (s.length != m) {
-                throw ctx.fail("scales has " + s.length + " entries for " + m + " axes");
+    }
+
+    /**
+     * Output length, scale and width of each axis in {@code axes} from the sizes input {@code s},
+     * one scale for all of them under a {@code keep_aspect_ratio_policy} other than stretch.
+     */
+    private static void fromSizes(OpContext ctx, long[] s, int[] axes, int[] in,
+                                  double[] scale, double[] width, int[] out) {
+        int m = axes.length;
+        if (s.length != m) {
+            throw ctx.fail("sizes has " + s.length + " entries for " + m + " axes");
+        }
+        String policy = ctx.opset() >= 18 ? ctx.attrString("keep_aspect_ratio_policy", "stretch") : "stretch";
+        for (int i = 0; i < m; i++) {
+            if (s[i] < 0) {
+                throw ctx.fail("size " + s[i] + " must not be negative");
             }
-            for (int i = 0; i < m; i++) {
-                if (!(s[i] > 0)) {
-                    throw ctx.fail("scale " + s[i] + " must be positive");
-                }
-                int d = axes[i];
-                scale[d] = s[i];
-                float w = s[i] * in[d];
-                width[d] = w;
-                out[d] = Math.toIntExact((long) Math.floor((double) s[i] * in[d]));
-            }
-        } else {
-            long[] s = sizesT.toLongArray();
-            if (s.length != m) {
-                throw ctx.fail("sizes has " + s.length + " entries for " + m + " axes");
-            }
-            String policy = ctx.opset() >= 18 ? ctx.attrString("keep_aspect_ratio_policy", "stretch") : "stretch";
-            for (int i = 0; i < m; i++) {
-                if (s[i] < 0) {
-                    throw ctx.fail("size " + s[i] + " must not be negative");
-                }
-                int d = axes[i];
-                out[d] = Math.toIntExact(s[i]);
-                scale[d] = (double) s[i] / in[d];
-            }
-            if (!policy.equals("stretch")) {
-                double k = switch (policy) {
-                    case "not_larger" -> Double.POSITIVE_INFINITY;
-                    case "not_smaller" -> Double.NEGATIVE_INFINITY;
-                    default -> throw ctx.fail("unknown keep_aspect_ratio_policy '" + policy + "'");
-                };
-                for (int d : axes) {
-                    k = policy.equals("not_larger") ? Math.min(k, scale[d]) : Math.max(k, scale[d]);
-                }
-                for (int d : axes) {
-                    scale[d] = k;
-                    out[d] = (int) (k * in[d] + 0.5);
-                }
+            int d = axes[i];
+            out[d] = Math.toIntExact(s[i]);
+            scale[d] = (double) s[i] / in[d];
+        }
+        if (!policy.equals("stretch")) {
+            double k = switch (policy) {
+                case "not_larger" -> Double.POSITIVE_INFINITY;
+                case "not_smaller" -> Double.NEGATIVE_INFINITY;
+                default -> throw ctx.fail("unknown keep_aspect_ratio_policy '" + policy + "'");
+            };
+            for (int d : axes) {
+                k = policy.equals("not_larger") ? Math.min(k, scale[d]) : Math.max(k, scale[d]);
             }
             for (int d : axes) {
-                width[d] = scale[d] * in[d];
+                scale[d] = k;
+                out[d] = (int) (k * in[d] + 0.5);
             }
         }
-        double[] roiStart = new double[r];
-        double[] roiEnd = new double[r];
-        Arrays.fill(roiEnd, 1.0);
-        if (coord == ResizeAxis.Coord.TF_CROP_AND_RESIZE) {
-            Tensor roi = ctx.hasInput(1) ? ctx.requireValue(1, "roi") : null;
-            if (roi == null || roi.size() == 0) {
-                throw ctx.fail("tf_crop_and_resize needs the roi input");
-            }
-            if (roi.size() != 2 * m) {
-                throw ctx.fail("roi has " + roi.size() + " entries, expected " + 2 * m);
-            }
-            for (int i = 0; i < m; i++) {
-                roiStart[axes[i]] = roi.getDouble(i);
-                roiEnd[axes[i]] = roi.getDouble(m + i);
-            }
+        for (int d : axes) {
+            width[d] = scale[d] * in[d];
         }
-        ResizeAxis[] plan = new ResizeAxis[r];
-        for (int d = 0; d < r; d++) {
-            plan[d] = ResizeAxis.of(in[d], out[d], scale[d], width[d], roiStart[d], roiEnd[d], filter);
+    }
+
+    /** The region of interest of tf_crop_and_resize, from the roi input, into the entries of {@code axes}. */
+    private static void roi(OpContext ctx, int[] axes, double[] roiStart, double[] roiEnd) {
+        int m = axes.length;
+        Tensor roi = ctx.hasInput(1) ? ctx.requireValue(1, "roi") : null;
+        if (roi == null || roi.size() == 0) {
+            throw ctx.fail("tf_crop_and_resize needs the roi input");
         }
-        return choose(new TensorType(ctx.inputDataType(0), Shape.of(out)), in, plan, extrapolation);
+        if (roi.size() != 2 * m) {
+            throw ctx.fail("roi has " + roi.size() + " entries, expected " + 2 * m);
+        }
+        for (int i = 0; i < m; i++) {
+            roiStart[axes[i]] = roi.getDouble(i);
+            roiEnd[axes[i]] = roi.getDouble(m + i);
+        }
     }
 
     /** Resize-10 and Upsample: asymmetric coordinates, nearest or (bi)linear, scales for every axis. */

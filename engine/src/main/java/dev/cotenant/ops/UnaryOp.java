@@ -132,60 +132,8 @@ final class UnaryOp implements Op {
             int xo = x.offset() + from;
             int yo = y.offset() + from;
             switch (kind) {
-                case Kind.Act a -> {
-                    switch (t.storage()) {
-                        case F32 -> {
-                            a.activation().apply(x.floats(), xo, y.floats(), yo, n);
-                            roundHalf(y, yo, n);
-                        }
-                        case F64 -> {
-                            double[] s = x.doubles();
-                            double[] d = y.doubles();
-                            for (int i = 0; i < n; i++) {
-                                d[yo + i] = a.activation().at(s[xo + i]);
-                            }
-                        }
-                        case I64 -> {
-                            long[] s = x.longs();
-                            long[] d = y.longs();
-                            for (int i = 0; i < n; i++) {
-                                d[yo + i] = Math.max(0, s[xo + i]);
-                            }
-                        }
-                        case NONE -> throw new IllegalStateException();
-                    }
-                }
-                case Kind.Math m -> {
-                    UnaryFunction f = m.function();
-                    switch (t.storage()) {
-                        case F32 -> {
-                            f.apply(x.floats(), xo, y.floats(), yo, n);
-                            roundHalf(y, yo, n);
-                        }
-                        case F64 -> {
-                            double[] s = x.doubles();
-                            double[] d = y.doubles();
-                            for (int i = 0; i < n; i++) {
-                                d[yo + i] = f.at(s[xo + i]);
-                            }
-                        }
-                        case I64 -> {
-                            long[] s = x.longs();
-                            long[] d = y.longs();
-                            boolean unsigned = t.isUnsigned();
-                            for (int i = 0; i < n; i++) {
-                                long v = s[xo + i];
-                                d[yo + i] = t.wrap(switch (f) {
-                                    case NEG -> -v;
-                                    case ABS -> unsigned ? v : Math.abs(v);
-                                    case SIGN -> unsigned ? (v != 0 ? 1 : 0) : Long.signum(v);
-                                    default -> throw new IllegalStateException(f + " on integers");
-                                });
-                            }
-                        }
-                        case NONE -> throw new IllegalStateException();
-                    }
-                }
+                case Kind.Act a -> activation(a.activation(), x, xo, y, yo, n);
+                case Kind.Math m -> math(m.function(), x, xo, y, yo, n);
                 case Kind.Not k -> {
                     long[] s = x.longs();
                     long[] d = y.longs();
@@ -217,6 +165,63 @@ final class UnaryOp implements Op {
                         d[yo + i] = (k.positive() && v == Double.POSITIVE_INFINITY) || (k.negative() && v == Double.NEGATIVE_INFINITY) ? 1 : 0;
                     }
                 }
+            }
+        }
+
+        /** An activation over {@code n} elements: the vector kernel for FP32 and FP16, Relu for integers. */
+        private void activation(Activation act, Tensor x, int xo, Tensor y, int yo, int n) {
+            switch (t.storage()) {
+                case F32 -> {
+                    act.apply(x.floats(), xo, y.floats(), yo, n);
+                    roundHalf(y, yo, n);
+                }
+                case F64 -> {
+                    double[] s = x.doubles();
+                    double[] d = y.doubles();
+                    for (int i = 0; i < n; i++) {
+                        d[yo + i] = act.at(s[xo + i]);
+                    }
+                }
+                case I64 -> {
+                    long[] s = x.longs();
+                    long[] d = y.longs();
+                    for (int i = 0; i < n; i++) {
+                        d[yo + i] = Math.max(0, s[xo + i]);
+                    }
+                }
+                case NONE -> throw new IllegalStateException();
+            }
+        }
+
+        /** A math function over {@code n} elements: the vector kernel for FP32 and FP16; Neg, Abs, Sign on integers. */
+        private void math(UnaryFunction f, Tensor x, int xo, Tensor y, int yo, int n) {
+            switch (t.storage()) {
+                case F32 -> {
+                    f.apply(x.floats(), xo, y.floats(), yo, n);
+                    roundHalf(y, yo, n);
+                }
+                case F64 -> {
+                    double[] s = x.doubles();
+                    double[] d = y.doubles();
+                    for (int i = 0; i < n; i++) {
+                        d[yo + i] = f.at(s[xo + i]);
+                    }
+                }
+                case I64 -> {
+                    long[] s = x.longs();
+                    long[] d = y.longs();
+                    boolean unsigned = t.isUnsigned();
+                    for (int i = 0; i < n; i++) {
+                        long v = s[xo + i];
+                        d[yo + i] = t.wrap(switch (f) {
+                            case NEG -> -v;
+                            case ABS -> unsigned ? v : Math.abs(v);
+                            case SIGN -> unsigned ? (v != 0 ? 1 : 0) : Long.signum(v);
+                            default -> throw new IllegalStateException(f + " on integers");
+                        });
+                    }
+                }
+                case NONE -> throw new IllegalStateException();
             }
         }
 

@@ -162,9 +162,36 @@ public final class Planner {
         }
     }
 
+    /**
+     * Turns the steps that remain after folding into the plan: each value's lifetime, the steps
+     * that write in place, every FP32 value's offset in the arena, then the steps' tensors.
+     */
     private static Plan place(Model model, Map<String, Tensor> feeds, Map<String, Tensor> known, Map<String, TensorType> types,
                               List<Node> nodes, List<BoundOp> ops, Workers workers) {
         Graph g = model.graph();
+        Map<String, Slot> slots = lifetimes(g, nodes, ops);
+        mergeInPlace(nodes, ops, slots);
+        float[] arena = new float[(int) placeInArena(slots)];
+        Map<String, Tensor> storage = new HashMap<>(known);
+        storage.putAll(feeds);
+        List<Step> steps = steps(nodes, ops, slots, arena, storage);
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        for (ValueInfo o : g.outputs()) {
+            Tensor t = storage.get(o.name());
+            if (t == null) {
+                throw new ModelException("graph output '" + o.name() + "' is not produced by any node");
+            }
+            outputs.put(o.name(), t);
+        }
+        return new Plan(model, feeds, outputs, steps, arena, workers, null, types);
+    }
+
+    /**
+     * A slot for every output of every step (unnamed outputs under the node's label and index),
+     * living from the step that writes it to the last step that reads it, graph outputs to the end;
+     * a view's slot has its input's slot as root, which lives as long as its longest-lived view.
+     */
+    private static Map<String, Slot> lifetimes(Graph g, List<Node> nodes, List<BoundOp> ops) {
         Map<String, Slot> slots = new HashMap<>();
         int end = nodes.size();
         for (int s = 0; s < nodes.size(); s++) {
@@ -205,8 +232,14 @@ public final class Planner {
                 slot.root.last = Math.max(slot.root.last, slot.last);
             }
         }
-        // In place, in step order: a step that may overwrite an input (BoundOp.overwrites) and is
-        // the last reader of that input's storage writes its output there.
+        return slots;
+    }
+
+    /**
+     * In place, in step order: a step that may overwrite an input (BoundOp.overwrites) and is the
+     * last reader of that input's storage writes its output there.
+     */
+    private static void mergeInPlace(List<Node> nodes, List<BoundOp> ops, Map<String, Slot> slots) {
         boolean merged = false;
         for (int s = 0; s < nodes.size(); s++) {
             int j = ops.get(s).overwrites();
@@ -243,6 +276,13 @@ public final class Planner {
                 r.last = Math.max(r.last, slot.last);
             }
         }
+    }
+
+    /**
+     * Gives every FP32 root slot its offset in the arena, largest first (then by name, so plans are
+     * reproducible), each at the lowest offset free for its whole lifetime; returns the arena's size.
+     */
+    private static long placeInArena(Map<String, Slot> slots) {
         List<Slot> arenaSlots = new ArrayList<>();
         for (Slot slot : slots.values()) {
             if (slot.root == slot && slot.type.dataType().storage() == DataType.Storage.F32) {
@@ -274,9 +314,15 @@ public final class Planner {
             placed.add(slot);
             arenaSize = Math.max(arenaSize, offset + align(slot.size));
         }
-        float[] arena = new float[(int) arenaSize];
-        Map<String, Tensor> storage = new HashMap<>(known);
-        storage.putAll(feeds);
+        return arenaSize;
+    }
+
+    /**
+     * The steps with their tensors: a root slot's own tensor (in the arena, or its own buffer when
+     * not FP32), views of it for its aliases; every named output is added to {@code storage}.
+     */
+    private static List<Step> steps(List<Node> nodes, List<BoundOp> ops, Map<String, Slot> slots, float[] arena,
+                                    Map<String, Tensor> storage) {
         Map<Slot, Tensor> rootTensors = new HashMap<>();
         for (Slot slot : slots.values()) {
             if (slot.root == slot) {
@@ -313,15 +359,7 @@ public final class Planner {
             }
             steps.add(new Step(n, ops.get(s), ins, outs));
         }
-        Map<String, Tensor> outputs = new LinkedHashMap<>();
-        for (ValueInfo o : g.outputs()) {
-            Tensor t = storage.get(o.name());
-            if (t == null) {
-                throw new ModelException("graph output '" + o.name() + "' is not produced by any node");
-            }
-            outputs.put(o.name(), t);
-        }
-        return new Plan(model, feeds, outputs, steps, arena, workers, null, types);
+        return steps;
     }
 
     private static long align(long n) {

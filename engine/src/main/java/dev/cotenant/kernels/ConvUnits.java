@@ -1,0 +1,319 @@
+package dev.cotenant.kernels;
+
+import dev.cotenant.kernels.ConvBlocked.Geometry;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * One call of {@link ConvBlocked#run}, cut into work: the output's pixels into tiles, the tiles
+ * of every image and the block pairs into units, and the loop a worker runs over a range of units
+ * ({@link #compute}), which picks each tile's kernel ({@link ConvTiles} and its kin), starts the
+ * tile (bias, residual, an earlier chunk) and stores it (clamp, activation).
+ *
+ * <p>Why a class: the loop needs some thirty values worked out once per call. {@link #computeChunk}
+ * copies them into locals before its loop over tiles, so that loop does not read them through
+ * fields on every tile: at a short K the scalar work around a tile costs as much as its steps.
+ */
+final class ConvUnits {
+
+    private static final VectorSpecies<Float> S = ConvBlocked.S;
+    private static final int L = ConvBlocked.L;
+    private static final int P = ConvBlocked.P;
+    private static final int KC = ConvBlocked.KC;
+    private static final boolean SPLIT = ConvBlocked.SPLIT;
+    private static final long L2_BYTES = ConvBlocked.L2_BYTES;
+
+    private final Geometry g;
+    // The tiles: `width` pixels along a row (byRow, perRow to a row) or P along the flattened plane.
+    private final int pixels;
+    private final int ow;
+    private final int width;
+    private final boolean byRow;
+    private final int perRow;
+    private final int perImage;
+    private final int tiles;
+    // The run kernel for the tiles, and what decides whether a tile can take it.
+    private final int kind;
+    private final int full;
+    private final int runStride;
+    private final int reach;
+    private final boolean oneKernel;
+    // The units: block pairs [q0, q0 + pairs) times groups of tiles, tile-major when byTiles.
+    private final int q0;
+    private final int pairs;
+    private final int groups;
+    private final boolean byTiles;
+    // What the tiles read: the input from srcOff, image by image; K chunk by chunk.
+    private final float[] src;
+    private final int srcOff;
+    private final int srcImage;
+    private final int rowStep;
+    private final int colStep;
+    private final int steps;
+    private final int[][] chunks;
+    private final float[] wt;
+    private final float[] bias;
+    // What they write: the output (and read the residual) from yFirst (rFirst), image by image.
+    private final float[] y;
+    private final int yFirst;
+    private final float[] res;
+    private final int rFirst;
+    private final int outImage;
+    private final GemmEpilogue ep;
+    private final boolean clamps;
+    private final boolean pointwise;
+    private final float lo;
+    private final float hi;
+
+    /**
+     * Cuts {@code images} images of {@code src} (the input or its zero-bordered copy, the first at
+     * {@code srcOff}) for block pairs {@code [q0, q1)}, among {@code threads} threads; the other
+     * arguments are those of {@link ConvBlocked#run}, the offsets moved to the first image.
+     */
+    ConvUnits(Geometry g, int[] koff, float[] wt, float[] bias, GemmEpilogue ep, float[] src, int srcOff,
+              float[] y, int yFirst, float[] res, int rFirst, int images, int q0, int q1, int threads) {
+        this.g = g;
+        this.wt = wt;
+        this.bias = bias;
+        this.ep = ep;
+        this.src = src;
+        this.srcOff = srcOff;
+        this.y = y;
+        this.yFirst = yFirst;
+        this.res = res;
+        this.rFirst = rFirst;
+        this.q0 = q0;
+        pixels = g.oh() * g.ow();
+        int lanes = g.lanesIn();
+        runStride = g.colStride() * lanes;
+        boolean runs = g.colStride() == 1 || g.colStride() == 2;
+        reach = koff.length == 0 ? 0 : koff[koff.length - 1] + (P - 1) * runStride;
+        width = tileWidth(g, runs);
+        byRow = width != P;
+        perRow = g.ow() / width;
+        perImage = byRow ? g.oh() * perRow : (pixels + P - 1) / P;
+        tiles = images * perImage;
+        // The run kernel for this layer's tiles (-1: none, the eight-base kernel), and how many
+        // pixels it computes (a narrower tile reads the rest, in bounds, and drops them).
+        full = width == 7 ? 7 : P;
+        kind = runs ? ConvTiles.runKind(full, runStride, g.blockedInput()) : -1;
+        // A layer with an odd number of output blocks (MobileNetV2's 16 and 144 channels) ends in a
+        // pair with one block: its tiles take a one-block kernel, not the pair's with a block of
+        // zeros through the scratch tile (conv 32 -> 16 at 112x112, batch 8: 3x ONNX Runtime's time).
+        oneKernel = kind >= 0 && ConvWholeTiles.hasOne(kind);
+        pairs = q1 - q0;
+        steps = g.steps();
+        // Units are (block pair, group of tiles), each walking all of K for its tiles, in one of two
+        // orders. Pair-major, the input is read once per pair and each pair's weights once: right
+        // while the input stays in L2. When it does not (a stride-2 layer reads a plane four times
+        // its output) but the weights do, tile-major reads each group's rows of input once while
+        // every pair's weights come again from L2: ResNet-50's 1x1 stride-2 layer at 56x56, 1.80 ->
+        // 1.66 ms. With both beyond L2, re-reading the weights measured slower than re-reading the
+        // input, so pair-major stays. Both cut enough units for every thread to have several.
+        long inBytes = 4L * images * (g.padded() ? g.paddedImage() : g.inputImage());
+        long wBytes = 4L * pairs * steps * 2 * L;
+        int rowGroups = (int) Math.min(tiles, Math.max(1, (inBytes + L2_BYTES / 4 - 1) / (L2_BYTES / 4)));
+        byTiles = rowGroups > 1 && inBytes > L2_BYTES / 2 && wBytes <= L2_BYTES / 2;
+        int forThreads = threads == 1 ? 1 : (4 * threads + pairs - 1) / pairs;
+        groups = Math.min(tiles, Math.max(byTiles ? rowGroups : 1, forThreads));
+        clamps = ep != null && ep.clamps;
+        pointwise = ep != null && ep.pointwise;
+        lo = ep != null ? ep.lo : 0f;
+        hi = ep != null ? ep.hi : 0f;
+        srcImage = g.padded() ? g.paddedImage() : g.inputImage();
+        outImage = g.outputImage();
+        ow = g.ow();
+        rowStep = g.rowStride() * g.cols() * lanes;
+        colStep = g.colStride() * lanes;
+        chunks = chunks(koff, steps);
+    }
+
+    /**
+     * Pixels per tile. Tiles run along the flattened pixels when rows hold whole tiles of 8 (or a
+     * tile that wraps a row is rare). Planes 7, 14, 28 or 56 wide would make every other flat tile
+     * wrap a row and take the eight-base kernel: there each row is cut into tiles of 7, and a plane
+     * narrower than 8 of another width gives a tile per row.
+     */
+    private static int tileWidth(Geometry g, boolean runs) {
+        return runs && g.blockedInput() && g.ow() % P != 0 && g.ow() % 7 == 0 ? 7 : g.ow() < P ? g.ow() : P;
+    }
+
+    /** The offsets chunk by chunk, so a kernel indexes them from 0 and needs no start register. */
+    private static int[][] chunks(int[] koff, int steps) {
+        int[][] chunks = new int[(steps + KC - 1) / KC][];
+        for (int c = 0; c < chunks.length; c++) {
+            chunks[c] = java.util.Arrays.copyOfRange(koff, c * KC, Math.min(steps, (c + 1) * KC));
+        }
+        return chunks;
+    }
+
+    /** The number of units: what {@link #compute} ranges over. */
+    int count() {
+        return pairs * groups;
+    }
+
+    /** Computes units {@code [s, e)}: one worker's share. */
+    void compute(int s, int e) {
+        int[] base = new int[P];
+        float[] acc = new float[2 * P * L];
+        for (int u = s; u < e; u++) {
+            int q = q0 + (byTiles ? u % pairs : u / groups);
+            int grp = byTiles ? u / pairs : u % groups;
+            int t0 = (int) ((long) tiles * grp / groups);
+            int t1 = (int) ((long) tiles * (grp + 1) / groups);
+            for (int k0 = 0; k0 < steps; k0 += KC) {
+                computeChunk(q, t0, t1, k0, base, acc);
+            }
+        }
+    }
+
+    /**
+     * Block pair {@code q}'s tiles {@code [t0, t1)} over the chunk of K from {@code k0}, with the
+     * worker's {@code base} (the input offset of each pixel of a tile) and {@code acc} (the scratch
+     * tile). The choice of kernel stays in the loop: as a method of its own it would be too large
+     * for the JIT to inline, and every tile would pay a call with some twenty arguments.
+     */
+    private void computeChunk(int q, int t0, int t1, int k0, int[] base, float[] acc) {
+        // The loop's values in locals (see the class comment), several to a line to keep the loop in view.
+        int perImage = this.perImage, perRow = this.perRow, width = this.width, ow = this.ow, pixels = this.pixels;
+        boolean byRow = this.byRow;
+        int srcOff = this.srcOff, srcImage = this.srcImage, rowStep = this.rowStep, colStep = this.colStep;
+        int yFirst = this.yFirst, rFirst = this.rFirst, outImage = this.outImage;
+        int kind = this.kind, full = this.full, runStride = this.runStride, reach = this.reach;
+        float[] src = this.src, wt = this.wt, bias = this.bias, y = this.y, res = this.res;
+        boolean clamps = this.clamps, pointwise = this.pointwise;
+        float lo = this.lo, hi = this.hi;
+        GemmEpilogue ep = this.ep;
+        boolean two = 2 * q + 1 < g.outBlocks();
+        boolean oneBlock = oneKernel && !two;
+        int k1 = Math.min(steps, k0 + KC);
+        boolean last = k1 == steps;
+        int init = k0 > 0 ? 2 : 1;
+        int chunk = k1 - k0;
+        int[] ko = chunks[k0 / KC];
+        int wo = (q * steps + k0) * 2 * L;
+        int n = t0 / perImage;
+        int i = t0 - n * perImage;
+        for (int t = t0; t < t1; t++, i++) {
+            if (i == perImage) {
+                i = 0;
+                n++;
+            }
+            int p0 = bases(i, srcOff + n * srcImage, byRow, perRow, width, ow, pixels, rowStep, colStep, base);
+            int rows = byRow ? width : Math.min(P, pixels - p0);
+            int y0 = yFirst + n * outImage + (2 * q * pixels + p0) * L;
+            int y1 = two ? y0 + pixels * L : -1;
+            int r0 = res == null ? -1 : rFirst + n * outImage + (2 * q * pixels + p0) * L;
+            int r1 = res == null || !two ? -1 : r0 + pixels * L;
+            int b = base[0];
+            boolean run = kind >= 0 && base[rows - 1] - b == (rows - 1) * runStride && b + reach < src.length;
+            if (run && init == 1 && last && rows == full && y1 >= 0) {
+                if (SPLIT) {
+                    ConvWholeSplitTiles.run(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, r1, y, y0, y1,
+                            clamps, lo, hi);
+                } else {
+                    ConvWholeTiles.run(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, r1, y, y0, y1, clamps,
+                            lo, hi);
+                }
+            } else if (run && init == 1 && last && rows == full && oneBlock) {
+                ConvWholeTiles.one(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, y, y0, clamps, lo, hi);
+            } else {
+                start(y, y0, y1, rows, init, bias, q * 2 * L, res, r0, r1, acc);
+                if (run && SPLIT) {
+                    ConvSplitTiles.run(kind, src, b, ko, chunk, wt, wo, acc);
+                } else if (run) {
+                    ConvTiles.run(kind, src, b, ko, chunk, wt, wo, acc);
+                } else if (SPLIT) {
+                    ConvSplitTiles.tile(src, base[1] - b, base[2] - b, base[3] - b, base[4] - b, base[5] - b,
+                            base[6] - b, base[7] - b, b, ko, chunk, wt, wo, acc);
+                } else {
+                    ConvTiles.tile(src, base[1] - b, base[2] - b, base[3] - b, base[4] - b, base[5] - b,
+                            base[6] - b, base[7] - b, b, ko, chunk, wt, wo, acc);
+                }
+                finish(acc, y, y0, y1, rows, last && clamps, lo, hi);
+            }
+            if (last && pointwise) {
+                ep.activate(y, y0, rows * L);
+                if (y1 >= 0) {
+                    ep.activate(y, y1, rows * L);
+                }
+            }
+        }
+    }
+
+    /**
+     * The input offset of each of a tile's P pixels into {@code base}, for tile {@code i} of an
+     * image whose input starts at {@code at}; returns the tile's first pixel. It divides once to
+     * find the first pixel and walks along the row from there: at a short K, divisions per pixel
+     * would cost as much as the steps. Small and static, so the JIT inlines it into the tile loop.
+     */
+    private static int bases(int i, int at, boolean byRow, int perRow, int width, int ow, int pixels, int rowStep,
+                             int colStep, int[] base) {
+        int oy;
+        int ox;
+        if (byRow) {
+            oy = i / perRow;
+            ox = (i - oy * perRow) * width;
+        } else {
+            oy = i * P / ow;
+            ox = i * P - oy * ow;
+        }
+        int p0 = oy * ow + ox;
+        int rows = byRow ? width : Math.min(P, pixels - p0);
+        int bx = at + oy * rowStep + ox * colStep;
+        for (int r = 0; r < P; r++) {
+            base[r] = bx;
+            if (r < rows - 1) {
+                bx += colStep;
+                if (++ox == ow) {
+                    ox = 0;
+                    bx = at + ++oy * rowStep;
+                }
+            }
+        }
+        return p0;
+    }
+
+    /**
+     * The tile's starting values into {@code t} (pixel r, block j at {@code (2r + j) L}): the bias
+     * plus the residual on the first chunk, what an earlier chunk stored in y on later ones.
+     */
+    private static void start(float[] y, int y0, int y1, int rows, int init, float[] bias, int bo, float[] res, int r0, int r1,
+                              float[] t) {
+        for (int j = 0; j < 2; j++) {
+            int yj = j == 0 ? y0 : y1;
+            int rj = j == 0 ? r0 : r1;
+            FloatVector b = init == 1 ? FloatVector.fromArray(S, bias, bo + j * L) : FloatVector.zero(S);
+            for (int r = 0; r < P; r++) {
+                FloatVector v = b;
+                if (r < rows && yj >= 0) {
+                    if (init == 2) {
+                        v = FloatVector.fromArray(S, y, yj + r * L);
+                    } else if (init == 1 && rj >= 0) {
+                        v = v.add(FloatVector.fromArray(S, res, rj + r * L));
+                    }
+                }
+                v.intoArray(t, (2 * r + j) * L);
+            }
+        }
+    }
+
+    /** The tile from {@code t} into y: its {@code rows} pixels of each existing block, clamped when asked. */
+    private static void finish(float[] t, float[] y, int y0, int y1, int rows, boolean clamp, float lo, float hi) {
+        FloatVector lv = FloatVector.broadcast(S, lo);
+        FloatVector hv = FloatVector.broadcast(S, hi);
+        for (int j = 0; j < 2; j++) {
+            int yj = j == 0 ? y0 : y1;
+            if (yj < 0) {
+                continue;
+            }
+            for (int r = 0; r < rows; r++) {
+                FloatVector v = FloatVector.fromArray(S, t, (2 * r + j) * L);
+                if (clamp) {
+                    v = v.max(lv).min(hv);
+                }
+                v.intoArray(y, yj + r * L);
+            }
+        }
+    }
+}
