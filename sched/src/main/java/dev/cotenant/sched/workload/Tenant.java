@@ -1,18 +1,27 @@
 package dev.cotenant.sched.workload;
 
 import java.util.Locale;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
  * One model of a workload as the user named it: a zoo name or an .onnx path, its batch size, an
- * optional latency objective and a priority (higher runs first when tenants compete).
+ * optional latency objective, a priority (higher runs first when tenants compete), and the sizes of
+ * an ONNX file's free input dimensions besides the batch ({@code dims}, by symbol, in the order given).
  */
-public record Tenant(String model, int batch, OptionalDouble sloMs, int priority) {
+public record Tenant(String model, int batch, OptionalDouble sloMs, int priority, Map<String, Integer> dims) {
 
     public Tenant {
         if (batch < 1) {
             throw new IllegalArgumentException("batch must be at least 1, got " + batch);
         }
+        dims = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(dims));
+    }
+
+    /** A tenant without free dimensions to set. */
+    public Tenant(String model, int batch, OptionalDouble sloMs, int priority) {
+        this(model, batch, sloMs, priority, Map.of());
     }
 
     /** Whether the model is read from an ONNX file rather than built from the zoo. */
@@ -38,6 +47,7 @@ public record Tenant(String model, int batch, OptionalDouble sloMs, int priority
         if (priority != 0) {
             b.append(":prio=").append(priority);
         }
+        dims.forEach((symbol, size) -> b.append(":dim=").append(symbol).append('=').append(size));
         return b.toString();
     }
 }

@@ -63,19 +63,39 @@ public record TenantPlan(Tenant tenant, Model source, Model model, Plan plan, Ma
         return new TenantPlan(t, m, optimized, plan, inputs);
     }
 
-    /** Inputs with the batch dimension set to the tenant's batch and other unknown dimensions 1. */
+    /**
+     * Inputs with a free leading dimension set to the tenant's batch and every other free dimension
+     * to its size in the tenant's {@code dims}: one left unset is an error naming the model's free
+     * symbols, never a silent 1, and so is a size for a symbol no input has.
+     */
     private static Map<String, Tensor> randomInputs(Model m, Tenant t, SplittableRandom rnd) {
         Map<String, Tensor> result = new LinkedHashMap<>();
+        java.util.Set<String> free = new java.util.TreeSet<>();
+        java.util.Set<String> used = new java.util.HashSet<>();
         for (ValueInfo in : m.graph().feeds()) {
             TensorType type = in.type();
             if (type == null) {
                 throw new ModelException("tenant " + t.label() + ": input '" + in.name() + "' has no declared type");
             }
             int[] d = type.dims();
+            String[] symbols = type.shape().symbols();
             for (int i = 0; i < d.length; i++) {
-                if (d[i] < 0) {
-                    d[i] = i == 0 ? t.batch() : 1;
+                String symbol = symbols == null ? null : symbols[i];
+                if (d[i] >= 0 || i == 0) {
+                    d[i] = d[i] < 0 ? t.batch() : d[i];
+                    continue;
                 }
+                if (symbol != null) {
+                    free.add(symbol);
+                }
+                Integer size = symbol == null ? null : t.dims().get(symbol);
+                if (size == null) {
+                    throw new ModelException("tenant " + t.label() + ": input '" + in.name() + "' has a free dimension " + i
+                            + (symbol == null ? " without a name" : " '" + symbol + "'") + "; set it with :dim="
+                            + (symbol == null ? "SYMBOL" : symbol) + "=N in the tenant entry");
+                }
+                d[i] = size;
+                used.add(symbol);
             }
             Tensor x = Tensor.allocate(type.dataType(), d);
             String lower = in.name().toLowerCase(Locale.ROOT);
@@ -91,6 +111,12 @@ public record TenantPlan(Tenant tenant, Model source, Model model, Plan plan, Ma
                 }
             }
             result.put(in.name(), x);
+        }
+        for (String symbol : t.dims().keySet()) {
+            if (!used.contains(symbol)) {
+                throw new ModelException("tenant " + t.label() + ": dim " + symbol + ": the model has no free input dimension '" + symbol
+                        + "' besides the batch (its free symbols: " + (free.isEmpty() ? "none" : String.join(", ", free)) + ")");
+            }
         }
         return result;
     }

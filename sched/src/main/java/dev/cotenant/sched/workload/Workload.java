@@ -3,7 +3,9 @@ package dev.cotenant.sched.workload;
 import dev.cotenant.ir.ModelException;
 import dev.cotenant.zoo.Zoo;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
@@ -54,9 +56,19 @@ public record Workload(List<Tenant> tenants) {
         Integer batch = null;
         OptionalDouble slo = OptionalDouble.empty();
         Integer prio = null;
+        Map<String, Integer> dims = new LinkedHashMap<>();
         for (int p = 1; p < parts.length; p++) {
             String part = parts[p];
-            if (part.startsWith("slo=")) {
+            if (part.startsWith("dim=")) {
+                int eq = part.indexOf('=', 4);
+                String symbol = eq < 0 ? "" : part.substring(4, eq);
+                if (symbol.isEmpty()) {
+                    throw new ModelException(where + ": expected dim=SYMBOL=N, got '" + part + "'");
+                }
+                if (dims.put(symbol, integer(part.substring(eq + 1), where, "dim " + symbol, 1)) != null) {
+                    throw new ModelException(where + ": dim " + symbol + " given twice");
+                }
+            } else if (part.startsWith("slo=")) {
                 if (slo.isPresent()) {
                     throw new ModelException(where + ": slo given twice");
                 }
@@ -73,10 +85,13 @@ public record Workload(List<Tenant> tenants) {
             } else if (batch == null && !part.contains("=")) {
                 batch = integer(part, where, "batch", 1);
             } else {
-                throw new ModelException(where + ": unexpected '" + part + "'; expected :BATCH, :slo=MS or :prio=N");
+                throw new ModelException(where + ": unexpected '" + part + "'; expected :BATCH, :slo=MS, :prio=N or :dim=SYMBOL=N");
             }
         }
-        return new Tenant(model, batch == null ? 1 : batch, slo, prio == null ? 0 : prio);
+        if (!dims.isEmpty() && !model.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+            throw new ModelException(where + ": dim= sets free dimensions of an .onnx file; zoo models have none");
+        }
+        return new Tenant(model, batch == null ? 1 : batch, slo, prio == null ? 0 : prio, dims);
     }
 
     private static double number(String s, String where, String what) {

@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cotenant.ir.DataType;
+import dev.cotenant.ir.GraphBuilder;
 import dev.cotenant.ir.ModelException;
+import dev.cotenant.onnx.OnnxExport;
+import java.nio.file.Path;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WorkloadTest {
 
@@ -23,6 +28,32 @@ class WorkloadTest {
         assertEquals(-1, w.tenants().get(3).priority());
         assertEquals("resnet50:8,mobilenetv2:1,bert-base:1:slo=50:prio=2,models/x.onnx:4:prio=-1", w.toString());
         assertEquals(w, Workload.parse(w.toString()));
+    }
+
+    @Test
+    void anOnnxTenantSetsItsFreeDimensionsAndEveryOneMustBeSetAndExist(@TempDir Path dir) {
+        Path f = dir.resolve("free.onnx");
+        GraphBuilder b = new GraphBuilder("free", 3);
+        String x = b.input("x", DataType.FLOAT, new int[] {-1, 4, -1}, "batch", "width");
+        b.output(b.node("Relu", x));
+        OnnxExport.write(b.model(13), f);
+
+        Workload w = Workload.parse(f + ":2:dim=width=7:prio=1");
+        assertEquals(java.util.Map.of("width", 7), w.tenants().get(0).dims());
+        assertEquals(w, Workload.parse(w.toString()));
+        assertEquals(2 * 4 * 7, TenantPlan.load(w, 1).get(0).inputs().get("x").size());
+
+        ModelException unset = assertThrows(ModelException.class, () -> TenantPlan.load(Workload.parse(f + ":2"), 1));
+        assertTrue(unset.getMessage().contains("free dimension 2 'width'; set it with :dim=width=N"), unset.getMessage());
+        ModelException unknown = assertThrows(ModelException.class,
+                () -> TenantPlan.load(Workload.parse(f + ":2:dim=width=7:dim=widht=3"), 1));
+        assertTrue(unknown.getMessage().contains("dim widht: the model has no free input dimension 'widht' besides the batch "
+                + "(its free symbols: width)"), unknown.getMessage());
+        for (String bad : new String[] {f + ":dim=width", f + ":dim==3", f + ":dim=width=0", f + ":dim=width=2:dim=width=3",
+                "resnet18:1:dim=width=2"}) {
+            ModelException e = assertThrows(ModelException.class, () -> Workload.parse(bad), bad);
+            assertTrue(e.getMessage().startsWith("tenant 1 '"), e.getMessage());
+        }
     }
 
     @Test
