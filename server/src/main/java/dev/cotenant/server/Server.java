@@ -1,6 +1,26 @@
 package dev.cotenant.server;
 
 import dev.cotenant.ir.ModelException;
+import dev.cotenant.ir.Tensor;
+import dev.cotenant.sched.device.CpuDevice;
+import dev.cotenant.sched.device.SimulatedGpu;
+import dev.cotenant.sched.policy.Policy;
+import dev.cotenant.server.front.Binding;
+import dev.cotenant.server.front.GrpcFront;
+import dev.cotenant.server.front.HttpFront;
+import dev.cotenant.server.metrics.Sources;
+import dev.cotenant.server.protocol.InferError;
+import dev.cotenant.server.protocol.InferResult;
+import dev.cotenant.server.regulate.MultistreamScheduler;
+import dev.cotenant.server.regulate.RegulatedScheduler;
+import dev.cotenant.server.regulate.Scheduler;
+import dev.cotenant.server.regulate.SimulatedScheduler;
+import dev.cotenant.server.repository.Repository;
+import dev.cotenant.server.serving.Admission;
+import dev.cotenant.server.serving.Executions;
+import dev.cotenant.server.serving.InferRequest;
+import dev.cotenant.server.serving.Intake;
+import dev.cotenant.server.serving.ServedModel;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -12,13 +32,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Server implements AutoCloseable {
 
-    static final String NAME = "cotenant";
-    static final String VERSION = "0.1.0";
-
     final ServerOptions options;
     final Repository repository;
     final Scheduler scheduler;
-    final Timeline timeline = new Timeline(2048);
+    final Executions executions = new Executions(2048);
     final long startedNanos = System.nanoTime();
     private final HttpFront http;
     private final GrpcFront grpc;
@@ -27,22 +44,42 @@ public final class Server implements AutoCloseable {
     private Server(ServerOptions options) {
         this.options = options;
         this.scheduler = switch (options.device()) {
-            case ServingDevice.Sim sim -> new SimulatedScheduler(sim, options.policy(), options.cores(), timeline);
-            case ServingDevice.Cpu cpu -> switch (options.policy()) {
-                case REGULATED -> new RegulatedScheduler(options.cores(), options.concurrency(), timeline, mix -> SafeRounds.INSTANCE,
-                        options.searchBudgetSeconds() > 0 ? new RoundSchedules(new dev.cotenant.sched.device.CpuDevice(options.cores()),
-                                options.searchBudgetSeconds(), RoundSchedules.SIGHTINGS, RoundSchedules.MAX_KEYS, System.err::println) : null);
-                case MULTISTREAM -> new MultistreamScheduler(timeline);
+            case CpuDevice cpu -> switch (options.policy()) {
+                case Policy.Gacer g -> new RegulatedScheduler(cpu, options.concurrency(), options.searchBudgetSeconds(), executions);
+                case Policy.Multistream m -> new MultistreamScheduler(executions);
+                case Policy.Sequential _, Policy.Interleave _, Policy.Given _, Policy.Timeslice _, Policy.Mps _, Policy.Mig _ ->
+                        throw new IllegalArgumentException("policy '" + options.policy().name() + "' does not serve");
             };
+            case SimulatedGpu gpu -> new SimulatedScheduler(gpu, options.policy(), options.simOutputs(), options.cores(), executions);
         };
         // On the simulated GPU the host computes a batch on one thread (batches of different tenants
         // run side by side on its cores), so only one-thread plans are made: plans hold packed
         // weights, and a plan per batch size and thread count of a large model does not fit a heap.
-        int planThreads = options.device() instanceof ServingDevice.Sim ? 1 : options.cores();
-        this.repository = new Repository(options.repository(), planThreads, options.warmupRuns(), scheduler);
+        int planThreads = switch (options.device()) {
+            case CpuDevice cpu -> cpu.cores();
+            case SimulatedGpu gpu -> 1;
+        };
+        this.repository = new Repository(options.repository(), planThreads, options.warmupRuns(), scheduler::add, scheduler::remove);
         repository.loadAll();
-        this.http = new HttpFront(this);
-        this.grpc = options.grpcPort() >= 0 ? new GrpcFront(this) : null;
+        Intake intake = new Door();
+        Sources observed = new Sources(repository::models, scheduler, executions, options.policy(), options.describeDevice(), options.cores(),
+                startedNanos);
+        this.http = new HttpFront(new Binding(options.host(), options.httpPort(), options.maxBodyBytes()), intake, repository, observed);
+        this.grpc = options.grpcPort() >= 0
+                ? new GrpcFront(new Binding(options.host(), options.grpcPort(), options.maxBodyBytes()), intake, repository) : null;
+    }
+
+    /** The server's door as its fronts see it. */
+    private final class Door implements Intake {
+        @Override
+        public void submit(InferRequest r) {
+            Server.this.submit(r);
+        }
+
+        @Override
+        public boolean ready() {
+            return !draining;
+        }
     }
 
     /** Loads the repository and starts serving; throws {@link ModelException} when it cannot. */
@@ -69,11 +106,6 @@ public final class Server implements AutoCloseable {
         return grpc == null ? -1 : grpc.port();
     }
 
-    /** Whether the server takes new requests (false while draining). */
-    boolean ready() {
-        return !draining;
-    }
-
     /** Models in the repository index and their state, as text lines (for the command line). */
     public java.util.List<String> describeModels() {
         return repository.index().stream().map(e -> e.name() + " " + e.state()
@@ -85,23 +117,27 @@ public final class Server implements AutoCloseable {
      * Runs one request in-process through the same admission, queue and scheduler as the fronts
      * (used to measure what the REST path adds).
      */
-    CompletableFuture<InferResult> infer(String model, String version, Map<String, dev.cotenant.ir.Tensor> inputs) {
-        Tenant t = repository.find(model, version);
+    public CompletableFuture<InferResult> infer(String model, String version, Map<String, Tensor> inputs) {
+        ServedModel t = repository.find(model, version);
         InferRequest r = Admission.admit(t, "", inputs, (Set<String>) null, 0, 0, System.nanoTime());
         submit(r);
-        return r.result;
+        return r.result();
     }
 
-    /** Queues a decoded request, refusing it at once when the server drains or its queue is full. */
-    void submit(InferRequest r) {
+    /**
+     * Queues a decoded request, refusing it at once when the server drains or its queue is full. A
+     * request refused by the scheduler's door is ended refused ({@link InferRequest#refuse}), counted
+     * as a failure of no latency; one refused while draining never reached the scheduler and is not
+     * counted.
+     */
+    private void submit(InferRequest r) {
         if (draining) {
             throw new InferError(InferError.Kind.UNAVAILABLE, "the server is shutting down");
         }
         try {
             scheduler.enqueue(r);
         } catch (InferError e) {
-            r.tenant.stats.failure(e.kind(), 0);
-            throw e;
+            throw r.refuse(e);
         }
     }
 
@@ -121,7 +157,7 @@ public final class Server implements AutoCloseable {
         if (grpc != null) {
             grpc.stop(options.drain());
         }
-        for (Tenant t : repository.tenants()) {
+        for (ServedModel t : repository.models()) {
             t.close();
         }
     }

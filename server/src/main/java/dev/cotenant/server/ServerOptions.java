@@ -1,5 +1,10 @@
 package dev.cotenant.server;
 
+import dev.cotenant.sched.device.CpuDevice;
+import dev.cotenant.sched.device.Device;
+import dev.cotenant.sched.device.SimulatedGpu;
+import dev.cotenant.sched.policy.Policy;
+import dev.cotenant.server.regulate.SimOutputs;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -10,34 +15,30 @@ import java.time.Duration;
  * @param host         address to bind ({@code 127.0.0.1} in tests)
  * @param httpPort     REST port, 0 for an ephemeral one
  * @param grpcPort     gRPC port, 0 for an ephemeral one, -1 for no gRPC
- * @param policy       the scheduler: the regulator or the unregulated baseline
- * @param cores        cores of the device: the threads one batch may use
+ * @param policy       how the models share the device: {@link Policy.Gacer} is the regulator (rounds
+ *                     across models within the core budget, priorities and SLOs, searched schedules),
+ *                     {@link Policy.Multistream} the unregulated baseline; no other policy serves
+ * @param cores        cores of the device: the threads one batch may use (a CPU device has exactly these)
  * @param maxBodyBytes largest request body (REST) or message (gRPC) accepted
  * @param drain        how long shutdown waits for queued and running requests
  * @param concurrency  the regulator's limit on threads running batches at once (a batch alone on
  *                     the device takes {@code cores}, one among several takes one)
  * @param device       where batches run: the CPU, or a simulated GPU paced on the wall clock
+ * @param simOutputs   what a simulated GPU answers with (outputs computed on the host, or zeros);
+ *                     only {@link SimOutputs#REAL} on the CPU
  * @param searchBudgetSeconds the CPU regulator's co-location search per round key, in seconds
- *                     (0: none; every round stays on the safe policy); see {@link RoundSchedules}
+ *                     (0: none; every round stays on the safe policy): the regulator's round schedules
  * @param warmupRuns   runs of every plan made when a model loads, on zero inputs, before it is ready
  */
 public record ServerOptions(Path repository, String host, int httpPort, int grpcPort, Policy policy, int cores,
-                            long maxBodyBytes, Duration drain, int concurrency, ServingDevice device, double searchBudgetSeconds,
-                            int warmupRuns) {
+                            long maxBodyBytes, Duration drain, int concurrency, Device device, SimOutputs simOutputs,
+                            double searchBudgetSeconds, int warmupRuns) {
 
     /** The CPU regulator's default search budget per round key, in seconds. */
     public static final double DEFAULT_SEARCH_SECONDS = 0;
 
     /** Runs of every plan at load by default: two, so the second already runs compiled loops. */
     public static final int DEFAULT_WARMUP_RUNS = 2;
-
-    /** The scheduling policy of a server. */
-    public enum Policy {
-        /** The regulator: rounds across models within the core budget, priorities and SLOs. */
-        REGULATED,
-        /** Every model on its own thread with every core, unregulated (the baseline). */
-        MULTISTREAM
-    }
 
     public ServerOptions {
         if (cores < 1) {
@@ -46,8 +47,17 @@ public record ServerOptions(Path repository, String host, int httpPort, int grpc
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1");
         }
-        if (device == null) {
-            throw new IllegalArgumentException("a device is needed");
+        if (device == null || policy == null || simOutputs == null) {
+            throw new IllegalArgumentException("a device, a policy and simulated outputs are needed");
+        }
+        if (!serves(policy)) {
+            throw new IllegalArgumentException("policy '" + policy.name() + "' does not serve: a server runs gacer (the regulator) or multistream");
+        }
+        if (device instanceof CpuDevice c && c.cores() != cores) {
+            throw new IllegalArgumentException("the CPU device has " + c.cores() + " cores but the options say " + cores);
+        }
+        if (device instanceof CpuDevice && simOutputs != SimOutputs.REAL) {
+            throw new IllegalArgumentException("simulated outputs apply only to a simulated GPU");
         }
         if (maxBodyBytes < 1) {
             throw new IllegalArgumentException("the body limit must be positive");
@@ -61,50 +71,95 @@ public record ServerOptions(Path repository, String host, int httpPort, int grpc
     }
 
     /**
-     * Defaults for {@code repository}: loopback, ports 8000 and 8001, the regulator, every core,
-     * 64 MiB bodies, concurrency twice the cores.
+     * Whether a server can serve under {@code p}: the regulator ({@link Policy.Gacer}, every stream
+     * its own host thread) or the multistream baseline. The others make one schedule for a fixed
+     * workload, or are a GPU's partitions, and have no form for requests that come and go.
+     */
+    public static boolean serves(Policy p) {
+        return switch (p) {
+            case Policy.Gacer g -> !g.oneHostThread();
+            case Policy.Multistream m -> !m.oneHostThread();
+            case Policy.Sequential _, Policy.Interleave _, Policy.Given _, Policy.Timeslice _, Policy.Mps _, Policy.Mig _ -> false;
+        };
+    }
+
+    /**
+     * Defaults for {@code repository}: loopback, ports 8000 and 8001, the regulator, the CPU with
+     * every core, 64 MiB bodies, concurrency twice the cores.
      */
     public static ServerOptions defaults(Path repository) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        return new ServerOptions(repository, "127.0.0.1", 8000, 8001, Policy.REGULATED, cores, 64L << 20, Duration.ofSeconds(10),
-                2 * cores, new ServingDevice.Cpu(), DEFAULT_SEARCH_SECONDS, DEFAULT_WARMUP_RUNS);
+        CpuDevice cpu = CpuDevice.host();
+        return new ServerOptions(repository, "127.0.0.1", 8000, 8001, new Policy.Gacer(false), cpu.cores(), 64L << 20, Duration.ofSeconds(10),
+                2 * cpu.cores(), cpu, SimOutputs.REAL, DEFAULT_SEARCH_SECONDS, DEFAULT_WARMUP_RUNS);
+    }
+
+    /** One line for logs and the dashboard: the device, and on a simulated GPU what its answers hold. */
+    public String describeDevice() {
+        return switch (device) {
+            case CpuDevice c -> "cpu";
+            case SimulatedGpu g -> g.spec() + " (" + g.gpu().name() + ", " + Device.spell(g.precision()) + ", outputs " + switch (simOutputs) {
+                case REAL -> "computed on the host";
+                case NONE -> "NOT computed: zero tensors marked simulated_outputs";
+            } + ")";
+        };
     }
 
     public ServerOptions withPorts(int http, int grpc) {
-        return new ServerOptions(repository, host, http, grpc, policy, cores, maxBodyBytes, drain, concurrency, device, searchBudgetSeconds, warmupRuns);
+        return new ServerOptions(repository, host, http, grpc, policy, cores, maxBodyBytes, drain, concurrency, device, simOutputs,
+                searchBudgetSeconds, warmupRuns);
     }
 
     public ServerOptions withPolicy(Policy p) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, p, cores, maxBodyBytes, drain, concurrency, device, searchBudgetSeconds, warmupRuns);
+        return new ServerOptions(repository, host, httpPort, grpcPort, p, cores, maxBodyBytes, drain, concurrency, device, simOutputs,
+                searchBudgetSeconds, warmupRuns);
     }
 
     public ServerOptions withHost(String h) {
-        return new ServerOptions(repository, h, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, device, searchBudgetSeconds, warmupRuns);
+        return new ServerOptions(repository, h, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, device, simOutputs,
+                searchBudgetSeconds, warmupRuns);
     }
 
     public ServerOptions withMaxBodyBytes(long n) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, n, drain, concurrency, device, searchBudgetSeconds, warmupRuns);
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, n, drain, concurrency, device, simOutputs,
+                searchBudgetSeconds, warmupRuns);
     }
 
-    /** {@code n} cores, and concurrency twice that. */
+    /** {@code n} cores, and concurrency twice that; on the CPU, a device of {@code n} cores. */
     public ServerOptions withCores(int n) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, n, maxBodyBytes, drain, 2 * n, device, searchBudgetSeconds, warmupRuns);
+        Device d = device instanceof CpuDevice ? new CpuDevice(n) : device;
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, n, maxBodyBytes, drain, 2 * n, d, simOutputs,
+                searchBudgetSeconds, warmupRuns);
     }
 
     public ServerOptions withConcurrency(int n) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, n, device, searchBudgetSeconds, warmupRuns);
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, n, device, simOutputs,
+                searchBudgetSeconds, warmupRuns);
     }
 
     public ServerOptions withSearchBudget(double seconds) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, device, seconds, warmupRuns);
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, device, simOutputs,
+                seconds, warmupRuns);
     }
 
     public ServerOptions withWarmupRuns(int runs) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, device,
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, device, simOutputs,
                 searchBudgetSeconds, runs);
     }
 
-    public ServerOptions withDevice(ServingDevice d) {
-        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, d, searchBudgetSeconds, warmupRuns);
+    /**
+     * Batches run on {@code d}. A CPU device brings its cores (and its answers are always real); a
+     * simulated GPU keeps the cores, which are then the host's, computing its outputs.
+     */
+    public ServerOptions withDevice(Device d) {
+        int c = d instanceof CpuDevice cpu ? cpu.cores() : cores;
+        SimOutputs o = d instanceof CpuDevice ? SimOutputs.REAL : simOutputs;
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, c, maxBodyBytes, drain, concurrency, d, o,
+                searchBudgetSeconds, warmupRuns);
+    }
+
+    /** What a simulated GPU answers with. */
+    public ServerOptions withSimOutputs(SimOutputs o) {
+        return new ServerOptions(repository, host, httpPort, grpcPort, policy, cores, maxBodyBytes, drain, concurrency, device, o,
+                searchBudgetSeconds, warmupRuns);
     }
 }

@@ -1,9 +1,14 @@
 package dev.cotenant.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cotenant.ir.DataType;
 import dev.cotenant.ir.GraphBuilder;
 import dev.cotenant.ir.Model;
 import dev.cotenant.onnx.OnnxExport;
+import dev.cotenant.server.protocol.RawTensors;
+import dev.cotenant.server.serving.Admission;
+import dev.cotenant.server.serving.InferRequest;
+import dev.cotenant.server.serving.ServedModel;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,14 +19,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Model repositories built in a temporary folder, and a plain HTTP client for the tests. */
-final class Fixtures {
+public final class Fixtures {
+
+    /** Reads the JSON of answers. */
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private Fixtures() {}
 
     /** y = Relu(x + b) over [batch, 16]. */
-    static Model tiny() {
+    public static Model tiny() {
         GraphBuilder g = new GraphBuilder("tiny", 7);
         String x = g.input("x", DataType.FLOAT, new int[] {-1, 16}, "batch");
         String b = g.floats("b", new float[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, 16);
@@ -31,7 +40,7 @@ final class Fixtures {
     }
 
     /** y = x * 2 over INT64 [batch, 3]: integer tensors through both protocols. */
-    static Model doubler() {
+    public static Model doubler() {
         GraphBuilder g = new GraphBuilder("doubler", 7);
         String x = g.input("x", DataType.INT64, new int[] {-1, 3}, "batch");
         String two = g.longs("two", 2);
@@ -44,7 +53,7 @@ final class Fixtures {
      * A deliberately slow model: {@code depth} chained 512x512 matrix products on [batch, 128, 512],
      * so a batch keeps a lane busy long enough for queues to fill in a test.
      */
-    static Model slow(int depth) {
+    public static Model slow(int depth) {
         GraphBuilder g = new GraphBuilder("slow", 7);
         String h = g.input("x", DataType.FLOAT, new int[] {-1, 128, 512}, "batch");
         for (int i = 0; i < depth; i++) {
@@ -55,7 +64,7 @@ final class Fixtures {
         return g.model(17);
     }
 
-    static void put(Path repo, String name, Model m, String config) throws IOException {
+    public static void put(Path repo, String name, Model m, String config) throws IOException {
         Path f = repo.resolve(name).resolve("1").resolve("model.onnx");
         Files.createDirectories(f.getParent());
         OnnxExport.write(m, f);
@@ -64,32 +73,32 @@ final class Fixtures {
         }
     }
 
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    public static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    record Reply(int status, String body, HttpResponse<byte[]> raw) {}
+    public record Reply(int status, String body, HttpResponse<byte[]> raw) {}
 
-    static Reply get(Server s, String path) throws IOException, InterruptedException {
+    public static Reply get(Server s, String path) throws IOException, InterruptedException {
         HttpResponse<byte[]> r = HTTP.send(HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         return new Reply(r.statusCode(), new String(r.body(), StandardCharsets.UTF_8), r);
     }
 
-    static Reply post(Server s, String path, String body) throws IOException, InterruptedException {
+    public static Reply post(Server s, String path, String body) throws IOException, InterruptedException {
         return post(s, path, body.getBytes(StandardCharsets.UTF_8), null);
     }
 
-    static Reply post(Server s, String path, byte[] body, Integer headerLength) throws IOException, InterruptedException {
+    public static Reply post(Server s, String path, byte[] body, Integer headerLength) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (headerLength != null) {
-            b.header(HttpFront.HEADER_LENGTH, headerLength.toString());
+            b.header(RawTensors.HEADER_LENGTH, headerLength.toString());
         }
         HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         return new Reply(r.statusCode(), new String(r.body(), StandardCharsets.ISO_8859_1), r);
     }
 
-    static URI uri(Server s, String path) {
+    public static URI uri(Server s, String path) {
         return URI.create("http://127.0.0.1:" + s.httpPort() + path);
     }
 
@@ -98,12 +107,12 @@ final class Fixtures {
      * search (it measures schedules on the cores the tests share; RoundSchedulesTest covers it) and
      * without warm-up runs at load (RegulatorTest covers them).
      */
-    static ServerOptions options(Path repo) {
+    public static ServerOptions options(Path repo) {
         return ServerOptions.defaults(repo).withPorts(0, 0).withCores(2).withSearchBudget(0).withWarmupRuns(0);
     }
 
     /** A binary-extension infer body for slow with one sample of ones; {body, header length}. */
-    static Object[] slowBody(String parameters) {
+    public static Object[] slowBody(String parameters) {
         String header = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,128,512],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":"
                 + (128 * 512 * 4) + "}}]" + (parameters == null ? "" : ",\"parameters\":" + parameters) + "}";
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
@@ -115,14 +124,30 @@ final class Fixtures {
         return new Object[] {b.array(), h.length};
     }
 
-    static java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> postAsync(Server s, String path, byte[] body, int headerLength) {
+    public static java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> postAsync(Server s, String path, byte[] body, int headerLength) {
         return HTTP.sendAsync(HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(60))
-                .header(HttpFront.HEADER_LENGTH, Integer.toString(headerLength))
+                .header(RawTensors.HEADER_LENGTH, Integer.toString(headerLength))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /**
+     * Takes {@code requests} of {@code m} through its queue into one batch and starts it, as a
+     * scheduler does before running a batch; returns the batch.
+     */
+    public static List<InferRequest> running(ServedModel m, InferRequest... requests) {
+        for (InferRequest r : requests) {
+            Admission.queue(r, new AtomicInteger());
+        }
+        List<InferRequest> batch = m.queue().take(System.nanoTime());
+        if (!batch.equals(List.of(requests))) {
+            throw new AssertionError("one batch of " + requests.length + " expected, got " + batch.size());
+        }
+        m.dispatched(batch);
+        return batch;
+    }
+
     /** A JSON infer body for tiny with one sample of values 0..15 (the last negated). */
-    static String tinyBody() {
+    public static String tinyBody() {
         StringBuilder b = new StringBuilder("{\"id\":\"r1\",\"inputs\":[{\"name\":\"x\",\"shape\":[1,16],\"datatype\":\"FP32\",\"data\":[");
         for (int i = 0; i < 16; i++) {
             b.append(i > 0 ? "," : "").append(i == 15 ? -100 : i);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cotenant.server.protocol.RawTensors;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -48,7 +49,7 @@ class RestTest {
     }
 
     static JsonNode json(Fixtures.Reply r) throws Exception {
-        return RestCodec.JSON.readTree(r.body());
+        return Fixtures.JSON.readTree(r.body());
     }
 
     @Test
@@ -113,9 +114,9 @@ class RestTest {
         }
         Fixtures.Reply r = Fixtures.post(server, "/v2/models/tiny/infer", b.array(), h.length);
         assertEquals(200, r.status(), r.body());
-        int jsonLength = Integer.parseInt(r.raw().headers().firstValue(HttpFront.HEADER_LENGTH).orElseThrow());
+        int jsonLength = Integer.parseInt(r.raw().headers().firstValue(RawTensors.HEADER_LENGTH).orElseThrow());
         byte[] body = r.raw().body();
-        JsonNode meta = RestCodec.JSON.readTree(new String(body, 0, jsonLength, StandardCharsets.UTF_8));
+        JsonNode meta = Fixtures.JSON.readTree(new String(body, 0, jsonLength, StandardCharsets.UTF_8));
         assertEquals(64, meta.get("outputs").get(0).get("parameters").get("binary_data_size").asInt());
         ByteBuffer out = ByteBuffer.wrap(body, jsonLength, 64).order(ByteOrder.LITTLE_ENDIAN);
         float[] y = new float[16];

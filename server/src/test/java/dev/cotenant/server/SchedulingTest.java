@@ -119,7 +119,7 @@ class SchedulingTest {
             for (CompletableFuture<HttpResponse<byte[]>> c : calls) {
                 assertEquals(200, c.get().statusCode());
             }
-            var stats = RestCodec.JSON.readTree(Fixtures.get(s, "/v2/models/tiny/stats").body()).get("model_stats").get(0);
+            var stats = Fixtures.JSON.readTree(Fixtures.get(s, "/v2/models/tiny/stats").body()).get("model_stats").get(0);
             assertEquals(8, stats.get("inference_count").asLong());
             assertTrue(stats.get("execution_count").asLong() < 8, "8 requests within the batching delay share executions: " + stats);
         }
@@ -151,13 +151,13 @@ class SchedulingTest {
     void multistreamServesEveryModelOnItsOwnStream(@TempDir Path repo) throws Exception {
         Fixtures.put(repo, "tiny", Fixtures.tiny(), null);
         Fixtures.put(repo, "doubler", Fixtures.doubler(), null);
-        try (Server s = Server.start(Fixtures.options(repo).withPolicy(ServerOptions.Policy.MULTISTREAM))) {
+        try (Server s = Server.start(Fixtures.options(repo).withPolicy(new dev.cotenant.sched.policy.Policy.Multistream(false)))) {
             for (int i = 0; i < 5; i++) {
                 assertEquals(200, Fixtures.post(s, "/v2/models/tiny/infer", Fixtures.tinyBody()).status());
                 assertEquals(200, Fixtures.post(s, "/v2/models/doubler/infer",
                         "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,3],\"datatype\":\"INT64\",\"data\":[1,2,3]}]}").status());
             }
-            var state = RestCodec.JSON.readTree(Fixtures.get(s, "/dashboard/state").body());
+            var state = Fixtures.JSON.readTree(Fixtures.get(s, "/dashboard/state").body());
             assertEquals("multistream", state.get("policy").asText());
             java.util.Set<Integer> lanes = new java.util.HashSet<>();
             state.get("runs").forEach(r -> lanes.add(r.get("lane").asInt()));

@@ -2,7 +2,7 @@ package dev.cotenant.cli.serve;
 
 import dev.cotenant.cli.common.Common;
 import dev.cotenant.ir.ModelException;
-import dev.cotenant.server.LoadGenerator;
+import dev.cotenant.server.protocol.LoadGenerator;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;

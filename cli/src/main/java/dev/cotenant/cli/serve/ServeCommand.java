@@ -2,11 +2,15 @@ package dev.cotenant.cli.serve;
 
 import dev.cotenant.cli.common.Common;
 import dev.cotenant.ir.ModelException;
+import dev.cotenant.sched.device.CpuDevice;
+import dev.cotenant.sched.device.Device;
+import dev.cotenant.sched.policy.Policy;
 import dev.cotenant.server.Server;
 import dev.cotenant.server.ServerOptions;
-import dev.cotenant.server.ServingDevice;
+import dev.cotenant.server.regulate.SimOutputs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,7 +46,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--sim-outputs", paramLabel = "real|none", description = "sim:GPU only: real (default) computes every output on the host's CPU and answers at the later of the simulated end and the host's; none computes NOTHING and answers zero tensors marked simulated_outputs.")
     String simOutputs;
 
-    @Option(names = "--policy", defaultValue = "regulated", description = "regulated (default) or multistream (every model on its own thread, unregulated).")
+    @Option(names = "--policy", defaultValue = "gacer", description = "gacer (default): the regulator, also accepted as 'regulated'; or multistream (every model on its own stream, unregulated).")
     String policy;
 
     @Option(names = "--cores", description = "Cores the scheduler hands out (default: all).")
@@ -71,14 +75,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter o = spec.commandLine().getOut();
-        ServingDevice dev = ServingDevice.parse(device, precision, simOutputs);
-        ServerOptions.Policy p = switch (policy.toLowerCase(Locale.ROOT)) {
-            case "regulated" -> ServerOptions.Policy.REGULATED;
-            case "multistream" -> ServerOptions.Policy.MULTISTREAM;
-            default -> throw new ModelException("--policy " + policy + ": expected regulated or multistream");
-        };
+        Device dev = Device.parse(device, precision);
+        if (dev instanceof CpuDevice && simOutputs != null) {
+            throw new ModelException("--device cpu: --sim-outputs applies only to --device sim:GPU");
+        }
+        SimOutputs outputs = SimOutputs.parse(simOutputs);
+        Policy p = servingPolicy(policy, dev);
         ServerOptions opts = ServerOptions.defaults(repo).withHost(host).withPorts(httpPort, grpcPort).withPolicy(p)
-                .withMaxBodyBytes(maxBodyMb << 20).withDevice(dev);
+                .withMaxBodyBytes(maxBodyMb << 20).withDevice(dev).withSimOutputs(outputs);
         if (cores != null) {
             opts = opts.withCores(cores);
         }
@@ -104,12 +108,34 @@ public final class ServeCommand implements Callable<Integer> {
         }
         o.printf(Locale.ROOT, "serving %s on http://%s:%d (gRPC %s), device %s, policy %s, %d cores, concurrency %d; dashboard at http://%s:%d/dashboard%n",
                 repo, host, server.httpPort(), server.grpcPort() < 0 ? "off" : host + ":" + server.grpcPort(),
-                dev.describe(), policy, opts.cores(), opts.concurrency(), host, server.httpPort());
-        if (dev instanceof ServingDevice.Sim sim && !sim.realOutputs()) {
+                opts.describeDevice(), p.name(), opts.cores(), opts.concurrency(), host, server.httpPort());
+        if (outputs == SimOutputs.NONE) {
             o.println("WARNING: --sim-outputs none: outputs are NOT computed; every answer is zero tensors marked \"simulated_outputs\": true");
         }
         o.flush();
         server.await();
         return 0;
+    }
+
+    /** What {@code --policy} may name, for messages. */
+    private static final String SERVING_POLICIES = "gacer (the regulator, also accepted as regulated) or multistream";
+
+    /**
+     * Parses {@code --policy} once, here at the edge: {@code gacer} (or its old name
+     * {@code regulated}) or {@code multistream}. A policy that exists but does not serve
+     * (sequential, timeslice, ...) is refused with the choices, as is an unknown name.
+     */
+    static Policy servingPolicy(String spec, Device device) {
+        String name = spec.strip().toLowerCase(Locale.ROOT);
+        List<Policy> parsed;
+        try {
+            parsed = Policy.parse(name.equals("regulated") ? "gacer" : name, device, 1);
+        } catch (ModelException e) {
+            throw new ModelException("--policy " + spec + ": expected " + SERVING_POLICIES);
+        }
+        if (parsed.size() != 1 || !ServerOptions.serves(parsed.getFirst())) {
+            throw new ModelException("--policy " + spec + ": does not serve requests; expected " + SERVING_POLICIES);
+        }
+        return parsed.getFirst();
     }
 }

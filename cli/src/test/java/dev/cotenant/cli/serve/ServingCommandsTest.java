@@ -69,7 +69,17 @@ class ServingCommandsTest {
         String both = error(run("load", "--model", "m", "--rate", "1", "--concurrency", "1"));
         assertTrue(both.startsWith("cotenant: error: give exactly one of --rate"), both);
         String policy = error(run("serve", "--repo", dir.toString(), "--policy", "fastest"));
-        assertTrue(policy.contains("--policy fastest: expected regulated or multistream"), policy);
+        assertTrue(policy.contains("--policy fastest: expected gacer (the regulator, also accepted as regulated) or multistream"), policy);
+        String notServing = error(run("serve", "--repo", dir.toString(), "--policy", "sequential"));
+        assertTrue(notServing.contains("--policy sequential: does not serve requests; expected gacer (the regulator, also accepted as regulated) or multistream"),
+                notServing);
+        for (String accepted : new String[] {"gacer", "regulated", "multistream"}) {
+            // past the policy, the next check refuses the missing repository: the name was taken
+            String later = error(run("serve", "--repo", dir.resolve("nope").toString(), "--policy", accepted, "--http-port", "0", "--grpc-port", "-1"));
+            assertTrue(later.contains("is not a folder"), accepted + ": " + later);
+        }
+        String cpuOutputs = error(run("serve", "--repo", dir.toString(), "--sim-outputs", "none"));
+        assertTrue(cpuOutputs.contains("--device cpu: --sim-outputs applies only to --device sim:GPU"), cpuOutputs);
         String gpu = error(run("serve", "--repo", dir.toString(), "--device", "sim:b300"));
         assertTrue(gpu.startsWith("cotenant: error: --device 'sim:b300': no GPU named 'b300'"), gpu);
         assertEquals(1, gpu.strip().lines().count(), gpu);
