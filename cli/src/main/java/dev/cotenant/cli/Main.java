@@ -31,7 +31,8 @@ public final class Main {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"cotenant 0.1.0", "kernels: " + dev.cotenant.kernels.VectorUnit.describe(),
+            return new String[] {"cotenant 0.1.0 (commit " + System.getProperty("cotenant.commit", "unknown") + ")",
+                    "kernels: " + dev.cotenant.kernels.VectorUnit.describe(),
                     "java: " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"};
         }
     }

@@ -36,8 +36,8 @@ public final class OnnxRuntimePeer implements Peer.Session {
         }
 
         @Override
-        public Peer.Session open(List<TenantPlan> plans, int intraOpThreads) {
-            return new OnnxRuntimePeer(plans, intraOpThreads);
+        public Peer.Session open(List<TenantPlan> plans, Peer.Setup setup) {
+            return new OnnxRuntimePeer(plans, setup);
         }
     };
 
@@ -46,11 +46,20 @@ public final class OnnxRuntimePeer implements Peer.Session {
     private final List<OrtSession> sessions = new ArrayList<>();
     private final List<Map<String, OnnxTensor>> feeds = new ArrayList<>();
 
-    /** {@code intraOpThreads} 0 keeps ONNX Runtime's default (one thread per core). */
+    private final Peer.Setup setup;
+
+    /** Every session with {@code intraOpThreads} threads (0 keeps ONNX Runtime's default, one per core), run concurrently. */
     OnnxRuntimePeer(List<TenantPlan> plans, int intraOpThreads) {
+        this(plans, new Peer.Setup(java.util.Collections.nCopies(plans.size(), intraOpThreads), false));
+    }
+
+    OnnxRuntimePeer(List<TenantPlan> plans, Peer.Setup setup) {
+        this.setup = setup;
         try {
-            for (TenantPlan p : plans) {
+            for (int i = 0; i < plans.size(); i++) {
+                TenantPlan p = plans.get(i);
                 OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+                int intraOpThreads = setup.threads().get(i);
                 if (intraOpThreads > 0) {
                     o.setIntraOpNumThreads(intraOpThreads);
                     o.setInterOpNumThreads(1);
@@ -60,8 +69,8 @@ public final class OnnxRuntimePeer implements Peer.Session {
                 for (Map.Entry<String, Tensor> e : p.inputs().entrySet()) {
                     Tensor t = e.getValue();
                     long[] shape = new long[t.shape().length];
-                    for (int i = 0; i < shape.length; i++) {
-                        shape[i] = t.shape()[i];
+                    for (int d = 0; d < shape.length; d++) {
+                        shape[d] = t.shape()[d];
                     }
                     in.put(e.getKey(), t.dataType() == DataType.FLOAT
                             ? OnnxTensor.createTensor(env, FloatBuffer.wrap(t.floats(), t.offset(), t.size()).slice(), shape)
@@ -75,16 +84,39 @@ public final class OnnxRuntimePeer implements Peer.Session {
         }
     }
 
-    /**
-     * Runs {@code rounds} rounds, every session once per round in its own thread; the timeline has
-     * one task per tenant, on {@code threadsPerTask} threads of a device of {@code cores}.
-     */
     @Override
-    public Timeline round(int threads, int cores) {
-        return run(1, threads, cores);
+    public Timeline round(int cores) {
+        return setup.oneAfterAnother() ? oneAfterAnother(cores) : run(1, cores);
     }
 
-    Timeline run(int rounds, int threadsPerTask, int cores) {
+    /** One round of the sessions one after another from this thread: one stream, one task per tenant. */
+    private Timeline oneAfterAnother(int cores) {
+        int n = sessions.size();
+        long[][] start = new long[1][n];
+        long[][] end = new long[1][n];
+        long t0 = System.nanoTime();
+        try {
+            for (int t = 0; t < n; t++) {
+                start[0][t] = System.nanoTime() - t0;
+                try (OrtSession.Result res = sessions.get(t).run(feeds.get(t))) {
+                    end[0][t] = System.nanoTime() - t0;
+                }
+            }
+        } catch (OrtException e) {
+            throw new ModelException("onnxruntime run failed: " + e.getMessage());
+        }
+        List<Task> tasks = new ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            tasks.add(Task.whole(t, 0, setup.threadsOf(t, cores)));
+        }
+        return new Timeline(tasks, new int[n], 1, n, cores, start, end);
+    }
+
+    /**
+     * Runs {@code rounds} rounds, every session once per round in its own thread; the timeline has
+     * one task per tenant on its session's threads.
+     */
+    Timeline run(int rounds, int cores) {
         int n = sessions.size();
         long[][] start = new long[rounds][n];
         long[][] end = new long[rounds][n];
@@ -131,7 +163,7 @@ public final class OnnxRuntimePeer implements Peer.Session {
         List<Task> tasks = new ArrayList<>();
         int[] streamOf = new int[n];
         for (int t = 0; t < n; t++) {
-            tasks.add(Task.whole(t, 0, threadsPerTask));
+            tasks.add(Task.whole(t, 0, setup.threadsOf(t, cores)));
             streamOf[t] = t;
         }
         for (int r = 0; r < rounds; r++) {

@@ -3,6 +3,7 @@ package dev.cotenant.bench.peer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cotenant.sched.compare.Peer;
 import dev.cotenant.sched.device.Timeline;
 import dev.cotenant.sched.workload.TenantPlan;
 import dev.cotenant.sched.workload.Workload;
@@ -17,7 +18,8 @@ class OnnxRuntimePeerTest {
         List<TenantPlan> plans = TenantPlan.load(Workload.parse("bert-tiny:1,bert-tiny:2"), 3);
         for (int threads : new int[] {0, 1}) {
             try (OnnxRuntimePeer peer = new OnnxRuntimePeer(plans, threads)) {
-                Timeline tl = peer.run(2, threads == 0 ? 2 : threads, 2);
+                Timeline tl = peer.run(2, 2);
+                assertEquals(threads == 0 ? 2 : threads, tl.tasks().get(0).threads());
                 assertEquals(2, tl.rounds());
                 assertEquals(2, tl.tasks().size());
                 for (int r = 0; r < 2; r++) {
@@ -27,6 +29,18 @@ class OnnxRuntimePeerTest {
                 }
                 assertTrue(tl.medianMakespanMs() > 0);
             }
+        }
+    }
+
+    @Test
+    void oneAfterAnotherRunsEachSessionAfterThePrevious() {
+        List<TenantPlan> plans = TenantPlan.load(Workload.parse("bert-tiny:1,bert-tiny:2"), 3);
+        try (Peer.Session s = OnnxRuntimePeer.PEER.open(plans, new Peer.Setup(List.of(2, 1), true))) {
+            Timeline tl = s.round(2);
+            assertEquals(1, tl.streams());
+            assertEquals(2, tl.tasks().get(0).threads());
+            assertEquals(1, tl.tasks().get(1).threads());
+            assertTrue(tl.start()[0][1] >= tl.end()[0][0], "the second session starts after the first ends");
         }
     }
 }

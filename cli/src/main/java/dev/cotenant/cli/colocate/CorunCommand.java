@@ -2,6 +2,7 @@ package dev.cotenant.cli.colocate;
 
 import dev.cotenant.bench.peer.OnnxRuntimePeer;
 import dev.cotenant.cli.common.Common;
+import dev.cotenant.cli.common.MachineFacts;
 import dev.cotenant.cli.common.PhaseProgress;
 import dev.cotenant.ir.ModelException;
 import dev.cotenant.sched.compare.CoLocation;
@@ -105,7 +106,7 @@ public final class CorunCommand implements Callable<Integer> {
             }
         }
         if (report != null) {
-            HtmlReport.write(r, report);
+            HtmlReport.write(r, MachineFacts.lines("cotenant " + String.join(" ", spec.commandLine().getParseResult().originalArgs())), report);
             if (!json) {
                 o.println("report: " + report);
             }

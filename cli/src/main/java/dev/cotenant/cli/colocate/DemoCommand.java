@@ -1,6 +1,7 @@
 package dev.cotenant.cli.colocate;
 
 import dev.cotenant.cli.common.Common;
+import dev.cotenant.cli.common.MachineFacts;
 import dev.cotenant.cli.common.PhaseProgress;
 import dev.cotenant.ir.ModelException;
 import dev.cotenant.sched.compare.CoLocation;
@@ -59,11 +60,15 @@ public final class DemoCommand implements Callable<Integer> {
             r = CoLocation.compare(w, device, all.policies(), all.peer(),
                     new CoLocation.Options(rounds, budget, 2_000_000, 1, 2, progress));
         }
-        Comparison.table(r, o);
+        if (common.verbose) {
+            Comparison.table(r, o);
+        } else {
+            Comparison.brief(r, o);
+        }
         Files.createDirectories(out);
         Path report = out.resolve("report.html");
         Path trace = out.resolve("trace.json");
-        HtmlReport.write(r, report);
+        HtmlReport.write(r, MachineFacts.lines("cotenant " + String.join(" ", spec.commandLine().getParseResult().originalArgs())), report);
         Trace.write(r, trace);
         o.println("report: " + report + " (open in a browser)");
         o.println("trace: " + trace + " (open in ui.perfetto.dev or chrome://tracing)");

@@ -62,28 +62,31 @@ public final class CoLocation {
 
         /** Against the fastest of sequential, multistream and interleave. */
         public double speedupVsBestBaseline(PolicyResult p) {
-            double best = Double.MAX_VALUE;
-            for (PolicyResult b : policies) {
-                boolean baseline = b.policy().map(q -> switch (q) {
-                    case Policy.Sequential x -> true;
-                    case Policy.Multistream x -> true;
-                    case Policy.Interleave x -> true;
-                    case Policy.Gacer x -> false;
-                    case Policy.Given x -> false;
-                    case Policy.Timeslice x -> false;
-                    case Policy.Mps x -> false;
-                    case Policy.Mig x -> false;
-                }).orElse(false);
-                if (baseline) {
-                    best = Math.min(best, b.makespanMs());
-                }
-            }
-            return best == Double.MAX_VALUE ? Double.NaN : best / p.makespanMs();
+            return bestBaseline().map(b -> b.makespanMs() / p.makespanMs()).orElse(Double.NaN);
         }
 
-        /** Lower bound over makespan: 1 would be the physical limit. */
+        /** Against the peer's fastest setup, when a peer ran. */
+        public double speedupVsBestPeer(PolicyResult p) {
+            return bestPeer().map(b -> b.makespanMs() / p.makespanMs()).orElse(Double.NaN);
+        }
+
+        /** The fastest of sequential, multistream and interleave. */
+        public Optional<PolicyResult> bestBaseline() {
+            return policies.stream().filter(b -> b.policy().map(CoLocation::baseline).orElse(false))
+                    .min(java.util.Comparator.comparingDouble(PolicyResult::makespanMs));
+        }
+
+        /** The peer's fastest setup. */
+        public Optional<PolicyResult> bestPeer() {
+            return policies.stream().filter(b -> b.policy().isEmpty()).min(java.util.Comparator.comparingDouble(PolicyResult::makespanMs));
+        }
+
+        /**
+         * Lower bound over makespan, for Cotenant's own policies (1 would be the physical limit);
+         * NaN for a peer, whose threads the operating system shares out beyond the device model.
+         */
         public double efficiency(PolicyResult p) {
-            return bound.ms() / p.makespanMs();
+            return p.policy().isEmpty() ? Double.NaN : bound.ms() / p.makespanMs();
         }
 
         /** The text of a gacer outcome, cost-model error included. */
@@ -93,6 +96,20 @@ public final class CoLocation {
     }
 
     private CoLocation() {}
+
+    /** The baselines every searched schedule is measured against. */
+    static boolean baseline(Policy q) {
+        return switch (q) {
+            case Policy.Sequential x -> true;
+            case Policy.Multistream x -> true;
+            case Policy.Interleave x -> true;
+            case Policy.Gacer x -> false;
+            case Policy.Given x -> false;
+            case Policy.Timeslice x -> false;
+            case Policy.Mps x -> false;
+            case Policy.Mig x -> false;
+        };
+    }
 
     /**
      * Loads, profiles, schedules and measures {@code policies} (a {@link Policy.Given} schedule runs
@@ -211,13 +228,12 @@ public final class CoLocation {
         };
     }
 
-    private static Runner peer(Peer peer, CpuDevice device, List<TenantPlan> plans, int intraOpThreads) {
-        Peer.Session p = peer.open(plans, intraOpThreads);
-        int threads = intraOpThreads == 0 ? device.cores() : intraOpThreads;
+    private static Runner peer(Peer peer, CpuDevice device, List<TenantPlan> plans, Peer.Setup setup) {
+        Peer.Session p = peer.open(plans, setup);
         return new Runner() {
             @Override
             public Timeline round() {
-                return p.round(threads, device.cores());
+                return p.round(device.cores());
             }
 
             @Override
@@ -225,27 +241,6 @@ public final class CoLocation {
                 p.close();
             }
         };
-    }
-
-    /** The peer's intra-operator thread count (1..cores) with the shortest round, each tried after a warm-up round. */
-    private static int bestPeerThreads(Peer peer, CpuDevice device, List<TenantPlan> plans, List<String> notes) {
-        int best = 1;
-        double bestMs = Double.MAX_VALUE;
-        StringBuilder tried = new StringBuilder();
-        for (int t = 1; t <= device.cores(); t++) {
-            try (Runner r = peer(peer, device, plans, t)) {
-                r.round();
-                settle();
-                double ms = Math.min(r.round().medianMakespanMs(), r.round().medianMakespanMs());
-                tried.append(String.format(Locale.ROOT, "%s%d thread(s) %.1f ms", t > 1 ? ", " : "", t, ms));
-                if (ms < bestMs) {
-                    bestMs = ms;
-                    best = t;
-                }
-            }
-        }
-        notes.add(peer.name() + "-tuned: intra-op threads per session tried: " + tried + "; chose " + best);
-        return best;
     }
 
     private static List<PolicyResult> measure(CpuDevice device, Map<String, Schedule> schedules, Map<String, Policy> byName, Optional<Peer> peer, List<TenantPlan> plans,
@@ -259,8 +254,8 @@ public final class CoLocation {
             if (peer.isPresent()) {
                 Peer p = peer.get();
                 names.add(p.name());
-                runners.add(peer(p, device, plans, 0));
-                int best = bestPeerThreads(p, device, plans, notes);
+                runners.add(peer(p, device, plans, Peer.Setup.defaults(plans.size())));
+                Peer.Setup best = PeerTuning.best(p, device, plans, notes);
                 names.add(p.name() + "-tuned");
                 runners.add(peer(p, device, plans, best));
             }
@@ -342,7 +337,7 @@ public final class CoLocation {
      * Runtime's) spin for a while after their work before they park, and that spinning must not
      * eat into the next runner's round.
      */
-    private static void settle() {
+    static void settle() {
         try {
             Thread.sleep(20);
         } catch (InterruptedException e) {

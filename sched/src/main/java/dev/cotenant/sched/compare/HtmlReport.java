@@ -23,15 +23,16 @@ public final class HtmlReport {
 
     private HtmlReport() {}
 
-    public static void write(CoLocation.Report r, Path file) throws IOException {
+    /** Writes the report; {@code facts} (the machine, the code, the date, the command) head it, one line each. */
+    public static void write(CoLocation.Report r, List<String> facts, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(file, html(r));
+        Files.writeString(file, html(r, facts));
     }
 
-    static String html(CoLocation.Report r) {
+    static String html(CoLocation.Report r, List<String> facts) {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Cotenant co-location report</title>\n")
                 .append("<style>body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}")
@@ -40,6 +41,9 @@ public final class HtmlReport {
                 .append(".sw{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}svg text{font:11px sans-serif}</style>\n")
                 .append("</head><body>\n");
         b.append("<h1>Co-location of ").append(esc(r.workload().toString())).append(" on cpu (").append(r.device().cores()).append(" cores)</h1>\n");
+        if (!facts.isEmpty()) {
+            b.append("<p class=\"facts\">").append(String.join("<br>", facts.stream().map(HtmlReport::esc).toList())).append("</p>\n");
+        }
         b.append(String.format(Locale.ROOT, "<p>Lower bound %.1f ms (work over the cores %.1f ms, longest critical path %.1f ms). "
                 + "Times are medians over the measured rounds; the machine may be shared, so expect noise.</p>\n",
                 r.bound().ms(), r.bound().workMs(), r.bound().criticalPathMs()));
