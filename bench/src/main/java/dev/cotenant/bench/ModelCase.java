@@ -3,6 +3,7 @@ package dev.cotenant.bench;
 import dev.cotenant.ir.DataType;
 import dev.cotenant.ir.Model;
 import dev.cotenant.ir.ModelException;
+import dev.cotenant.ir.SampleInputs;
 import dev.cotenant.ir.Shape;
 import dev.cotenant.ir.Tensor;
 import dev.cotenant.ir.TensorType;
@@ -71,60 +72,24 @@ public record ModelCase(String label, Path file, int batch, Map<String, Tensor> 
 
     /**
      * Inputs of {@code m}: a symbolic leading dimension takes the batch size, any other symbolic one
-     * its size in {@code dims} (an error when it has none). Float inputs are uniform in [0, 1); integer ones are token ids below 100, except
-     * attention masks (all ones) and token types (all zeros), as a BERT caller would give them.
+     * its size in {@code dims} (an error when it has none, or when no input has a symbol of
+     * {@code dims}), filled as {@link SampleInputs#fill} does from a fixed seed.
      */
     static Map<String, Tensor> inputs(Model m, int batch, Map<String, Integer> dims, Path file) {
-        SplittableRandom rnd = new SplittableRandom(SEED);
-        Map<String, Tensor> feeds = new LinkedHashMap<>();
-        java.util.Set<String> used = new java.util.HashSet<>();
         for (ValueInfo in : m.graph().feeds()) {
             TensorType type = in.type();
             if (type == null) {
                 throw new ModelException(file + ": input '" + in.name() + "' has no declared type");
             }
-            int[] d = type.dims();
-            String[] symbols = type.shape().symbols();
-            for (int i = 0; i < d.length; i++) {
-                String symbol = symbols == null ? null : symbols[i];
-                if (d[i] < 0 && i == 0) {
-                    d[i] = batch;
-                } else if (d[i] < 0 && symbol != null && dims.containsKey(symbol)) {
-                    d[i] = dims.get(symbol);
-                    used.add(symbol);
-                } else if (d[i] < 0) {
-                    throw new ModelException(file + ": input '" + in.name() + "' has a symbolic dimension " + i
-                            + (symbol == null ? "" : " ('" + symbol + "')") + " besides the batch; give its size with --dim "
-                            + (symbol == null ? "SYMBOL" : symbol) + "=N, or export the model with fixed sizes");
-                } else if (i == 0 && d[i] != batch) {
-                    throw new ModelException(file + ": input '" + in.name() + "' has a fixed batch of " + d[i]
-                            + ", not " + batch + "; export it with a symbolic batch or bench it at --batch " + d[i]);
-                }
+            if (type.rank() > 0 && type.dims()[0] >= 0 && type.dims()[0] != batch) {
+                throw new ModelException(file + ": input '" + in.name() + "' has a fixed batch of " + type.dims()[0]
+                        + ", not " + batch + "; export it with a symbolic batch or bench it at --batch " + type.dims()[0]);
             }
             DataType t = type.dataType();
             if (t != DataType.FLOAT && t != DataType.INT64) {
                 throw new ModelException(file + ": input '" + in.name() + "' is " + t + "; the benchmark feeds float32 and int64 inputs");
             }
-            Tensor x = Tensor.allocate(t, d);
-            String lower = in.name().toLowerCase(Locale.ROOT);
-            for (int i = 0; i < x.size(); i++) {
-                if (t == DataType.FLOAT) {
-                    x.setDouble(i, rnd.nextDouble());
-                } else if (lower.contains("mask")) {
-                    x.setLong(i, 1);
-                } else if (lower.contains("type")) {
-                    x.setLong(i, 0);
-                } else {
-                    x.setLong(i, rnd.nextInt(100));
-                }
-            }
-            feeds.put(in.name(), x);
         }
-        for (String symbol : dims.keySet()) {
-            if (!used.contains(symbol)) {
-                throw new ModelException(file + ": --dim " + symbol + ": no input has a symbolic dimension '" + symbol + "' besides the batch");
-            }
-        }
-        return feeds;
+        return SampleInputs.of(m.graph().feeds(), new SampleInputs.Sizes(dims, batch, file.toString(), "--dim "), new SplittableRandom(SEED));
     }
 }

@@ -1,11 +1,22 @@
 package dev.cotenant.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Locale;
 
 /** Rows as a text table or as JSON. */
 public final class Report {
+
+    /** Writes big decimals plain: 0.0012, never 1.2E-3. */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
     private Report() {}
 
@@ -36,46 +47,33 @@ public final class Report {
                 peak < 0 ? "-" : String.format(Locale.ROOT, "%.0f", peak / 1048576.0), tail);
     }
 
-    /** {@code {"rows":[{"model",...,"ratio"}]}} with extra fields for p90, throughput and memory. */
+    /** {@code {"rows":[{"model",...,"ratio"}]}} with extra fields for p90, throughput and memory; times to 4 decimals. */
     public static String json(List<Row> rows) {
-        StringBuilder b = new StringBuilder("{\"rows\":[");
-        for (int i = 0; i < rows.size(); i++) {
-            Row r = rows.get(i);
-            b.append(i > 0 ? "," : "").append("{\"model\":").append(quote(r.model()))
-                    .append(",\"batch\":").append(r.batch())
-                    .append(",\"threads\":").append(r.threads())
-                    .append(",\"cotenant_ms\":").append(num(r.cotenant().medianMs()))
-                    .append(",\"onnxruntime_ms\":").append(r.onnxruntime() == null ? "null" : num(r.onnxruntime().medianMs()))
-                    .append(",\"ratio\":").append(r.onnxruntime() == null ? "null" : num(r.ratio()))
-                    .append(",\"cotenant_p90_ms\":").append(num(r.cotenant().percentileMs(90)))
-                    .append(",\"onnxruntime_p90_ms\":").append(r.onnxruntime() == null ? "null" : num(r.onnxruntime().percentileMs(90)))
-                    .append(",\"runs\":").append(r.cotenant().count())
-                    .append(",\"cotenant_peak_bytes\":").append(r.cotenantPeakBytes() < 0 ? "null" : r.cotenantPeakBytes())
-                    .append(",\"onnxruntime_peak_bytes\":").append(r.onnxruntimePeakBytes() < 0 ? "null" : r.onnxruntimePeakBytes())
-                    .append('}');
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode list = root.putArray("rows");
+        for (Row r : rows) {
+            Samples peer = r.onnxruntime();
+            list.addObject().put("model", r.model())
+                    .put("batch", r.batch())
+                    .put("threads", r.threads())
+                    .put("cotenant_ms", num(r.cotenant().medianMs()))
+                    .put("onnxruntime_ms", peer == null ? null : num(peer.medianMs()))
+                    .put("ratio", peer == null ? null : num(r.ratio()))
+                    .put("cotenant_p90_ms", num(r.cotenant().percentileMs(90)))
+                    .put("onnxruntime_p90_ms", peer == null ? null : num(peer.percentileMs(90)))
+                    .put("runs", r.cotenant().count())
+                    .put("cotenant_peak_bytes", r.cotenantPeakBytes() < 0 ? null : r.cotenantPeakBytes())
+                    .put("onnxruntime_peak_bytes", r.onnxruntimePeakBytes() < 0 ? null : r.onnxruntimePeakBytes());
         }
-        return b.append("]}").toString();
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings and numbers always writes", e);
+        }
     }
 
-    private static String num(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    private static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+    /** Four decimals, as the table's figures are compared across runs; null where not finite. */
+    private static BigDecimal num(double v) {
+        return Double.isFinite(v) ? BigDecimal.valueOf(v).setScale(4, RoundingMode.HALF_UP) : null;
     }
 }

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cotenant.ir.DataType;
 import dev.cotenant.ir.GraphBuilder;
 import dev.cotenant.ir.ModelException;
 import dev.cotenant.onnx.OnnxExport;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,29 +24,38 @@ import org.junit.jupiter.api.io.TempDir;
 class SideBySideTest {
 
     @Test
-    void aZooRowRunsBothEnginesAndItsJsonParses() {
+    void aZooRowRunsBothEnginesAndItsJsonParses() throws IOException {
         List<String> steps = new ArrayList<>();
         Settings s = new Settings(1, 3, true, true, 8);
         List<Row> rows = SideBySide.run(List.of("bert-tiny"), List.of(1), List.of(1), s, steps::add);
         assertEquals(1, rows.size());
         assertEquals(SideBySide.steps(1, s), steps.size(), steps.toString());
 
-        Object parsed = Json.parse(Report.json(rows));
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> list = (List<Map<String, Object>>) ((Map<String, Object>) parsed).get("rows");
+        JsonNode list = new ObjectMapper().readTree(Report.json(rows)).get("rows");
         assertEquals(1, list.size());
-        Map<String, Object> r = list.get(0);
-        assertEquals("bert-tiny", r.get("model"));
-        assertEquals(1.0, r.get("batch"));
-        assertEquals(1.0, r.get("threads"));
-        double c = (Double) r.get("cotenant_ms");
-        double o = (Double) r.get("onnxruntime_ms");
+        JsonNode r = list.get(0);
+        assertEquals("bert-tiny", r.get("model").asText());
+        assertEquals(1, r.get("batch").asInt());
+        assertEquals(1, r.get("threads").asInt());
+        double c = r.get("cotenant_ms").asDouble();
+        double o = r.get("onnxruntime_ms").asDouble();
         assertTrue(c > 0 && o > 0, r.toString());
-        assertEquals(o / c, (Double) r.get("ratio"), 1e-3 * (o / c) + 1e-4);
-        assertEquals(3.0, r.get("runs"));
+        assertEquals(o / c, r.get("ratio").asDouble(), 1e-3 * (o / c) + 1e-4);
+        assertEquals(3, r.get("runs").asInt());
         // Each side's child JVM holds at least the JVM itself and the model's 17 MiB of weights.
-        assertTrue((Double) r.get("cotenant_peak_bytes") > 17 << 20, r.toString());
-        assertTrue((Double) r.get("onnxruntime_peak_bytes") > 17 << 20, r.toString());
+        assertTrue(r.get("cotenant_peak_bytes").asLong() > 17 << 20, r.toString());
+        assertTrue(r.get("onnxruntime_peak_bytes").asLong() > 17 << 20, r.toString());
+    }
+
+    @Test
+    void jsonKeepsFourDecimalsWrittenPlainAndNullForWhatWasNotMeasured() {
+        Row r = new Row("a \"quoted\" model", 2, 1, new Samples(new long[] {1_234_567, 12}), null, 123_456_789, -1);
+        assertEquals("{\"rows\":[{\"model\":\"a \\\"quoted\\\" model\",\"batch\":2,\"threads\":1,\"cotenant_ms\":0.6173,"
+                + "\"onnxruntime_ms\":null,\"ratio\":null,\"cotenant_p90_ms\":1.2346,\"onnxruntime_p90_ms\":null,\"runs\":2,"
+                + "\"cotenant_peak_bytes\":123456789,\"onnxruntime_peak_bytes\":null}]}", Report.json(List.of(r)));
+        Row tiny = new Row("m", 1, 1, new Samples(new long[] {10}), new Samples(new long[] {20}), -1, -1);
+        assertTrue(Report.json(List.of(tiny)).contains("\"cotenant_ms\":0.0000,\"onnxruntime_ms\":0.0000,\"ratio\":2.0000,"),
+                Report.json(List.of(tiny)));
     }
 
     @Test
@@ -94,13 +106,13 @@ class SideBySideTest {
         OnnxExport.write(b.model(13), f);
         ModelException e = assertThrows(ModelException.class,
                 () -> SideBySide.run(List.of(f.toString()), List.of(1), List.of(1), new Settings(0, 1, false, false, 128), w -> { }));
-        assertTrue(e.getMessage().contains("('width') besides the batch; give its size with --dim width=N"), e.getMessage());
+        assertTrue(e.getMessage().contains("free input dimension 'width' (input 'x', dimension 2) has no size; set it with --dim width=N"), e.getMessage());
         List<Row> rows = SideBySide.run(List.of(f.toString()), List.of(2), List.of(1),
                 new Settings(0, 1, false, false, 128, Map.of("width", 7)), w -> { });
         assertEquals(1, rows.size());
         assertEquals(2 * 4 * 7, ModelCase.prepare(f.toString(), 2, 128, Map.of("width", 7), dir).feeds().get("x").size());
         e = assertThrows(ModelException.class, () -> ModelCase.prepare(f.toString(), 2, 128, Map.of("width", 7, "widht", 3), dir));
-        assertTrue(e.getMessage().contains("--dim widht: no input has a symbolic dimension 'widht'"), e.getMessage());
+        assertTrue(e.getMessage().contains("--dim widht=3: no input has a free dimension 'widht' besides the batch"), e.getMessage());
     }
 
     private static String tableOf(List<Row> rows, Settings s) {

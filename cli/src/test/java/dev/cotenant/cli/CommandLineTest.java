@@ -132,6 +132,48 @@ class CommandLineTest {
         assertTrue(o.out().contains("total: "), o.out());
     }
 
+    /** x of shape [batch, 4, width] through a Relu. */
+    private Path freeWidth() {
+        GraphBuilder b = new GraphBuilder("free", 3);
+        b.output(b.node("Relu", b.input("x", DataType.FLOAT, new int[] {-1, 4, -1}, "batch", "width")));
+        Path f = dir.resolve("free.onnx");
+        OnnxExport.write(b.model(17), f);
+        return f;
+    }
+
+    @Test
+    void aFreeDimensionBesidesTheBatchMustBeSizedAndAnUnknownSymbolIsRefused() {
+        Path model = freeWidth();
+        for (String[] command : new String[][] {{"run", model.toString(), "--random"}, {"inspect", model.toString()}}) {
+            String line = userError(cotenant(command));
+            assertEquals("cotenant: error: free.onnx: free input dimension 'width' (input 'x', dimension 2) has no size; "
+                    + "set it with --dim width=N", line);
+            String[] misspelt = java.util.stream.Stream.concat(java.util.Arrays.stream(command),
+                    java.util.stream.Stream.of("--dim", "width=3", "--dim", "widht=2")).toArray(String[]::new);
+            line = userError(cotenant(misspelt));
+            assertEquals("cotenant: error: free.onnx: --dim widht=2: no input has a free dimension 'widht' (free symbols: batch, width)", line);
+        }
+        Outcome o = cotenant("run", model.toString(), "--random", "--dim", "width=3", "--dim", "batch=2");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("float[2,4,3]"), o.out());
+        assertTrue(userError(cotenant("run", model.toString(), "--random", "--dim", "width")).contains("expected SYMBOL=N"));
+        assertTrue(userError(cotenant("run", model.toString(), "--random", "--dim", "width=0")).contains("expected SYMBOL=N"));
+    }
+
+    @Test
+    void inspectCountsParametersHeldInConstantNodes() {
+        GraphBuilder b = new GraphBuilder("constants", 3);
+        String x = b.input("x", DataType.FLOAT, new int[] {-1, 4}, "batch");
+        String w = b.node("Constant", java.util.List.of(), java.util.Map.of("value",
+                new dev.cotenant.ir.Attribute.TensorValue(Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 4, 3))));
+        b.output(b.node("Relu", b.node("MatMul", x, w)));
+        Path f = dir.resolve("constants.onnx");
+        OnnxExport.write(b.model(17), f);
+        Outcome o = cotenant("inspect", f.toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("parameters: 12 "), o.out());
+    }
+
     @Test
     void truncatedAndRandomFilesAreNotModels() throws IOException {
         byte[] whole = Files.readAllBytes(mlp());

@@ -40,4 +40,29 @@ public record Graph(String name, List<ValueInfo> inputs, List<ValueInfo> outputs
     public List<ValueInfo> feeds() {
         return inputs.stream().filter(v -> !initializers.containsKey(v.name())).toList();
     }
+
+    /**
+     * Floating-point values the graph holds: its initializers and the tensors of its Constant
+     * nodes (some exporters keep every weight in one), subgraphs included. Integer tensors are
+     * shapes and indices, not parameters.
+     */
+    public long parameterCount() {
+        long n = 0;
+        for (Tensor t : initializers.values()) {
+            n += t.dataType().isFloat() ? t.size() : 0;
+        }
+        for (Node node : nodes) {
+            boolean constant = node.opType().equals("Constant") && node.domain().isEmpty();
+            for (Attribute a : node.attributes().values()) {
+                n += switch (a) {
+                    case Attribute.TensorValue t when constant -> t.value().dataType().isFloat() ? t.value().size() : 0;
+                    case Attribute.Floats f when constant -> f.values().size();
+                    case Attribute.GraphValue g -> g.value().parameterCount();
+                    case Attribute.Graphs gs -> gs.values().stream().mapToLong(Graph::parameterCount).sum();
+                    default -> 0;
+                };
+            }
+        }
+        return n;
+    }
 }

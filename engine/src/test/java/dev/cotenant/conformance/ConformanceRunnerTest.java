@@ -161,7 +161,7 @@ class ConformanceRunnerTest {
     }
 
     @Test
-    void reportTextAndJson() {
+    void reportText() {
         Report r = new Report(List.of(
                 CaseResult.passed("test_a"),
                 CaseResult.failed("test_b", "output 'y': \"quoted\" \\ back\tslash\u0001"),
@@ -169,10 +169,6 @@ class ConformanceRunnerTest {
         assertEquals("FAILED test_b: output 'y': \"quoted\" \\ back\tslash\u0001\n"
                 + "SKIPPED test_c: uses data type bfloat16 (input 'x')\n"
                 + "1 passed, 1 failed, 1 skipped\n", r.text());
-        assertEquals("{\"passed\":1,\"failed\":1,\"skipped\":1,\"cases\":["
-                + "{\"name\":\"test_a\",\"status\":\"passed\",\"reason\":\"\"},"
-                + "{\"name\":\"test_b\",\"status\":\"failed\",\"reason\":\"output 'y': \\\"quoted\\\" \\\\ back\\tslash\\u0001\"},"
-                + "{\"name\":\"test_c\",\"status\":\"skipped\",\"reason\":\"uses data type bfloat16 (input 'x')\"}]}", r.json());
     }
 
     @Test

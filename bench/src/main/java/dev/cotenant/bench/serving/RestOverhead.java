@@ -1,5 +1,6 @@
 package dev.cotenant.bench.serving;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cotenant.ir.DataType;
 import dev.cotenant.ir.GraphBuilder;
 import dev.cotenant.ir.Tensor;
@@ -44,14 +45,12 @@ public final class RestOverhead {
         Files.createDirectories(file.getParent());
         OnnxExport.write(g.model(17), file);
         Files.writeString(repo.resolve("tiny").resolve("config.pbtxt"), "max_batch_size: 8");
-        StringBuilder body = new StringBuilder("{\"inputs\":[{\"name\":\"x\",\"shape\":[1,16],\"datatype\":\"FP32\",\"data\":[");
         float[] values = new float[16];
         for (int i = 0; i < 16; i++) {
             values[i] = i * 0.5f - 3;
-            body.append(i > 0 ? "," : "").append(values[i]);
         }
-        body.append("]}]}");
-        byte[] json = body.toString().getBytes(StandardCharsets.UTF_8);
+        Map<String, Object> body = Map.of("inputs", List.of(Map.of("name", "x", "shape", List.of(1, 16), "datatype", "FP32", "data", values)));
+        byte[] json = new ObjectMapper().writeValueAsBytes(body);
         try (Server server = Server.start(ServerOptions.defaults(repo).withPorts(0, -1));
              Socket socket = new Socket("127.0.0.1", server.httpPort())) {
             socket.setTcpNoDelay(true);

@@ -1,5 +1,8 @@
 package dev.cotenant.cli.colocate;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cotenant.cli.common.Json;
 import dev.cotenant.sched.compare.CoLocation;
 import dev.cotenant.sched.policy.Policy;
 import java.io.PrintWriter;
@@ -86,26 +89,18 @@ final class Comparison {
         return Double.isFinite(efficiency) ? String.format(Locale.ROOT, "%.0f%%", 100 * efficiency) : "-";
     }
 
+    /** The documented shape, every figure to 4 decimals and null where it is not defined. */
     static String json(CoLocation.Report r) {
-        StringBuilder b = new StringBuilder();
-        b.append("{\"lower_bound_ms\":").append(num(r.bound().ms())).append(",\"policies\":[");
-        for (int i = 0; i < r.policies().size(); i++) {
-            CoLocation.PolicyResult p = r.policies().get(i);
-            if (i > 0) {
-                b.append(',');
-            }
-            b.append("{\"name\":\"").append(p.name()).append("\"")
-                    .append(",\"makespan_ms\":").append(num(p.makespanMs()))
-                    .append(",\"throughput\":").append(num(p.throughput()))
-                    .append(",\"speedup_vs_sequential\":").append(num(r.speedupVsSequential(p)))
-                    .append(",\"speedup_vs_best_baseline\":").append(num(r.speedupVsBestBaseline(p)))
-                    .append(",\"efficiency\":").append(num(r.efficiency(p)))
-                    .append('}');
+        ObjectNode root = Json.object().put("lower_bound_ms", Json.fixed(r.bound().ms(), 4));
+        ArrayNode list = root.putArray("policies");
+        for (CoLocation.PolicyResult p : r.policies()) {
+            list.addObject().put("name", p.name())
+                    .put("makespan_ms", Json.fixed(p.makespanMs(), 4))
+                    .put("throughput", Json.fixed(p.throughput(), 4))
+                    .put("speedup_vs_sequential", Json.fixed(r.speedupVsSequential(p), 4))
+                    .put("speedup_vs_best_baseline", Json.fixed(r.speedupVsBestBaseline(p), 4))
+                    .put("efficiency", Json.fixed(r.efficiency(p), 4));
         }
-        return b.append("]}").toString();
-    }
-
-    private static String num(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "null";
+        return Json.write(root);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * What a report must say about where its figures came from: the CPU and the vector unit the
- * kernels were shaped for, the code (the commit the launcher found, {@code -Dcotenant.commit}),
+ * kernels were shaped for, the code (the commit the launcher found, {@code -Dcotenant.commit}, and the build date),
  * the Java runtime, the time and the command. Figures from different machines or builds are not
  * comparable, so every report carries these lines.
  */
@@ -24,7 +24,7 @@ public final class MachineFacts {
         return List.of(
                 "cpu: " + cpu() + ", " + Runtime.getRuntime().availableProcessors() + " cores available",
                 "kernels: " + VectorUnit.describe(),
-                "code: commit " + System.getProperty("cotenant.commit", "unknown (run through ./cotenant to record it)"),
+                "code: commit " + BuildInfo.current().commit() + ", built " + BuildInfo.current().date(),
                 "java: " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")",
                 "date: " + Instant.now().truncatedTo(ChronoUnit.SECONDS),
                 "command: " + command);

@@ -6,6 +6,7 @@ import dev.cotenant.bench.Settings;
 import dev.cotenant.bench.SideBySide;
 import dev.cotenant.bench.kernels.KernelReport;
 import dev.cotenant.cli.common.Common;
+import dev.cotenant.cli.common.DimSizes;
 import dev.cotenant.cli.common.Progress;
 import dev.cotenant.ir.ModelException;
 import dev.cotenant.zoo.Zoo;
@@ -81,18 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (!vs.equals("onnxruntime") && !vs.equals("none")) {
             throw new ModelException("--vs " + vs + ": the peers are onnxruntime and none");
         }
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        for (String d : dims) {
-            int eq = d.indexOf('=');
-            if (eq <= 0) {
-                throw new ModelException("--dim " + d + ": expected SYMBOL=N");
-            }
-            try {
-                sizes.put(d.substring(0, eq), Integer.parseInt(d.substring(eq + 1)));
-            } catch (NumberFormatException e) {
-                throw new ModelException("--dim " + d + ": the size is not a whole number");
-            }
-        }
+        Map<String, Integer> sizes = DimSizes.parse(dims);
         Settings s = new Settings(warmup, runs, vs.equals("onnxruntime"), !noMemory, seq, sizes);
         int rows = models.size() * batches.size() * threads.size();
         List<Row> result;

@@ -1,6 +1,9 @@
 package dev.cotenant.cli.model;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cotenant.cli.common.Common;
+import dev.cotenant.cli.common.Json;
 import dev.cotenant.cli.common.Progress;
 import dev.cotenant.conformance.Case;
 import dev.cotenant.conformance.CaseResult;
@@ -80,8 +83,18 @@ public final class ConformanceCommand implements Callable<Integer> {
             }
         }
         Report r = new Report(results);
-        o.print(json ? r.json() + "\n" : r.text());
+        o.print(json ? json(r) + "\n" : r.text());
         o.flush();
         return r.failed() > 0 ? 1 : 0;
+    }
+
+    /** {@code {"passed":N,"failed":N,"skipped":N,"cases":[{"name","status","reason"}]}}. */
+    static String json(Report r) {
+        ObjectNode root = Json.object().put("passed", r.passed()).put("failed", r.failed()).put("skipped", r.skipped());
+        ArrayNode cases = root.putArray("cases");
+        for (CaseResult c : r.cases()) {
+            cases.addObject().put("name", c.name()).put("status", c.status().label()).put("reason", c.reason());
+        }
+        return Json.write(root);
     }
 }

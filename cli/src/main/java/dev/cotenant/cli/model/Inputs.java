@@ -1,9 +1,13 @@
 package dev.cotenant.cli.model;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cotenant.cli.common.DimSizes;
+import dev.cotenant.cli.common.Json;
 import dev.cotenant.io.Npy;
-import dev.cotenant.ir.DataType;
 import dev.cotenant.ir.Graph;
 import dev.cotenant.ir.ModelException;
+import dev.cotenant.ir.SampleInputs;
 import dev.cotenant.ir.Shape;
 import dev.cotenant.ir.Tensor;
 import dev.cotenant.ir.TensorType;
@@ -20,7 +24,12 @@ final class Inputs {
 
     private Inputs() {}
 
-    static Map<String, Tensor> resolve(Graph g, List<String> inputSpecs, List<String> dimSpecs, boolean random, long seed) {
+    /**
+     * The model's inputs: those given as files, and for the rest, with {@code random}, seeded
+     * samples whose free dimensions take their {@code --dim} sizes ({@code where}, the model's file,
+     * starts any message about them).
+     */
+    static Map<String, Tensor> resolve(Graph g, List<String> inputSpecs, List<String> dimSpecs, boolean random, long seed, String where) {
         Map<String, Tensor> given = new LinkedHashMap<>();
         for (String spec : inputSpecs) {
             int eq = spec.indexOf('=');
@@ -37,27 +46,25 @@ final class Inputs {
             g.feeds().stream().filter(v -> v.name().equals(name)).findFirst().ifPresent(v -> checkDeclared(v, t, file));
             given.put(name, t);
         }
-        Map<String, Integer> dims = new LinkedHashMap<>();
-        for (String spec : dimSpecs) {
-            int eq = spec.indexOf('=');
-            try {
-                dims.put(spec.substring(0, eq), Integer.parseInt(spec.substring(eq + 1)));
-            } catch (RuntimeException e) {
-                throw new ModelException("--dim '" + spec + "': expected SYMBOL=N, e.g. batch=8");
+        Map<String, Integer> dims = DimSizes.parse(dimSpecs);
+        List<ValueInfo> missing = g.feeds().stream().filter(v -> !given.containsKey(v.name())).toList();
+        if (!missing.isEmpty() && !random) {
+            ValueInfo in = missing.getFirst();
+            throw new ModelException("input '" + in.name() + "' (" + in.type() + ") has no value; give --input "
+                    + in.name() + "=FILE.npy or --random");
+        }
+        if (missing.isEmpty() && !dims.isEmpty()) {
+            throw new ModelException("--dim sizes the inputs that --random makes, and every input was given with --input");
+        }
+        for (ValueInfo in : missing) {
+            if (in.type() == null) {
+                throw new ModelException("input '" + in.name() + "' has no declared type; give it with --input");
             }
         }
-        SplittableRandom rnd = new SplittableRandom(seed);
+        Map<String, Tensor> sampled = SampleInputs.of(missing, new SampleInputs.Sizes(dims, 0, where, "--dim "), new SplittableRandom(seed));
         Map<String, Tensor> result = new LinkedHashMap<>();
         for (ValueInfo in : g.feeds()) {
-            Tensor t = given.get(in.name());
-            if (t == null) {
-                if (!random) {
-                    throw new ModelException("input '" + in.name() + "' (" + in.type() + ") has no value; give --input "
-                            + in.name() + "=FILE.npy or --random");
-                }
-                t = randomTensor(in, dims, rnd);
-            }
-            result.put(in.name(), t);
+            result.put(in.name(), given.containsKey(in.name()) ? given.get(in.name()) : sampled.get(in.name()));
         }
         return result;
     }
@@ -79,33 +86,21 @@ final class Inputs {
         }
     }
 
-    private static Tensor randomTensor(ValueInfo in, Map<String, Integer> dims, SplittableRandom rnd) {
-        TensorType type = in.type();
-        if (type == null) {
-            throw new ModelException("input '" + in.name() + "' has no declared type; give it with --input");
-        }
-        int[] d = type.dims();
-        String[] sym = type.shape().symbols();
-        for (int i = 0; i < d.length; i++) {
-            if (d[i] < 0) {
-                Integer v = sym[i] == null ? null : dims.get(sym[i]);
-                d[i] = v != null ? v : 1;
+    /** Smallest, largest and mean value of a tensor that is not empty. */
+    record Summary(double min, double max, double mean) {
+
+        static Summary of(Tensor t) {
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            double sum = 0;
+            for (int i = 0; i < t.size(); i++) {
+                double v = t.getDouble(i);
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                sum += v;
             }
+            return new Summary(min, max, sum / t.size());
         }
-        Tensor t = Tensor.allocate(type.dataType(), d);
-        String lower = in.name().toLowerCase(Locale.ROOT);
-        for (int i = 0; i < t.size(); i++) {
-            if (type.dataType() == DataType.BOOL || lower.contains("mask")) {
-                t.setLong(i, 1);
-            } else if (type.dataType().isFloat()) {
-                t.setDouble(i, rnd.nextDouble());
-            } else if (lower.contains("type")) {
-                t.setLong(i, 0);
-            } else {
-                t.setLong(i, rnd.nextInt(100));
-            }
-        }
-        return t;
     }
 
     static String describe(Tensor t) {
@@ -113,20 +108,30 @@ final class Inputs {
         if (t.size() == 0) {
             return b.append(" (empty)").toString();
         }
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        double sum = 0;
-        for (int i = 0; i < t.size(); i++) {
-            double v = t.getDouble(i);
-            min = Math.min(min, v);
-            max = Math.max(max, v);
-            sum += v;
-        }
-        b.append(String.format(Locale.ROOT, "  min %.6g  max %.6g  mean %.6g  first [", min, max, sum / t.size()));
+        Summary s = Summary.of(t);
+        b.append(String.format(Locale.ROOT, "  min %.6g  max %.6g  mean %.6g  first [", s.min(), s.max(), s.mean()));
         for (int i = 0; i < Math.min(5, t.size()); i++) {
             b.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.5g", t.getDouble(i)));
         }
         return b.append(t.size() > 5 ? ", ...]" : "]").toString();
+    }
+
+    /** {@code {"name","type","shape"}}, and for a tensor with values its min, max, mean and first five values. */
+    static ObjectNode json(String name, Tensor t) {
+        ObjectNode o = Json.object().put("name", name).put("type", t.dataType().onnxName());
+        ArrayNode shape = o.putArray("shape");
+        for (int d : t.shape()) {
+            shape.add(d);
+        }
+        if (t.size() > 0) {
+            Summary s = Summary.of(t);
+            o.put("min", Json.finite(s.min())).put("max", Json.finite(s.max())).put("mean", Json.finite(s.mean()));
+            ArrayNode first = o.putArray("first");
+            for (int i = 0; i < Math.min(5, t.size()); i++) {
+                first.add(Json.finite(t.getDouble(i)));
+            }
+        }
+        return o;
     }
 
     static Map<String, TensorType> types(Map<String, Tensor> inputs) {

@@ -12,12 +12,10 @@ import dev.cotenant.runtime.Footprint;
 import dev.cotenant.runtime.Plan;
 import dev.cotenant.runtime.Planner;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,7 +37,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--random", description = "Random values for inputs not given with --input.")
     boolean random;
 
-    @Option(names = "--dim", paramLabel = "SYMBOL=N", description = "Size of a symbolic input dimension for --random (default 1).")
+    @Option(names = "--dim", paramLabel = "SYMBOL=N", description = "Size of a free input dimension for --random (repeatable); "
+            + "every free dimension but the leading one must be given, the leading one is 1 when not.")
     List<String> dims = new ArrayList<>();
 
     @Option(names = "--threads", defaultValue = "1", description = "Intra-operator threads (default ${DEFAULT-VALUE}).")
@@ -59,6 +58,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for --random (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--json", description = "Print one JSON object instead of text: the model, inputs, outputs (summaries), latency "
+            + "and, with --profile, every step.")
+    boolean json;
+
     @Option(names = "--profile", description = "Time every step over the --repeat runs and print where the time goes: by operator kind and the slowest steps.")
     boolean profile;
 
@@ -70,12 +73,12 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter o = spec.commandLine().getOut();
         if (threads < 1 || repeat < 1 || warmup < 1) {
             throw new ModelException("--threads, --repeat and --warmup must be at least 1");
         }
+        RunReport report = new RunReport(spec.commandLine().getOut(), json);
         long t0 = System.nanoTime();
-        Prepared p = Prepared.of(OnnxImport.load(model), inputs, dims, random, seed);
+        Prepared p = Prepared.of(OnnxImport.load(model), model.getFileName().toString(), inputs, dims, random, seed);
         int nodes = p.model().graph().nodes().size();
         int optimizedNodes = p.optimized().graph().nodes().size();
         Map<String, Tensor> feeds = p.feeds();
@@ -87,35 +90,26 @@ public final class RunCommand implements Callable<Integer> {
         Footprint.released(importedBytes);
         try (Workers workers = Workers.create(threads)) {
             Plan plan = Planner.plan(optimized, types, workers);
-            long t1 = System.nanoTime();
-            o.printf(Locale.ROOT, "model %s: %d nodes (%d after passes), %d steps, arena %.1f MiB, loaded and planned in %.0f ms%s%n",
-                    model.getFileName(), nodes, optimizedNodes, plan.steps().size(),
-                    plan.arenaBytes() / 1048576.0, (t1 - t0) / 1e6, plan.interpreted() ? " (interpreted: shapes depend on input values)" : "");
+            report.planned(model, nodes, optimizedNodes, plan, (System.nanoTime() - t0) / 1e6, feeds);
             Map<String, Tensor> result = plan.run(feeds);
-            for (Map.Entry<String, Tensor> e : result.entrySet()) {
-                o.println("output " + e.getKey() + ": " + Inputs.describe(e.getValue()));
-            }
+            report.outputs(result);
             for (int i = 1; i < warmup; i++) {
                 plan.run(feeds);
             }
-            Latencies lat = Latencies.measure(plan, feeds, repeat);
-            o.printf(Locale.ROOT, "latency: median %.3f ms, p90 %.3f ms over %d run(s), %d thread(s)%n",
-                    lat.medianMs(), lat.percentileMs(90), repeat, threads);
-            if (profile && !plan.interpreted()) {
-                o.println("kernels: " + dev.cotenant.kernels.VectorUnit.describe());
-                StepProfile.measure(plan, feeds, repeat).print(o, common.verbose ? Integer.MAX_VALUE : 15);
-            } else if (profile) {
-                o.println("profile: not available for an interpreted plan (shapes depend on input values)");
+            report.latency(Latencies.measure(plan, feeds, repeat), warmup, threads);
+            if (profile) {
+                report.profile(plan.interpreted() ? null : StepProfile.measure(plan, feeds, repeat), common.verbose ? Integer.MAX_VALUE : 15);
             }
             if (out != null) {
                 Files.createDirectories(out);
                 for (Map.Entry<String, Tensor> e : result.entrySet()) {
                     Path f = out.resolve(e.getKey().replaceAll("[^A-Za-z0-9._-]", "_") + ".npy");
                     Npy.write(e.getValue(), f);
-                    o.println("wrote " + f);
+                    report.wrote(f);
                 }
             }
         }
+        report.finish();
         return 0;
     }
 }

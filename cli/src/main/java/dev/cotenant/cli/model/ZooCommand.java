@@ -1,10 +1,12 @@
 package dev.cotenant.cli.model;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cotenant.cli.common.Common;
+import dev.cotenant.cli.common.Json;
 import dev.cotenant.cli.common.Progress;
 import dev.cotenant.ir.Model;
 import dev.cotenant.ir.ModelException;
-import dev.cotenant.ir.Tensor;
 import dev.cotenant.ir.TensorType;
 import dev.cotenant.ir.ValueInfo;
 import dev.cotenant.kernels.Workers;
@@ -43,22 +45,39 @@ public final class ZooCommand {
         @Spec
         CommandSpec spec;
 
+        @Option(names = "--json", description = "Print one JSON object instead of the table: every model's computed and published figures.")
+        boolean json;
+
         @Override
         public Integer call() {
             PrintWriter o = spec.commandLine().getOut();
-            o.printf(Locale.ROOT, "%-16s %-15s %10s %10s %9s %9s  %s%n", "model", "task", "params M", "published",
-                    "GFLOPs", "published", "reference");
+            ObjectNode root = Json.object().put("batch", 1).put("sequence", Zoo.DEFAULT_SEQUENCE);
+            ArrayNode models = root.putArray("models");
+            if (!json) {
+                o.printf(Locale.ROOT, "%-16s %-15s %10s %10s %9s %9s  %s%n", "model", "task", "params M", "published",
+                        "GFLOPs", "published", "reference");
+            }
             try (Progress bar = Progress.onTerminal("zoo", Zoo.entries().size())) {
                 for (Zoo.Entry e : Zoo.entries()) {
                     bar.step(e.name());
                     Figures f = figures(Zoo.build(e.name(), 1, 1));
-                    o.printf(Locale.ROOT, "%-16s %-15s %10.2f %10.1f %9.2f %9s  %s%n", e.name(), e.task(), f.params() / 1e6,
-                            e.publishedParamsM(), f.flops() / 1e9,
-                            e.publishedGmacs() > 0 ? String.format(Locale.ROOT, "%.2f", 2 * e.publishedGmacs()) : "-", e.reference());
+                    Double published = e.publishedGmacs() > 0 ? 2 * e.publishedGmacs() : null;
+                    models.addObject().put("name", e.name()).put("task", e.task()).put("parameters", f.params())
+                            .put("published_parameters_m", e.publishedParamsM()).put("flops", f.flops())
+                            .put("published_gflops", published).put("reference", e.reference());
+                    if (!json) {
+                        o.printf(Locale.ROOT, "%-16s %-15s %10.2f %10.1f %9.2f %9s  %s%n", e.name(), e.task(), f.params() / 1e6,
+                                e.publishedParamsM(), f.flops() / 1e9,
+                                published != null ? String.format(Locale.ROOT, "%.2f", published) : "-", e.reference());
+                    }
                 }
             }
-            o.println("batch 1, images at the published resolution, BERT at sequence length " + Zoo.DEFAULT_SEQUENCE
-                    + "; GFLOPs count a multiply-add as 2 (published GFLOPs = 2 x published GMACs)");
+            if (json) {
+                o.println(Json.write(root));
+            } else {
+                o.println("batch 1, images at the published resolution, BERT at sequence length " + Zoo.DEFAULT_SEQUENCE
+                        + "; GFLOPs count a multiply-add as 2 (published GFLOPs = 2 x published GMACs)");
+            }
             return 0;
         }
     }
@@ -112,14 +131,9 @@ public final class ZooCommand {
 
     record Figures(long params, long flops) {}
 
-    /** Parameters (floating-point initializers) and FLOPs of the planned graph at its declared shapes. */
+    /** Parameters (floating-point values the graph holds) and FLOPs of the planned graph at its declared shapes. */
     static Figures figures(Model m) {
-        long params = 0;
-        for (Tensor t : m.graph().initializers().values()) {
-            if (t.dataType().isFloat()) {
-                params += t.size();
-            }
-        }
+        long params = m.graph().parameterCount();
         Map<String, TensorType> types = new LinkedHashMap<>();
         for (ValueInfo in : m.graph().feeds()) {
             types.put(in.name(), in.type());

@@ -1,8 +1,15 @@
 package dev.cotenant.sched.compare;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cotenant.sched.device.Timeline;
 import dev.cotenant.sched.schedule.Task;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +23,9 @@ import java.util.Locale;
  */
 public final class Trace {
 
+    /** Writes big decimals plain: a timestamp reads 1500.000, not 1.500000E+3. */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
+
     private Trace() {}
 
     public static void write(CoLocation.Report r, Path file) throws IOException {
@@ -27,45 +37,49 @@ public final class Trace {
     }
 
     static String json(CoLocation.Report r) {
-        StringBuilder b = new StringBuilder("{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
-        boolean first = true;
+        ObjectNode root = JSON.createObjectNode().put("displayTimeUnit", "ms");
+        ArrayNode events = root.putArray("traceEvents");
         int pid = 0;
         for (CoLocation.PolicyResult p : r.policies()) {
             pid++;
             Timeline tl = p.timeline();
             int round = tl.medianRound();
-            first = event(b, first, String.format(Locale.ROOT,
-                    "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%d,\"args\":{\"name\":\"%s (%.1f ms)\"}}", pid, p.name(), p.makespanMs()));
-            first = event(b, first, String.format(Locale.ROOT,
-                    "{\"name\":\"process_sort_index\",\"ph\":\"M\",\"pid\":%d,\"args\":{\"sort_index\":%d}}", pid, pid));
+            metadata(events, "process_name", pid).put("name", String.format(Locale.ROOT, "%s (%.1f ms)", p.name(), p.makespanMs()));
+            metadata(events, "process_sort_index", pid).put("sort_index", pid);
             for (int s = 0; s < tl.streams(); s++) {
-                first = event(b, first, String.format(Locale.ROOT,
-                        "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%d,\"tid\":%d,\"args\":{\"name\":\"stream %d\"}}", pid, s, s));
+                ObjectNode thread = events.addObject().put("name", "thread_name").put("ph", "M").put("pid", pid).put("tid", s);
+                thread.putObject("args").put("name", "stream " + s);
             }
             for (int i = 0; i < tl.tasks().size(); i++) {
                 Task t = tl.tasks().get(i);
                 String op = p.schedule() == null ? "whole model" : r.profiles().get(t.tenant()).opNames().get(t.op());
                 String tenant = r.plans().get(t.tenant()).tenant().label();
-                first = event(b, first, String.format(Locale.ROOT,
-                        "{\"name\":\"%s %s\",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":%d,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f,"
-                                + "\"args\":{\"tenant\":\"%s\",\"op\":%d,\"part\":\"%d/%d\",\"threads\":%d}}",
-                        tenant, op, tenant, pid, tl.streamOf()[i], tl.start()[round][i] / 1e3,
-                        (tl.end()[round][i] - tl.start()[round][i]) / 1e3, tenant, t.op(), t.part(), t.parts(), t.threads()));
+                ObjectNode slice = events.addObject().put("name", tenant + " " + op).put("cat", tenant).put("ph", "X")
+                        .put("pid", pid).put("tid", tl.streamOf()[i]).put("ts", micros(tl.start()[round][i]))
+                        .put("dur", micros(tl.end()[round][i] - tl.start()[round][i]));
+                slice.putObject("args").put("tenant", tenant).put("op", t.op()).put("part", t.part() + "/" + t.parts())
+                        .put("threads", t.threads());
             }
             for (long[] c : p.schedule() == null ? List.<long[]>of() : busyCores(tl, round)) {
-                first = event(b, first, String.format(Locale.ROOT,
-                        "{\"name\":\"busy cores\",\"ph\":\"C\",\"pid\":%d,\"ts\":%.3f,\"args\":{\"cores\":%d}}", pid, c[0] / 1e3, c[1]));
+                ObjectNode counter = events.addObject().put("name", "busy cores").put("ph", "C").put("pid", pid).put("ts", micros(c[0]));
+                counter.putObject("args").put("cores", c[1]);
             }
         }
-        return b.append("\n]}\n").toString();
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings and numbers always writes", e);
+        }
     }
 
-    private static boolean event(StringBuilder b, boolean first, String e) {
-        if (!first) {
-            b.append(",\n");
-        }
-        b.append(e);
-        return false;
+    /** A metadata event of process {@code pid}; returns its args, for the caller to fill. */
+    private static ObjectNode metadata(ArrayNode events, String name, int pid) {
+        return events.addObject().put("name", name).put("ph", "M").put("pid", pid).putObject("args");
+    }
+
+    /** Nanoseconds as the format's microseconds, to the nanosecond, written plain. */
+    private static BigDecimal micros(long nanos) {
+        return BigDecimal.valueOf(nanos, 3);
     }
 
     /** Steps of the busy-core count in round {@code r}: (time ns, cores busy from then on). */

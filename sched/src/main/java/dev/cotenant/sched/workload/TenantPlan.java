@@ -1,11 +1,10 @@
 package dev.cotenant.sched.workload;
 
-import dev.cotenant.ir.DataType;
 import dev.cotenant.ir.Model;
 import dev.cotenant.ir.ModelException;
+import dev.cotenant.ir.SampleInputs;
 import dev.cotenant.ir.Tensor;
 import dev.cotenant.ir.TensorType;
-import dev.cotenant.ir.ValueInfo;
 import dev.cotenant.kernels.Workers;
 import dev.cotenant.onnx.OnnxImport;
 import dev.cotenant.passes.Passes;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -69,56 +67,7 @@ public record TenantPlan(Tenant tenant, Model source, Model model, Plan plan, Ma
      * symbols, never a silent 1, and so is a size for a symbol no input has.
      */
     private static Map<String, Tensor> randomInputs(Model m, Tenant t, SplittableRandom rnd) {
-        Map<String, Tensor> result = new LinkedHashMap<>();
-        java.util.Set<String> free = new java.util.TreeSet<>();
-        java.util.Set<String> used = new java.util.HashSet<>();
-        for (ValueInfo in : m.graph().feeds()) {
-            TensorType type = in.type();
-            if (type == null) {
-                throw new ModelException("tenant " + t.label() + ": input '" + in.name() + "' has no declared type");
-            }
-            int[] d = type.dims();
-            String[] symbols = type.shape().symbols();
-            for (int i = 0; i < d.length; i++) {
-                String symbol = symbols == null ? null : symbols[i];
-                if (d[i] >= 0 || i == 0) {
-                    d[i] = d[i] < 0 ? t.batch() : d[i];
-                    continue;
-                }
-                if (symbol != null) {
-                    free.add(symbol);
-                }
-                Integer size = symbol == null ? null : t.dims().get(symbol);
-                if (size == null) {
-                    throw new ModelException("tenant " + t.label() + ": input '" + in.name() + "' has a free dimension " + i
-                            + (symbol == null ? " without a name" : " '" + symbol + "'") + "; set it with :dim="
-                            + (symbol == null ? "SYMBOL" : symbol) + "=N in the tenant entry");
-                }
-                d[i] = size;
-                used.add(symbol);
-            }
-            Tensor x = Tensor.allocate(type.dataType(), d);
-            String lower = in.name().toLowerCase(Locale.ROOT);
-            for (int i = 0; i < x.size(); i++) {
-                if (type.dataType() == DataType.BOOL || lower.contains("mask")) {
-                    x.setLong(i, 1);
-                } else if (type.dataType().isFloat()) {
-                    x.setDouble(i, rnd.nextDouble());
-                } else if (lower.contains("type")) {
-                    x.setLong(i, 0);
-                } else {
-                    x.setLong(i, rnd.nextInt(100));
-                }
-            }
-            result.put(in.name(), x);
-        }
-        for (String symbol : t.dims().keySet()) {
-            if (!used.contains(symbol)) {
-                throw new ModelException("tenant " + t.label() + ": dim " + symbol + ": the model has no free input dimension '" + symbol
-                        + "' besides the batch (its free symbols: " + (free.isEmpty() ? "none" : String.join(", ", free)) + ")");
-            }
-        }
-        return result;
+        return SampleInputs.of(m.graph().feeds(), new SampleInputs.Sizes(t.dims(), t.batch(), "tenant " + t.label(), ":dim="), rnd);
     }
 
     /** Number of operators (plan steps). */

@@ -44,11 +44,12 @@ class WorkloadTest {
         assertEquals(2 * 4 * 7, TenantPlan.load(w, 1).get(0).inputs().get("x").size());
 
         ModelException unset = assertThrows(ModelException.class, () -> TenantPlan.load(Workload.parse(f + ":2"), 1));
-        assertTrue(unset.getMessage().contains("free dimension 2 'width'; set it with :dim=width=N"), unset.getMessage());
+        assertTrue(unset.getMessage().contains("free input dimension 'width' (input 'x', dimension 2) has no size; set it with :dim=width=N"),
+                unset.getMessage());
         ModelException unknown = assertThrows(ModelException.class,
                 () -> TenantPlan.load(Workload.parse(f + ":2:dim=width=7:dim=widht=3"), 1));
-        assertTrue(unknown.getMessage().contains("dim widht: the model has no free input dimension 'widht' besides the batch "
-                + "(its free symbols: width)"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains(":dim=widht=3: no input has a free dimension 'widht' besides the batch "
+                + "(free symbols: width)"), unknown.getMessage());
         for (String bad : new String[] {f + ":dim=width", f + ":dim==3", f + ":dim=width=0", f + ":dim=width=2:dim=width=3",
                 "resnet18:1:dim=width=2"}) {
             ModelException e = assertThrows(ModelException.class, () -> Workload.parse(bad), bad);
