@@ -8,12 +8,14 @@ import dev.cotenant.sched.policy.Policy;
 import dev.cotenant.server.front.Binding;
 import dev.cotenant.server.front.GrpcFront;
 import dev.cotenant.server.front.HttpFront;
+import dev.cotenant.server.metrics.Metrics;
 import dev.cotenant.server.metrics.Sources;
 import dev.cotenant.server.protocol.InferError;
 import dev.cotenant.server.protocol.InferResult;
 import dev.cotenant.server.regulate.MultistreamScheduler;
 import dev.cotenant.server.regulate.RegulatedScheduler;
 import dev.cotenant.server.regulate.Scheduler;
+import dev.cotenant.server.regulate.SimOutputs;
 import dev.cotenant.server.regulate.SimulatedScheduler;
 import dev.cotenant.server.repository.Repository;
 import dev.cotenant.server.serving.Admission;
@@ -21,16 +23,33 @@ import dev.cotenant.server.serving.Executions;
 import dev.cotenant.server.serving.InferRequest;
 import dev.cotenant.server.serving.Intake;
 import dev.cotenant.server.serving.ServedModel;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An Open Inference Protocol server: the model repository, the scheduler (the regulator or the
  * multistream baseline), the REST front (with metrics and the dashboard) and the gRPC front.
- * {@link #close()} stops taking requests, drains what is queued and running, then stops the fronts.
+ *
+ * <p>Its life, each step logged:
+ * <ol>
+ * <li>{@link #start}: the fronts open first, so probes answer while models load: live, not
+ * ready. Then every model of the repository loads.</li>
+ * <li>Ready: start-up is over and, with strict readiness (the default), every model that should
+ * load has loaded; a model that failed, or one that is still loading, keeps the server not
+ * ready (REST {@code /v2/health/ready}, gRPC {@code ServerReady} and {@code grpc.health.v1}).</li>
+ * <li>{@link #close} (on SIGTERM through {@link #closeOnShutdown}): ready turns false at once and
+ * new requests are refused, while queued and running ones are answered for up to the drain
+ * time; what is left then fails, and only then do the ports close, so a probe during the drain
+ * reads "not ready" instead of a refused connection.</li>
+ * </ol>
  */
 public final class Server implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
 
     final ServerOptions options;
     final Repository repository;
@@ -39,7 +58,9 @@ public final class Server implements AutoCloseable {
     final long startedNanos = System.nanoTime();
     private final HttpFront http;
     private final GrpcFront grpc;
+    private volatile boolean started;
     private volatile boolean draining;
+    private boolean closed;
 
     private Server(ServerOptions options) {
         this.options = options;
@@ -59,14 +80,17 @@ public final class Server implements AutoCloseable {
             case CpuDevice cpu -> cpu.cores();
             case SimulatedGpu gpu -> 1;
         };
-        this.repository = new Repository(options.repository(), planThreads, options.warmupRuns(), scheduler::add, scheduler::remove);
-        repository.loadAll();
+        this.repository = new Repository(options.repository(), planThreads, options.warmupRuns(), scheduler::add, scheduler::remove,
+                this::readinessChanged);
         Intake intake = new Door();
         Sources observed = new Sources(repository::models, scheduler, executions, options.policy(), options.describeDevice(), options.cores(),
                 startedNanos);
-        this.http = new HttpFront(new Binding(options.host(), options.httpPort(), options.maxBodyBytes()), intake, repository, observed);
+        Metrics metrics = new Metrics(observed);
+        this.http = new HttpFront(new Binding(options.host(), options.httpPort(), options.maxBodyBytes(), options.access()), intake, repository,
+                observed, metrics);
         this.grpc = options.grpcPort() >= 0
-                ? new GrpcFront(new Binding(options.host(), options.grpcPort(), options.maxBodyBytes()), intake, repository) : null;
+                ? new GrpcFront(new Binding(options.host(), options.grpcPort(), options.maxBodyBytes(), options.access()), intake, repository)
+                : null;
     }
 
     /** The server's door as its fronts see it. */
@@ -78,23 +102,71 @@ public final class Server implements AutoCloseable {
 
         @Override
         public boolean ready() {
+            return Server.this.ready();
+        }
+
+        @Override
+        public boolean taking() {
             return !draining;
         }
     }
 
-    /** Loads the repository and starts serving; throws {@link ModelException} when it cannot. */
+    /**
+     * Opens the fronts, loads the repository and returns serving; throws {@link ModelException}
+     * when it cannot (a port taken, a repository that is not a folder).
+     */
     public static Server start(ServerOptions options) {
         Server s = new Server(options);
         try {
-            s.http.start();
-            if (s.grpc != null) {
-                s.grpc.start();
-            }
+            s.open();
         } catch (RuntimeException e) {
             s.close();
             throw e;
         }
         return s;
+    }
+
+    private void open() {
+        ServerOptions o = options;
+        LOG.atInfo().addKeyValue("repository", o.repository()).addKeyValue("device", o.describeDevice()).addKeyValue("policy", o.policy().name())
+                .addKeyValue("cores", o.cores()).addKeyValue("concurrency", o.concurrency())
+                .log("starting {} {}: strict readiness {}, model control {}, tokens {}, TLS {}, drain {} s", Intake.NAME, Intake.VERSION,
+                        o.strictReadiness() ? "on" : "off", o.access().modelControl().name().toLowerCase(java.util.Locale.ROOT),
+                        o.access().tokens().required() ? "from " + o.access().tokens().file() : "off",
+                        o.access().tls() == null ? "off" : o.access().tls().certificate().getSubjectX500Principal().getName(),
+                        o.drain().toMillis() / 1000.0);
+        if (o.simOutputs() == SimOutputs.NONE) {
+            LOG.warn("--sim-outputs none: outputs are NOT computed; every answer is zero tensors marked \"simulated_outputs\": true");
+        }
+        http.start();
+        String scheme = o.access().tls() == null ? "http" : "https";
+        LOG.info("REST listening on {}://{}:{} (metrics at /metrics, dashboard at /dashboard)", scheme, o.host(), http.port());
+        if (grpc != null) {
+            grpc.start();
+            LOG.info("gRPC listening on {}:{}{}", o.host(), grpc.port(), o.access().tls() == null ? " (plaintext)" : " (TLS)");
+        } else {
+            LOG.info("gRPC off");
+        }
+        repository.loadAll();
+        started = true;
+        readinessChanged();
+        List<String> notReady = repository.notReady();
+        if (ready()) {
+            LOG.info("ready: {} model versions serving", repository.models().size());
+        } else {
+            LOG.warn("not ready: {} (strict readiness: every model must load)", String.join("; ", notReady));
+        }
+    }
+
+    /** Whether the server is ready: started, not draining, and under strict readiness every model that should load has. */
+    boolean ready() {
+        return started && !draining && (!options.strictReadiness() || repository.notReady().isEmpty());
+    }
+
+    private void readinessChanged() {
+        if (grpc != null) {
+            grpc.health(ready());
+        }
     }
 
     public int httpPort() {
@@ -104,13 +176,6 @@ public final class Server implements AutoCloseable {
     /** The gRPC port, or -1 when gRPC is off. */
     public int grpcPort() {
         return grpc == null ? -1 : grpc.port();
-    }
-
-    /** Models in the repository index and their state, as text lines (for the command line). */
-    public java.util.List<String> describeModels() {
-        return repository.index().stream().map(e -> e.name() + " " + e.state()
-                + (e.versions().isEmpty() ? "" : " versions " + String.join(",", e.versions().keySet()))
-                + (e.reason().isEmpty() ? "" : ": " + e.reason())).toList();
     }
 
     /**
@@ -146,19 +211,47 @@ public final class Server implements AutoCloseable {
         http.join();
     }
 
+    /** Closes the server when the JVM is asked to stop (SIGTERM, Ctrl-C): the drain of {@link #close}, logged. */
+    public void closeOnShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutdown requested (signal)");
+            close();
+        }, "cotenant-shutdown"));
+    }
+
+    /**
+     * Stops: not ready at once, new requests refused, queued and running ones answered for up to
+     * the drain time, the rest failed, then the ports closed and the models' plans freed.
+     */
     @Override
-    public synchronized void close() {
-        if (draining && !http.running()) {
-            return;
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
         draining = true;
-        scheduler.stop(options.drain());
+        readinessChanged();
+        long t0 = System.nanoTime();
+        int pending = scheduler.pending();
+        LOG.info("draining: not ready; {} requests queued or running, waiting up to {} s for them", pending, options.drain().toMillis() / 1000.0);
+        scheduler.awaitDrained(options.drain());
+        int left = scheduler.pending();
+        if (left > 0) {
+            LOG.warn("drain timed out after {} s: {} requests still queued or running are failed", options.drain().toMillis() / 1000.0, left);
+        } else {
+            LOG.info("drained in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        }
+        scheduler.stop(java.time.Duration.ZERO);
         http.stop(options.drain());
         if (grpc != null) {
             grpc.stop(options.drain());
         }
+        LOG.info("ports closed");
         for (ServedModel t : repository.models()) {
             t.close();
         }
+        LOG.info("stopped");
     }
 }

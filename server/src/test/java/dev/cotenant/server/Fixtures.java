@@ -1,6 +1,8 @@
 package dev.cotenant.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cotenant.ir.DataType;
 import dev.cotenant.ir.GraphBuilder;
 import dev.cotenant.ir.Model;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Model repositories built in a temporary folder, and a plain HTTP client for the tests. */
@@ -73,6 +76,13 @@ public final class Fixtures {
         }
     }
 
+    /** Adds version folder {@code version} holding {@code m} to model {@code name}. */
+    public static void putVersion(Path repo, String name, String version, Model m) throws IOException {
+        Path f = repo.resolve(name).resolve(version).resolve("model.onnx");
+        Files.createDirectories(f.getParent());
+        OnnxExport.write(m, f);
+    }
+
     public static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -111,11 +121,31 @@ public final class Fixtures {
         return ServerOptions.defaults(repo).withPorts(0, 0).withCores(2).withSearchBudget(0).withWarmupRuns(0);
     }
 
-    /** A binary-extension infer body for slow with one sample of ones; {body, header length}. */
-    public static Object[] slowBody(String parameters) {
-        String header = "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,128,512],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":"
-                + (128 * 512 * 4) + "}}]" + (parameters == null ? "" : ",\"parameters\":" + parameters) + "}";
-        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+    /** The value of {@code series} (name and labels, as written) in a Prometheus text scrape; fails when it is missing. */
+    public static double metric(String scrape, String series) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no series " + series + " in the scrape");
+    }
+
+    /**
+     * A binary-extension infer body for slow with one sample of ones, with request {@code parameters}
+     * (none when empty); {body, header length}.
+     */
+    public static Object[] slowBody(Map<String, Object> parameters) {
+        ObjectNode header = JSON.createObjectNode();
+        ObjectNode x = header.putArray("inputs").addObject();
+        x.put("name", "x");
+        x.putArray("shape").add(1).add(128).add(512);
+        x.put("datatype", "FP32");
+        x.putObject("parameters").put("binary_data_size", 128 * 512 * 4);
+        if (!parameters.isEmpty()) {
+            header.set("parameters", JSON.valueToTree(parameters));
+        }
+        byte[] h = header.toString().getBytes(StandardCharsets.UTF_8);
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(h.length + 128 * 512 * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.put(h);
         for (int i = 0; i < 128 * 512; i++) {
@@ -125,7 +155,11 @@ public final class Fixtures {
     }
 
     public static java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> postAsync(Server s, String path, byte[] body, int headerLength) {
-        return HTTP.sendAsync(HttpRequest.newBuilder(uri(s, path)).timeout(Duration.ofSeconds(60))
+        return postAsync(uri(s, path), body, headerLength);
+    }
+
+    public static java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> postAsync(URI uri, byte[] body, int headerLength) {
+        return HTTP.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                 .header(RawTensors.HEADER_LENGTH, Integer.toString(headerLength))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
@@ -148,10 +182,16 @@ public final class Fixtures {
 
     /** A JSON infer body for tiny with one sample of values 0..15 (the last negated). */
     public static String tinyBody() {
-        StringBuilder b = new StringBuilder("{\"id\":\"r1\",\"inputs\":[{\"name\":\"x\",\"shape\":[1,16],\"datatype\":\"FP32\",\"data\":[");
+        ObjectNode body = JSON.createObjectNode();
+        body.put("id", "r1");
+        ObjectNode x = body.putArray("inputs").addObject();
+        x.put("name", "x");
+        x.putArray("shape").add(1).add(16);
+        x.put("datatype", "FP32");
+        ArrayNode data = x.putArray("data");
         for (int i = 0; i < 16; i++) {
-            b.append(i > 0 ? "," : "").append(i == 15 ? -100 : i);
+            data.add(i == 15 ? -100 : i);
         }
-        return b.append("]}]}").toString();
+        return body.toString();
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.cotenant.server.access.Access;
+import dev.cotenant.server.access.ModelControl;
 import dev.cotenant.server.wire.GRPCInferenceServiceGrpc;
 import dev.cotenant.server.wire.ModelInferRequest;
 import dev.cotenant.server.wire.ModelReadyRequest;
@@ -38,7 +40,7 @@ class GrpcRepositoryTest {
         Fixtures.put(repo, "doubler", Fixtures.doubler(), null);
         Files.createDirectories(repo.resolve("broken/1"));
         Files.writeString(repo.resolve("broken/1/model.onnx"), "not a model");
-        try (Server server = Server.start(Fixtures.options(repo).withPorts(0, 0))) {
+        try (Server server = Server.start(Fixtures.options(repo).withPorts(0, 0).withAccess(Access.DEFAULT.withModelControl(ModelControl.EXPLICIT)))) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
             try {
                 var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
@@ -85,7 +87,7 @@ class GrpcRepositoryTest {
     @Test
     void badRequestsGetACodeAndAMessageNamingWhatWasWrong() throws Exception {
         Fixtures.put(repo, "tiny", Fixtures.tiny(), "max_batch_size: 4");
-        try (Server server = Server.start(Fixtures.options(repo).withPorts(0, 0))) {
+        try (Server server = Server.start(Fixtures.options(repo).withPorts(0, 0).withAccess(Access.DEFAULT.withModelControl(ModelControl.EXPLICIT)))) {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
             try {
                 var stub = GRPCInferenceServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);

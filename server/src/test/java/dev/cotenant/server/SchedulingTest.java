@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class SchedulingTest {
     void aFullQueueRefusesAtOnceAndAdmittedRequestsComplete(@TempDir Path repo) throws Exception {
         Fixtures.put(repo, "slow", Fixtures.slow(8), SLOW_CONFIG);
         try (Server s = Server.start(Fixtures.options(repo))) {
-            Object[] body = Fixtures.slowBody(null);
+            Object[] body = Fixtures.slowBody(Map.of());
             List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
             ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
             for (int i = 0; i < 12; i++) {
@@ -53,7 +54,7 @@ class SchedulingTest {
             List<String> seen = List.copyOf(order);
             assertTrue(seen.indexOf("503") < seen.lastIndexOf("200"), "refusals come before the admitted work ends: " + seen);
             String metrics = Fixtures.get(s, "/metrics").body();
-            assertTrue(metrics.contains("nv_inference_request_failure{model=\"slow\",version=\"1\",reason=\"queue_full\"} " + refused), metrics);
+            assertEquals(refused, Fixtures.metric(metrics, "nv_inference_request_failure{model=\"slow\",reason=\"queue_full\",version=\"1\"}"), metrics);
         }
     }
 
@@ -61,7 +62,7 @@ class SchedulingTest {
     void sloAdmissionRefusesWhatWouldMissAndNeverLocksATenantOut(@TempDir Path repo) throws Exception {
         Fixtures.put(repo, "slow", Fixtures.slow(8), "max_batch_size: 1\nparameters { key: \"slo_ms\" value { string_value: \"1\" } }");
         try (Server s = Server.start(Fixtures.options(repo))) {
-            Object[] body = Fixtures.slowBody(null);
+            Object[] body = Fixtures.slowBody(Map.of());
             for (int round = 0; round < 3; round++) {
                 List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
                 for (int i = 0; i < 6; i++) {
@@ -82,7 +83,8 @@ class SchedulingTest {
                 assertEquals(200, Fixtures.postAsync(s, "/v2/models/slow/infer", (byte[]) body[0], (int) body[1]).get().statusCode());
             }
             String metrics = Fixtures.get(s, "/metrics").body();
-            assertTrue(metrics.matches("(?s).*reason=\"queue_full\"} [1-9].*"), "the 1 ms SLO refused part of the bursts");
+            assertTrue(Fixtures.metric(metrics, "nv_inference_request_failure{model=\"slow\",reason=\"queue_full\",version=\"1\"}") >= 1,
+                    "the 1 ms SLO refused part of the bursts");
         }
     }
 
@@ -90,10 +92,10 @@ class SchedulingTest {
     void aRequestPastItsTimeoutIsFailedNotRun(@TempDir Path repo) throws Exception {
         Fixtures.put(repo, "slow", Fixtures.slow(8), "max_batch_size: 1");
         try (Server s = Server.start(Fixtures.options(repo))) {
-            Object[] body = Fixtures.slowBody(null);
+            Object[] body = Fixtures.slowBody(Map.of());
             CompletableFuture<HttpResponse<byte[]>> first = Fixtures.postAsync(s, "/v2/models/slow/infer", (byte[]) body[0], (int) body[1]);
             CompletableFuture<HttpResponse<byte[]>> second = Fixtures.postAsync(s, "/v2/models/slow/infer", (byte[]) body[0], (int) body[1]);
-            Object[] hurried = Fixtures.slowBody("{\"timeout\":1000}");
+            Object[] hurried = Fixtures.slowBody(Map.of("timeout", 1000));
             HttpResponse<byte[]> r = Fixtures.postAsync(s, "/v2/models/slow/infer", (byte[]) hurried[0], (int) hurried[1]).get();
             String text = new String(r.body(), StandardCharsets.UTF_8);
             assertEquals(200, first.get().statusCode());
@@ -129,7 +131,7 @@ class SchedulingTest {
     void shutdownDrainsInFlightRequests(@TempDir Path repo) throws Exception {
         Fixtures.put(repo, "slow", Fixtures.slow(4), "max_batch_size: 1");
         Server s = Server.start(Fixtures.options(repo));
-        Object[] body = Fixtures.slowBody(null);
+        Object[] body = Fixtures.slowBody(Map.of());
         List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             calls.add(Fixtures.postAsync(s, "/v2/models/slow/infer", (byte[]) body[0], (int) body[1]));
@@ -162,6 +164,42 @@ class SchedulingTest {
             java.util.Set<Integer> lanes = new java.util.HashSet<>();
             state.get("runs").forEach(r -> lanes.add(r.get("lane").asInt()));
             assertEquals(2, lanes.size(), "one lane per model: " + state.get("runs"));
+        }
+    }
+
+    /** Whether any two of the model's recent executions (from the dashboard's state) overlapped in time. */
+    private static boolean overlapped(Server s, String model) throws Exception {
+        List<double[]> spans = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode r : Fixtures.JSON.readTree(Fixtures.get(s, "/dashboard/state").body()).path("runs")) {
+            if (r.path("model").asText().equals(model)) {
+                spans.add(new double[] {r.path("start_ms").asDouble(), r.path("end_ms").asDouble()});
+            }
+        }
+        for (int i = 0; i < spans.size(); i++) {
+            for (int j = i + 1; j < spans.size(); j++) {
+                if (spans.get(i)[0] < spans.get(j)[1] && spans.get(j)[0] < spans.get(i)[1]) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void instanceGroupCountIsHowManyBatchesOfAModelRunAtOnce(@TempDir Path repo) throws Exception {
+        for (int count : new int[] {2, 1}) {
+            Fixtures.put(repo, "slow", Fixtures.slow(16), "max_batch_size: 1\ninstance_group [ { count: " + count + " kind: KIND_CPU } ]");
+            try (Server s = Server.start(Fixtures.options(repo))) {
+                Object[] body = Fixtures.slowBody(Map.of());
+                List<CompletableFuture<HttpResponse<byte[]>>> calls = new ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    calls.add(Fixtures.postAsync(s, "/v2/models/slow/infer", (byte[]) body[0], (int) body[1]));
+                }
+                for (CompletableFuture<HttpResponse<byte[]>> c : calls) {
+                    assertEquals(200, c.get().statusCode());
+                }
+                assertEquals(count == 2, overlapped(s, "slow"), count + " instance(s): batches of the model overlapped or not");
+            }
         }
     }
 }

@@ -2,10 +2,16 @@ package dev.cotenant.cli.serve;
 
 import dev.cotenant.cli.common.Common;
 import dev.cotenant.ir.ModelException;
-import dev.cotenant.server.protocol.LoadGenerator;
+import dev.cotenant.server.load.LoadGenerator;
+import dev.cotenant.server.load.LoadReport;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,25 +22,33 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "load", description = "Sends open-loop (Poisson) or closed-loop load to a server's infer endpoint and reports per model.")
+@Command(name = "load", description = {"Sends open-loop (Poisson) or closed-loop load to a server's infer endpoint over REST or gRPC and reports per model; "
+        + "a list of rates is a sweep, one run per rate.",
+        "Rates: --rate 10 (every model at 10/s), --rate 10,20,40 (a sweep: three runs, every model at each rate), "
+        + "--rate 5,50 with two models (one rate per model, in --model order), --rate 5,50 --rate 10,100 (a sweep of per-model rates)."})
 public final class LoadCommand implements Callable<Integer> {
 
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8000", description = "Server URL (default ${DEFAULT-VALUE}).")
+    @Option(names = "--url", paramLabel = "URL", description = "The server: http://HOST:PORT of its REST port (default http://127.0.0.1:8000), "
+            + "or with --protocol grpc HOST:PORT of its gRPC port (default 127.0.0.1:8001).")
     String url;
+
+    @Option(names = "--protocol", defaultValue = "rest", paramLabel = "rest|grpc", description = "rest (default: the binary tensor extension) or grpc (raw_input_contents).")
+    String protocol;
 
     @Option(names = "--model", required = true, paramLabel = "NAME", description = "A model to load (repeatable).")
     List<String> models = new ArrayList<>();
 
-    @Option(names = "--rate", paramLabel = "R[,R...]", split = ",", description = "Open loop: Poisson arrivals at R requests/s per model; one value for every model or one per --model, in order.")
-    List<Double> rate;
+    @Option(names = "--rate", paramLabel = "R[,R...]", description = "Open loop: Poisson arrivals, requests/s per model. One value: every model at it; as many values as models: "
+            + "one per model; any other list: a sweep, one run per value. Repeat --rate for a sweep of per-model rates.")
+    List<String> rate;
 
     @Option(names = "--concurrency", paramLabel = "C", description = "Closed loop: C clients per model.")
     Integer concurrency;
 
-    @Option(names = "--together", description = "Open loop: one Poisson stream at --rate (one value), each arrival a request to every --model at once, as a frame every model of a pipeline must see.")
+    @Option(names = "--together", description = "Open loop: one Poisson stream at each rate, each arrival a request to every --model at once, as a frame every model of a pipeline must see.")
     boolean together;
 
-    @Option(names = "--duration", defaultValue = "60s", description = "How long to send, e.g. 30s or 2m (default ${DEFAULT-VALUE}).")
+    @Option(names = "--duration", defaultValue = "60s", description = "How long each run sends, e.g. 30s or 2m (default ${DEFAULT-VALUE}).")
     String duration;
 
     @Option(names = "--batch", defaultValue = "1", description = "Samples per request for batching models (default ${DEFAULT-VALUE}).")
@@ -46,8 +60,14 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--slo-ms", paramLabel = "NAME=MS", description = "Judge a model's answers by a latency bound, e.g. resnet18=500 (repeatable): the report adds the answers per second within it.")
     List<String> slos = new ArrayList<>();
 
-    @Option(names = "--json", description = "Print the report as JSON.")
+    @Option(names = "--auth-token-file", paramLabel = "FILE", description = "Send the first token of FILE as a bearer token (the server's --auth-token-file format, or a file holding just the token).")
+    Path tokenFile;
+
+    @Option(names = "--json", description = "Print the report as JSON (a sweep: {\"sweep\": [run, ...]}).")
     boolean json;
+
+    @Option(names = "--csv", description = "Print the report as CSV: a header, then one line per run and model.")
+    boolean csv;
 
     @Mixin
     Common common;
@@ -61,16 +81,89 @@ public final class LoadCommand implements Callable<Integer> {
         if ((rate == null) == (concurrency == null)) {
             throw new ModelException("give exactly one of --rate R (open loop) and --concurrency C (closed loop)");
         }
-        if (rate != null && rate.stream().anyMatch(r -> !(r > 0)) || concurrency != null && concurrency < 1 || batch < 1) {
-            throw new ModelException("--rate must be positive, --concurrency and --batch at least 1");
+        if (json && csv) {
+            throw new ModelException("give at most one of --json and --csv");
         }
-        List<Double> rates = rate == null ? List.of() : rate.size() == 1 ? java.util.Collections.nCopies(models.size(), rate.getFirst()) : rate;
-        LoadGenerator.Options opts = new LoadGenerator.Options(url.replaceAll("/+$", ""), models, rates,
-                concurrency == null ? 0 : concurrency, parse(duration), batch, seed, together, bounds(slos));
-        List<LoadGenerator.ModelReport> reports = new LoadGenerator(opts).run();
-        o.print(json ? LoadGenerator.json(opts, reports) + "\n" : LoadGenerator.table(reports));
+        if (concurrency != null && concurrency < 1 || batch < 1) {
+            throw new ModelException("--concurrency and --batch must be at least 1");
+        }
+        LoadGenerator.Protocol p = LoadGenerator.Protocol.parse(protocol);
+        String target = url != null ? url.replaceAll("/+$", "") : p == LoadGenerator.Protocol.REST ? "http://127.0.0.1:8000" : "127.0.0.1:8001";
+        LoadGenerator.Options base = new LoadGenerator.Options(target, p, models, List.of(), concurrency == null ? 0 : concurrency,
+                parse(duration), batch, seed, together, bounds(slos), tokenFile == null ? null : token(tokenFile));
+        List<List<Double>> steps = rate == null ? List.of(List.of()) : steps(rate, models.size());
+        List<LoadReport.Step> done = new ArrayList<>();
+        for (List<Double> rates : steps) {
+            LoadGenerator.Options opts = base.withRates(rates);
+            try (LoadGenerator g = new LoadGenerator(opts)) {
+                done.add(new LoadReport.Step(opts, g.run()));
+            }
+        }
+        o.print(json ? LoadReport.json(done) + "\n" : csv ? LoadReport.csv(done) : LoadReport.table(done));
         o.flush();
         return 0;
+    }
+
+    /**
+     * The runs the {@code --rate} values ask for, each as per-model rates (see the option): one
+     * occurrence of one value, or of one value per model, is one run; one occurrence of any other
+     * list is a sweep of that list; several occurrences are a sweep of one run each.
+     */
+    static List<List<Double>> steps(List<String> occurrences, int models) {
+        List<List<Double>> parsed = new ArrayList<>();
+        for (String occurrence : occurrences) {
+            List<Double> values = new ArrayList<>();
+            for (String v : occurrence.split(",")) {
+                double r;
+                try {
+                    r = Double.parseDouble(v.strip());
+                } catch (NumberFormatException e) {
+                    throw new ModelException("--rate '" + occurrence + "': expected requests per second, e.g. 10 or 10,20,40");
+                }
+                if (!(r > 0) || Double.isInfinite(r)) {
+                    throw new ModelException("--rate '" + occurrence + "': every rate must be a positive number of requests per second");
+                }
+                values.add(r);
+            }
+            parsed.add(values);
+        }
+        List<List<Double>> steps = new ArrayList<>();
+        if (parsed.size() == 1 && parsed.getFirst().size() != 1 && parsed.getFirst().size() != models) {
+            for (double r : parsed.getFirst()) {
+                steps.add(Collections.nCopies(models, r));
+            }
+            return steps;
+        }
+        if (parsed.size() == 1 && models > 1 && parsed.getFirst().size() == models) {
+            return List.of(parsed.getFirst());
+        }
+        for (List<Double> values : parsed) {
+            if (values.size() == 1) {
+                steps.add(Collections.nCopies(models, values.getFirst()));
+            } else if (values.size() == models) {
+                steps.add(values);
+            } else {
+                throw new ModelException("--rate '" + String.join(",", values.stream().map(String::valueOf).toList()) + "' has " + values.size()
+                        + " values for " + models + " models: in a sweep of several --rate, each gives one rate for every model or one per model");
+            }
+        }
+        return steps;
+    }
+
+    /** The first token of {@code file}: a line's last word, so a server's token file ({@code infer TOKEN}) and a bare token both work. */
+    static String token(Path file) {
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String l = line.strip();
+                if (!l.isEmpty() && !l.startsWith("#")) {
+                    String[] w = l.split("\\s+");
+                    return w[w.length - 1];
+                }
+            }
+        } catch (IOException e) {
+            throw new ModelException("--auth-token-file " + file + ": cannot read: " + e.getMessage());
+        }
+        throw new ModelException("--auth-token-file " + file + " holds no token");
     }
 
     /** {@code NAME=MS} pairs as a map; a malformed one is an error naming it. */

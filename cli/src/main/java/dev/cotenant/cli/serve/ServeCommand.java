@@ -7,9 +7,15 @@ import dev.cotenant.sched.device.Device;
 import dev.cotenant.sched.policy.Policy;
 import dev.cotenant.server.Server;
 import dev.cotenant.server.ServerOptions;
+import dev.cotenant.server.access.Access;
+import dev.cotenant.server.access.ModelControl;
+import dev.cotenant.server.access.Tls;
+import dev.cotenant.server.access.Tokens;
+import dev.cotenant.server.logs.LogFormat;
+import dev.cotenant.server.logs.Logs;
 import dev.cotenant.server.regulate.SimOutputs;
-import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,7 +25,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "serve", description = {"Serves a model repository over the Open Inference Protocol (REST and gRPC).",
+@Command(name = "serve", description = {"Serves a model repository over the Open Inference Protocol (REST and gRPC), with Triton's model configuration, "
+        + "repository and statistics extensions, Prometheus metrics, health probes (gRPC grpc.health.v1 too) and logs on standard error.",
         "WARNING: with --device sim:GPU --sim-outputs none the server DOES NOT COMPUTE OUTPUTS: every answer holds zero tensors "
         + "of the right shape and datatype, marked \"simulated_outputs\": true in its parameters. Use it only to study "
         + "serving at GPU speed, never to get results."})
@@ -66,6 +73,38 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body-mb", defaultValue = "64", description = "Largest request body in MiB (default ${DEFAULT-VALUE}).")
     long maxBodyMb;
 
+    @Option(names = "--strict-readiness", arity = "0..1", defaultValue = "true", fallbackValue = "true", paramLabel = "true|false",
+            description = "Ready (/v2/health/ready, ServerReady, grpc.health.v1) only when every model of the repository has loaded; false: ready once started (default ${DEFAULT-VALUE}).")
+    boolean strictReadiness;
+
+    @Option(names = "--drain-timeout", defaultValue = "10s", paramLabel = "TIME",
+            description = "On SIGTERM or Ctrl-C: not ready at once, then queued and running requests get this long to finish (e.g. 30s, 2m) before the rest fail and the ports close (default ${DEFAULT-VALUE}).")
+    String drainTimeout;
+
+    @Option(names = "--model-control", defaultValue = "none", paramLabel = "none|explicit",
+            description = "none (default): repository load and unload answer 403 / PERMISSION_DENIED; explicit: they are allowed (to a control token, with --auth-token-file).")
+    String modelControl;
+
+    @Option(names = "--auth-token-file", paramLabel = "FILE",
+            description = "Require bearer tokens ('Authorization: Bearer TOKEN', gRPC metadata 'authorization'): one a line, 'infer TOKEN' or 'control TOKEN' (a bare TOKEN is a control token). Health probes need none.")
+    Path authTokenFile;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve REST as HTTPS and gRPC over TLS with this PEM certificate (then any intermediates); needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The certificate's unencrypted PEM private key (PKCS#8, or PKCS#1 RSA).")
+    Path tlsKey;
+
+    @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json", description = "Log lines as text or as one JSON object a line, on standard error (default ${DEFAULT-VALUE}).")
+    String logFormat;
+
+    @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL", description = "error, warn, info (default: start-up, models, one access line per request, shutdown) or debug.")
+    String logLevel;
+
+    @Option(names = "--access-log", arity = "0..1", defaultValue = "true", fallbackValue = "true", paramLabel = "true|false",
+            description = "One line per request: protocol, method, path, status, model, version, duration, queue and compute time (default ${DEFAULT-VALUE}).")
+    boolean accessLog;
+
     @Mixin
     Common common;
 
@@ -74,7 +113,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter o = spec.commandLine().getOut();
+        Logs.configure(LogFormat.parse(logFormat), Logs.level(logLevel), accessLog, System.err);
         Device dev = Device.parse(device, precision);
         if (dev instanceof CpuDevice && simOutputs != null) {
             throw new ModelException("--device cpu: --sim-outputs applies only to --device sim:GPU");
@@ -82,7 +121,8 @@ public final class ServeCommand implements Callable<Integer> {
         SimOutputs outputs = SimOutputs.parse(simOutputs);
         Policy p = servingPolicy(policy, dev);
         ServerOptions opts = ServerOptions.defaults(repo).withHost(host).withPorts(httpPort, grpcPort).withPolicy(p)
-                .withMaxBodyBytes(maxBodyMb << 20).withDevice(dev).withSimOutputs(outputs);
+                .withMaxBodyBytes(maxBodyMb << 20).withDevice(dev).withSimOutputs(outputs)
+                .withStrictReadiness(strictReadiness).withDrain(drain(drainTimeout)).withAccess(access());
         if (cores != null) {
             opts = opts.withCores(cores);
         }
@@ -102,19 +142,27 @@ public final class ServeCommand implements Callable<Integer> {
             opts = opts.withSearchBudget(searchBudget);
         }
         Server server = Server.start(opts);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "cotenant-shutdown"));
-        for (String line : server.describeModels()) {
-            o.println("model " + line);
-        }
-        o.printf(Locale.ROOT, "serving %s on http://%s:%d (gRPC %s), device %s, policy %s, %d cores, concurrency %d; dashboard at http://%s:%d/dashboard%n",
-                repo, host, server.httpPort(), server.grpcPort() < 0 ? "off" : host + ":" + server.grpcPort(),
-                opts.describeDevice(), p.name(), opts.cores(), opts.concurrency(), host, server.httpPort());
-        if (outputs == SimOutputs.NONE) {
-            o.println("WARNING: --sim-outputs none: outputs are NOT computed; every answer is zero tensors marked \"simulated_outputs\": true");
-        }
-        o.flush();
+        server.closeOnShutdown();
         server.await();
         return 0;
+    }
+
+    /** {@code --drain-timeout}: a time such as 30s, 2m or 500ms. */
+    static Duration drain(String s) {
+        try {
+            return LoadCommand.parse(s);
+        } catch (ModelException e) {
+            throw new ModelException("--drain-timeout '" + s + "': expected a time such as 30s, 2m or 500ms");
+        }
+    }
+
+    /** Model control, tokens and TLS from the options; TLS needs both files. */
+    private Access access() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new ModelException(tlsCert == null ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key");
+        }
+        return new Access(ModelControl.parse(modelControl), authTokenFile == null ? Tokens.NONE : Tokens.read(authTokenFile),
+                tlsCert == null ? null : Tls.read(tlsCert, tlsKey));
     }
 
     /** What {@code --policy} may name, for messages. */

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,7 +103,70 @@ class ServingCommandsTest {
         String negative = error(run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--slo-ms", "m=-5"));
         assertTrue(negative.startsWith("cotenant: error: --slo-ms for 'm' must be a positive number"), negative);
         String unknown = error(run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--duration", "1s"));
-        assertTrue(unknown.startsWith("cotenant: error: cannot reach"), unknown);
+        assertEquals("cotenant: error: cannot reach http://127.0.0.1:9: connection refused (is `cotenant serve` running there?)", unknown.strip());
+        String grpc = error(run("load", "--protocol", "grpc", "--url", "127.0.0.1:9", "--model", "m", "--rate", "1", "--duration", "1s"));
+        assertTrue(grpc.startsWith("cotenant: error: cannot reach 127.0.0.1:9 over gRPC: connection refused"), grpc);
+        assertEquals(1, grpc.strip().lines().count(), grpc);
+        String grpcUrl = error(run("load", "--protocol", "grpc", "--url", "http://127.0.0.1:8001", "--model", "m", "--rate", "1"));
+        assertTrue(grpcUrl.contains("gRPC needs HOST:PORT of the server's gRPC port"), grpcUrl);
+        String protocol = error(run("load", "--protocol", "udp", "--model", "m", "--rate", "1"));
+        assertTrue(protocol.contains("--protocol 'udp': expected rest or grpc"), protocol);
+        String rate = error(run("load", "--model", "m", "--rate", "fast"));
+        assertTrue(rate.contains("--rate 'fast': expected requests per second"), rate);
+        String sweep = error(run("load", "--model", "a", "--model", "b", "--rate", "1,2,3", "--rate", "4"));
+        assertTrue(sweep.contains("has 3 values for 2 models"), sweep);
+        String formats = error(run("load", "--model", "m", "--rate", "1", "--json", "--csv"));
+        assertTrue(formats.contains("at most one of --json and --csv"), formats);
+        for (String[] bad : new String[][] {{"--log-format", "xml", "--log-format 'xml': expected text or json"},
+                {"--log-level", "loud", "--log-level 'loud': expected error, warn, info, debug or trace"},
+                {"--model-control", "poll", "--model-control 'poll': expected none or explicit"},
+                {"--drain-timeout", "soon", "--drain-timeout 'soon': expected a time"},
+                {"--tls-cert", dir.resolve("c.pem").toString(), "--tls-cert needs --tls-key"},
+                {"--auth-token-file", dir.resolve("none").toString(), "--auth-token-file " + dir.resolve("none") + ": cannot read"}}) {
+            String e = error(run("serve", "--repo", dir.toString(), bad[0], bad[1], "--http-port", "0", "--grpc-port", "-1"));
+            assertTrue(e.contains(bad[2]), bad[0] + ": " + e);
+        }
+    }
+
+    @Test
+    void rateSweepsOverGrpcAndRestAsCsvAndTable(@TempDir Path dir) throws Exception {
+        assertEquals(0, run("repo", dir.toString(), "--zoo", "tiny").code());
+        try (Server s = Server.start(ServerOptions.defaults(dir).withPorts(0, 0).withCores(2))) {
+            Run csv = run("load", "--protocol", "grpc", "--url", "127.0.0.1:" + s.grpcPort(), "--model", "tiny", "--rate", "20,40",
+                    "--duration", "1s", "--csv");
+            assertEquals(0, csv.code(), csv.err());
+            List<String> lines = csv.out().lines().toList();
+            assertEquals(3, lines.size(), csv.out());
+            assertTrue(lines.get(0).startsWith("protocol,mode,rate,concurrency,model,sent,ok,rejected,errors,lost,throughput,p50_ms"), lines.get(0));
+            assertTrue(lines.get(1).startsWith("grpc,open-loop,20,0,tiny,"), lines.get(1));
+            assertTrue(lines.get(2).startsWith("grpc,open-loop,40,0,tiny,"), lines.get(2));
+            for (String row : lines.subList(1, 3)) {
+                String[] f = row.split(",", -1);
+                assertTrue(Long.parseLong(f[6]) > 0 && f[8].equals("0") && f[9].equals("0"), "answered, no errors, none lost: " + row);
+            }
+            String url = "http://127.0.0.1:" + s.httpPort();
+            Run table = run("load", "--url", url, "--model", "tiny", "--rate", "10", "--rate", "30", "--duration", "1s");
+            assertEquals(0, table.code(), table.err());
+            assertTrue(table.out().startsWith("  rate/s model"), table.out());
+            assertTrue(table.out().contains("\n      10 tiny") && table.out().contains("\n      30 tiny"), table.out());
+            Run json = run("load", "--url", url, "--model", "tiny", "--rate", "10,20,40", "--duration", "1s", "--json");
+            assertEquals(0, json.code(), json.err());
+            assertEquals(3, java.util.regex.Pattern.compile("\"mode\" : \"open-loop\"").matcher(json.out()).results().count(), json.out());
+            assertTrue(json.out().startsWith("{\n  \"sweep\" : ["), json.out());
+            Run closed = run("load", "--protocol", "grpc", "--url", "127.0.0.1:" + s.grpcPort(), "--model", "tiny", "--concurrency", "2",
+                    "--duration", "1s", "--json");
+            assertEquals(0, closed.code(), closed.err());
+            assertTrue(closed.out().contains("\"protocol\" : \"grpc\"") && closed.out().contains("\"mode\" : \"closed-loop\""), closed.out());
+        }
+    }
+
+    @Test
+    void theRateListRules() {
+        assertEquals(List.of(List.of(10.0)), LoadCommand.steps(List.of("10"), 1));
+        assertEquals(List.of(List.of(10.0), List.of(20.0), List.of(40.0)), LoadCommand.steps(List.of("10,20,40"), 1));
+        assertEquals(List.of(List.of(5.0, 50.0)), LoadCommand.steps(List.of("5,50"), 2), "one rate per model, as before");
+        assertEquals(List.of(List.of(1.0, 1.0), List.of(2.0, 2.0), List.of(3.0, 3.0)), LoadCommand.steps(List.of("1,2,3"), 2));
+        assertEquals(List.of(List.of(5.0, 50.0), List.of(10.0, 10.0)), LoadCommand.steps(List.of("5,50", "10"), 2));
     }
 
     /** Asserts that {@code r} failed with exit code 1 and returns its error output. */

@@ -53,7 +53,7 @@ final class RestCodec {
         try {
             root = JSON.readTree(body, 0, jsonLength);
         } catch (JsonProcessingException e) {
-            throw InferError.badRequest("malformed JSON in the request body: " + e.getOriginalMessage()
+            throw InferError.badRequest("malformed JSON in the request body: " + e.getOriginalMessage().replaceAll("\\[Source: [^;\\]]*; ", "[")
                     + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
         } catch (IOException e) {
             throw InferError.badRequest("unreadable request body: " + e.getMessage());

@@ -1,19 +1,26 @@
 package dev.cotenant.server.front;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
 import dev.cotenant.server.protocol.InferError;
 import dev.cotenant.server.protocol.TensorSpec;
 import dev.cotenant.server.repository.Repository;
 import dev.cotenant.server.serving.ModelStats;
 import dev.cotenant.server.serving.ServedModel;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON documents of the metadata, repository and statistics endpoints, shaped as the protocol
- * and Triton's extensions shape them.
+ * The JSON documents of the metadata, repository, configuration and statistics endpoints, shaped
+ * as the protocol and Triton's extensions shape them.
  */
 final class RestDocuments {
 
@@ -29,7 +36,7 @@ final class RestDocuments {
         } else {
             vs.add(t.version());
         }
-        n.put("platform", "onnx_onnxv1");
+        n.put("platform", repo.config(model, version).getPlatform());
         tensors(n.putArray("inputs"), t.inputs());
         tensors(n.putArray("outputs"), t.outputs());
         return n;
@@ -86,11 +93,13 @@ final class RestDocuments {
             duration(is, "compute_input", s.successes(), s.inputNanos());
             duration(is, "compute_infer", s.successes(), s.inferNanos());
             duration(is, "compute_output", s.successes(), s.outputNanos());
+            o.put("client_error_count", s.clientErrors());
             ObjectNode fails = o.putObject("failures");
+            ObjectNode clientErrors = o.putObject("client_errors");
             for (InferError.Kind k : InferError.Kind.values()) {
                 long n = s.failures(k);
                 if (n > 0) {
-                    fails.put(k.reason(), fails.path(k.reason()).asLong(0) + n);
+                    (k.clientError() ? clientErrors : fails).put(k.reason(), n);
                 }
             }
             ArrayNode bs = o.putArray("batch_stats");
@@ -107,5 +116,59 @@ final class RestDocuments {
         ObjectNode d = parent.putObject(key);
         d.put("count", count);
         d.put("ns", ns);
+    }
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /**
+     * A protobuf message (the model configuration) as the JSON Triton's HTTP endpoints give it:
+     * the proto field names, every field without presence printed even at its default (so a client
+     * that reads {@code max_batch_size} or {@code is_shape_tensor} finds it), message fields only
+     * when set, enums by name, maps as objects, and 64-bit integers as JSON numbers. The last is
+     * where it differs from protobuf's canonical JSON, which quotes them: Triton turns them back
+     * into numbers, and its clients read {@code dims} as numbers.
+     */
+    static ObjectNode message(Message m) {
+        ObjectNode o = NODES.objectNode();
+        for (FieldDescriptor f : m.getDescriptorForType().getFields()) {
+            boolean present = f.isRepeated() || !f.hasPresence() || m.hasField(f);
+            if (!present) {
+                continue;
+            }
+            Object v = m.getField(f);
+            if (f.isMapField()) {
+                ObjectNode map = o.putObject(f.getName());
+                for (Object e : (List<?>) v) {
+                    Message entry = (Message) e;
+                    FieldDescriptor key = entry.getDescriptorForType().findFieldByName("key");
+                    FieldDescriptor value = entry.getDescriptorForType().findFieldByName("value");
+                    map.set(String.valueOf(entry.getField(key)), value(value, entry.getField(value)));
+                }
+            } else if (f.isRepeated()) {
+                ArrayNode a = o.putArray(f.getName());
+                for (Object e : (List<?>) v) {
+                    a.add(value(f, e));
+                }
+            } else {
+                o.set(f.getName(), value(f, v));
+            }
+        }
+        return o;
+    }
+
+    private static JsonNode value(FieldDescriptor f, Object v) {
+        return switch (f.getJavaType()) {
+            case INT -> NODES.numberNode(f.getType() == FieldDescriptor.Type.UINT32 || f.getType() == FieldDescriptor.Type.FIXED32
+                    ? Integer.toUnsignedLong((Integer) v) : (long) (Integer) v);
+            case LONG -> f.getType() == FieldDescriptor.Type.UINT64 || f.getType() == FieldDescriptor.Type.FIXED64
+                    ? NODES.numberNode(new java.math.BigInteger(Long.toUnsignedString((Long) v))) : NODES.numberNode((Long) v);
+            case FLOAT -> NODES.numberNode((Float) v);
+            case DOUBLE -> NODES.numberNode((Double) v);
+            case BOOLEAN -> NODES.booleanNode((Boolean) v);
+            case STRING -> NODES.textNode((String) v);
+            case BYTE_STRING -> NODES.textNode(Base64.getEncoder().encodeToString(((ByteString) v).toByteArray()));
+            case ENUM -> NODES.textNode(((EnumValueDescriptor) v).getName());
+            case MESSAGE -> message((Message) v);
+        };
     }
 }

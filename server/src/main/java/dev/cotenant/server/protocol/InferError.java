@@ -8,22 +8,35 @@ public final class InferError extends RuntimeException {
 
     /** Why a request failed; each maps to one HTTP status and one gRPC status code. */
     public enum Kind {
-        BAD_REQUEST(400, "INVALID_ARGUMENT", "rejected"),
-        NOT_FOUND(404, "NOT_FOUND", "rejected"),
-        TOO_LARGE(413, "INVALID_ARGUMENT", "rejected"),
-        UNAVAILABLE(503, "UNAVAILABLE", "unavailable"),
-        OVERLOADED(503, "RESOURCE_EXHAUSTED", "queue_full"),
-        TIMEOUT(503, "DEADLINE_EXCEEDED", "timeout"),
-        INTERNAL(500, "INTERNAL", "backend");
+        BAD_REQUEST(400, "INVALID_ARGUMENT", "bad_request", true),
+        UNAUTHENTICATED(401, "UNAUTHENTICATED", "unauthenticated", true),
+        FORBIDDEN(403, "PERMISSION_DENIED", "forbidden", true),
+        NOT_FOUND(404, "NOT_FOUND", "not_found", true),
+        TOO_LARGE(413, "INVALID_ARGUMENT", "too_large", true),
+        UNAVAILABLE(503, "UNAVAILABLE", "unavailable", false),
+        OVERLOADED(503, "RESOURCE_EXHAUSTED", "queue_full", false),
+        TIMEOUT(503, "DEADLINE_EXCEEDED", "timeout", false),
+        INTERNAL(500, "INTERNAL", "backend", false);
 
         private final int httpStatus;
         private final String grpcCode;
         private final String reason;
+        private final boolean clientError;
 
-        Kind(int httpStatus, String grpcCode, String reason) {
+        Kind(int httpStatus, String grpcCode, String reason, boolean clientError) {
             this.httpStatus = httpStatus;
             this.grpcCode = grpcCode;
             this.reason = reason;
+            this.clientError = clientError;
+        }
+
+        /**
+         * Whether the client asked for something wrong (a malformed or unknown request, no
+         * permission): counted apart from the server's own failures, which are what an operator is
+         * paged for.
+         */
+        public boolean clientError() {
+            return clientError;
         }
 
         /** The HTTP status of a REST answer failing this way. */
@@ -36,7 +49,7 @@ public final class InferError extends RuntimeException {
             return grpcCode;
         }
 
-        /** The {@code reason} label of the failure counter (Triton's vocabulary where it has one). */
+        /** The {@code reason} label of the failure or client-error counter. */
         public String reason() {
             return reason;
         }

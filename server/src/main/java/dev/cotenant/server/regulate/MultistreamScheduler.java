@@ -15,9 +15,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The unregulated baseline ({@code --policy multistream}): every tenant has its own stream, a
- * thread that runs its batches as soon as they are ready with every core for intra-operator
- * parallelism, as if it had the device to itself. Tenants overlap however the operating system
+ * The unregulated baseline ({@code --policy multistream}): every tenant has its own stream (one
+ * per instance when its config asks for several), a thread that runs its batches as soon as they
+ * are ready with every core for intra-operator parallelism, as if it had the device to itself. Tenants overlap however the operating system
  * interleaves their threads: the behaviour of one CUDA stream per model without coordination.
  */
 public final class MultistreamScheduler implements Scheduler {
@@ -25,7 +25,7 @@ public final class MultistreamScheduler implements Scheduler {
     private static final long MAX_SLEEP_NANOS = 20_000_000L;
 
     private final Executions executions;
-    private final Map<ServedModel, Stream> streams = new ConcurrentHashMap<>();
+    private final Map<ServedModel, List<Stream>> streams = new ConcurrentHashMap<>();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicLong busyCoreNanos = new AtomicLong();
     private final AtomicInteger lanes = new AtomicInteger();
@@ -35,19 +35,21 @@ public final class MultistreamScheduler implements Scheduler {
         this.executions = executions;
     }
 
-    /** One model's thread and the lock it sleeps on. */
+    /** One instance's thread and the lock it sleeps on. */
     private final class Stream implements Runnable {
         final ServedModel model;
+        final int instance;
         final int lane;
         final ReentrantLock lock = new ReentrantLock();
         final Condition changed = lock.newCondition();
         final Thread thread;
         volatile boolean stopped;
 
-        Stream(ServedModel model, int lane) {
+        Stream(ServedModel model, int instance, int lane) {
             this.model = model;
+            this.instance = instance;
             this.lane = lane;
-            this.thread = new Thread(this, "cotenant-stream-" + model.name());
+            this.thread = new Thread(this, "cotenant-stream-" + model.name() + (instance == 0 ? "" : "-" + instance));
             thread.setDaemon(true);
         }
 
@@ -87,7 +89,7 @@ public final class MultistreamScheduler implements Scheduler {
                 model.dispatched(batch);
                 long s = System.nanoTime();
                 try {
-                    model.execute(batch, threads);
+                    model.execute(batch, threads, instance);
                 } finally {
                     long e = System.nanoTime();
                     model.failUnanswered(batch);
@@ -101,20 +103,32 @@ public final class MultistreamScheduler implements Scheduler {
 
     @Override
     public void add(ServedModel t) {
-        Stream s = new Stream(t, lanes.getAndIncrement());
-        streams.put(t, s);
-        s.thread.start();
+        List<Stream> mine = new java.util.ArrayList<>();
+        for (int i = 0; i < t.instances(); i++) {
+            mine.add(new Stream(t, i, lanes.getAndIncrement()));
+        }
+        streams.put(t, mine);
+        mine.forEach(s -> s.thread.start());
     }
 
     @Override
     public void remove(ServedModel t) {
-        Stream s = streams.remove(t);
+        List<Stream> mine = streams.remove(t);
         t.queue().close(new InferError(InferError.Kind.UNAVAILABLE, "model '" + t.name() + "' version " + t.version() + " was unloaded"));
-        if (s != null) {
+        if (mine != null) {
+            halt(mine, 0);
+        }
+    }
+
+    /** Stops {@code mine} and waits for their threads ({@code waitMillis} each, 0: for as long as it takes). */
+    private static void halt(List<Stream> mine, long waitMillis) {
+        for (Stream s : mine) {
             s.stopped = true;
             s.signal();
+        }
+        for (Stream s : mine) {
             try {
-                s.thread.join();
+                s.thread.join(waitMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -126,13 +140,13 @@ public final class MultistreamScheduler implements Scheduler {
         if (stopping) {
             throw new InferError(InferError.Kind.UNAVAILABLE, "the server is shutting down");
         }
-        Stream s = streams.get(r.model());
-        if (s == null) {
+        List<Stream> mine = streams.get(r.model());
+        if (mine == null) {
             throw new InferError(InferError.Kind.UNAVAILABLE, "model '" + r.model().name() + "' is not being served");
         }
         r.model().arrived(r.arrivedNanos());
         Admission.queue(r, pending);
-        s.signal();
+        mine.forEach(Stream::signal);
     }
 
     @Override
@@ -150,15 +164,9 @@ public final class MultistreamScheduler implements Scheduler {
         stopping = true;
         awaitDrained(drain);
         for (ServedModel t : List.copyOf(streams.keySet())) {
-            Stream s = streams.remove(t);
+            List<Stream> mine = streams.remove(t);
             t.queue().close(new InferError(InferError.Kind.UNAVAILABLE, "the server shut down before the request could run"));
-            s.stopped = true;
-            s.signal();
-            try {
-                s.thread.join(drain.toMillis() + 1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            halt(mine, drain.toMillis() + 1000);
         }
     }
 }

@@ -8,7 +8,6 @@ import dev.cotenant.server.serving.InferRequest;
 import dev.cotenant.server.serving.ServedModel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.slf4j.LoggerFactory;
 
 /**
  * The serving regulator (DESIGN.md: Regulator): one dispatcher decides, whenever something changes
@@ -30,7 +30,8 @@ import java.util.function.Function;
  * maps to {@link SafeRounds} today. One case goes first: the device idle and several tenants ready
  * is a round that the co-location scheduler can plan operator by operator, and a round key with a
  * schedule searched for it ({@link RoundSchedules}) runs under that schedule on every core. A
- * tenant runs at most one batch at a time (its plans are single-threaded objects), and cores are
+ * tenant runs at most one batch per instance at a time (an instance's plans are single-threaded
+ * objects; one instance unless its config's {@code instance_group} asks for more), and cores are
  * accounted, not assumed: a dispatch takes its threads from the free count and gives them back
  * when its batch ends.
  */
@@ -53,7 +54,6 @@ public final class RegulatedScheduler implements Scheduler {
     private final List<ServedModel> tenants = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Set<ServedModel> running = new HashSet<>();
     private final boolean[] laneBusy;
     private final ExecutorService lanes;
     private final Thread dispatcher;
@@ -73,7 +73,8 @@ public final class RegulatedScheduler implements Scheduler {
      */
     public RegulatedScheduler(CpuDevice device, int slots, double searchBudgetSeconds, Executions executions) {
         this(device.cores(), slots, executions, mix -> SafeRounds.INSTANCE, searchBudgetSeconds > 0
-                ? new RoundSchedules(device, searchBudgetSeconds, RoundSchedules.SIGHTINGS, RoundSchedules.MAX_KEYS, System.err::println)
+                ? new RoundSchedules(device, searchBudgetSeconds, RoundSchedules.SIGHTINGS, RoundSchedules.MAX_KEYS,
+                        LoggerFactory.getLogger(RoundSchedules.class)::info)
                 : null);
     }
 
@@ -112,7 +113,7 @@ public final class RegulatedScheduler implements Scheduler {
         t.queue().close(new InferError(InferError.Kind.UNAVAILABLE, "model '" + t.name() + "' version " + t.version() + " was unloaded"));
         lock.lock();
         try {
-            while (running.contains(t)) {
+            while (t.running()) {
                 changed.awaitUninterruptibly();
             }
         } finally {
@@ -207,7 +208,7 @@ public final class RegulatedScheduler implements Scheduler {
                 long wake = now + MAX_SLEEP_NANOS;
                 List<RoundPolicy.Candidate> ready = new ArrayList<>();
                 for (ServedModel t : tenants) {
-                    if (running.contains(t)) {
+                    if (t.saturated()) {
                         continue;
                     }
                     t.queue().expire(now);
@@ -234,13 +235,13 @@ public final class RegulatedScheduler implements Scheduler {
                     int budget = freeCores;
                     List<ServedModel> active = new ArrayList<>();
                     for (ServedModel t : tenants) {
-                        if (now - t.lastArrivalNanos() < ACTIVE_NANOS || running.contains(t) || t.queue().size() > 0) {
+                        if (now - t.lastArrivalNanos() < ACTIVE_NANOS || t.running() || t.queue().size() > 0) {
                             active.add(t);
                         }
                     }
                     for (RoundPolicy.Dispatch d : policy.pick(ready, freeCores, slots, active, now)) {
                         int threads = Math.max(1, Math.min(d.threads(), budget));
-                        if (budget <= 0 || running.contains(d.model())) {
+                        if (budget <= 0 || d.model().saturated()) {
                             break;
                         }
                         List<InferRequest> batch = d.model().queue().take(now, d.maxSamples());
@@ -277,7 +278,7 @@ public final class RegulatedScheduler implements Scheduler {
     private long gatherUntil(List<RoundPolicy.Candidate> ready, long now) {
         List<ServedModel> who = ready.stream().map(RoundPolicy.Candidate::model).toList();
         Set<ServedModel> missing = schedules.partners(who);
-        missing.removeIf(t -> running.contains(t) || now - t.lastArrivalNanos() > ACTIVE_NANOS);
+        missing.removeIf(t -> t.running() || now - t.lastArrivalNanos() > ACTIVE_NANOS);
         if (missing.isEmpty()) {
             return now;
         }
@@ -340,7 +341,10 @@ public final class RegulatedScheduler implements Scheduler {
         }
         int lane = 0;
         laneBusy[lane] = true;
-        running.addAll(inOrder);
+        int[] instances = new int[inOrder.size()];
+        for (int i = 0; i < instances.length; i++) {
+            instances[i] = inOrder.get(i).acquire(); // free: the device is idle, so no batch of any model runs
+        }
         int threads = freeCores;
         freeCores = 0;
         for (int i = 0; i < ordered.size(); i++) {
@@ -375,7 +379,9 @@ public final class RegulatedScheduler implements Scheduler {
             busyCoreNanos.addAndGet(cores * (e - s));
             lock.lock();
             try {
-                inOrder.forEach(running::remove);
+                for (int i = 0; i < instances.length; i++) {
+                    inOrder.get(i).release(instances[i]);
+                }
                 laneBusy[lane] = false;
                 freeCores += threads;
                 changed.signalAll();
@@ -389,7 +395,7 @@ public final class RegulatedScheduler implements Scheduler {
     boolean idle() {
         lock.lock();
         try {
-            return freeCores == slots && running.isEmpty();
+            return freeCores == slots && tenants.stream().noneMatch(ServedModel::running);
         } finally {
             lock.unlock();
         }
@@ -417,14 +423,14 @@ public final class RegulatedScheduler implements Scheduler {
             lane++;
         }
         laneBusy[lane] = true;
-        running.add(t);
+        int instance = t.acquire();
         freeCores -= threads;
         int myLane = lane;
         t.dispatched(batch);
         lanes.execute(() -> {
             long s = System.nanoTime();
             try {
-                t.execute(batch, threads);
+                t.execute(batch, threads, instance);
             } finally {
                 long e = System.nanoTime();
                 t.failUnanswered(batch);
@@ -433,7 +439,7 @@ public final class RegulatedScheduler implements Scheduler {
                 busyCoreNanos.addAndGet(threads * (e - s));
                 lock.lock();
                 try {
-                    running.remove(t);
+                    t.release(instance);
                     laneBusy[myLane] = false;
                     freeCores += threads;
                     changed.signalAll();

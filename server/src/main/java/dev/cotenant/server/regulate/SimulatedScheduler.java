@@ -14,17 +14,16 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -36,7 +35,8 @@ import java.util.function.BiFunction;
  * Serving on a simulated GPU ({@code --device sim:GPU}), for either policy.
  *
  * <p>One device thread runs rounds. A round takes one batch from every tenant that has a batch
- * ready and none in flight, lowers each batch to kernels ({@link Lowering}, cached per tenant and
+ * ready and a free instance (one, unless its config asks for more: a batch holds its instance
+ * until its outputs are answered), lowers each batch to kernels ({@link Lowering}, cached per tenant and
  * batch shapes), and simulates them together under the round's {@link RoundSharing}: for the
  * regulator the choice of {@link SharingChoice} for that mix, for the multistream baseline a stream
  * per batch. The result ({@link SimulatedRound}, cached per sharing and round key, since the
@@ -71,7 +71,6 @@ public final class SimulatedScheduler implements Scheduler {
     private final List<ServedModel> tenants = new CopyOnWriteArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Set<ServedModel> busy = new HashSet<>();
     private final Map<ServedModel, Map<String, LoweredModel>> lowered = new ConcurrentHashMap<>();
     private final Map<String, SimulatedRound> rounds = new LinkedHashMap<>(64, 0.75f, true);
     /**
@@ -135,7 +134,7 @@ public final class SimulatedScheduler implements Scheduler {
         t.queue().close(new InferError(InferError.Kind.UNAVAILABLE, "model '" + t.name() + "' version " + t.version() + " was unloaded"));
         lock.lock();
         try {
-            while (busy.contains(t)) {
+            while (t.running()) {
                 changed.awaitUninterruptibly();
             }
         } finally {
@@ -227,8 +226,9 @@ public final class SimulatedScheduler implements Scheduler {
         return choice;
     }
 
-    /** One tenant's batch in a round. */
-    private record Entry(ServedModel model, List<InferRequest> batch, Map<String, TensorType> types) {}
+    /** One tenant's batch in a round, on one of its instances (released once, whichever way the batch ends). */
+    private record Entry(ServedModel model, List<InferRequest> batch, Map<String, TensorType> types, int instance,
+                         AtomicBoolean released) {}
 
     private void loop() {
         while (true) {
@@ -242,7 +242,7 @@ public final class SimulatedScheduler implements Scheduler {
                     long now = System.nanoTime();
                     long wake = now + MAX_SLEEP_NANOS;
                     for (ServedModel t : tenants) {
-                        if (busy.contains(t)) {
+                        if (t.saturated()) {
                             continue;
                         }
                         t.queue().expire(now);
@@ -250,7 +250,7 @@ public final class SimulatedScheduler implements Scheduler {
                         if (at <= now) {
                             List<InferRequest> batch = t.queue().take(now);
                             if (!batch.isEmpty()) {
-                                round.add(new Entry(t, batch, t.typesOf(batch)));
+                                round.add(new Entry(t, batch, t.typesOf(batch), t.acquire(), new AtomicBoolean()));
                             }
                         } else {
                             wake = Math.min(wake, at);
@@ -260,7 +260,6 @@ public final class SimulatedScheduler implements Scheduler {
                         changed.awaitNanos(Math.max(1, wake - now));
                     }
                 }
-                round.forEach(e -> busy.add(e.model()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -274,7 +273,7 @@ public final class SimulatedScheduler implements Scheduler {
                 InferError err = new InferError(InferError.Kind.INTERNAL, "the simulated device failed a round: " + x);
                 for (Entry e : round) {
                     e.batch().forEach(r -> r.fail(err));
-                    release(e.model());
+                    release(e);
                 }
             }
         }
@@ -293,7 +292,7 @@ public final class SimulatedScheduler implements Scheduler {
                 InferError err = x instanceof InferError ie ? ie : new InferError(InferError.Kind.INTERNAL,
                         "model '" + e.model().name() + "' cannot run on the simulated GPU " + device.gpu().name() + ": " + x.getMessage());
                 e.batch().forEach(r -> r.fail(err));
-                release(e.model());
+                release(e);
             }
         }
         if (round.isEmpty()) {
@@ -352,7 +351,7 @@ public final class SimulatedScheduler implements Scheduler {
         return switch (simOutputs) {
             case REAL -> CompletableFuture.supplyAsync(() -> {
                 long s = System.nanoTime();
-                ServedModel.Computed c = e.model().compute(e.batch(), 1);
+                ServedModel.Computed c = e.model().compute(e.batch(), 1, e.instance());
                 hostCoreNanos.addAndGet(System.nanoTime() - s);
                 return c;
             }, host);
@@ -386,14 +385,17 @@ public final class SimulatedScheduler implements Scheduler {
             }
         } finally {
             t.failUnanswered(e.batch());
-            release(t);
+            release(e);
         }
     }
 
-    private void release(ServedModel t) {
+    private void release(Entry e) {
+        if (!e.released().compareAndSet(false, true)) {
+            return;
+        }
         lock.lock();
         try {
-            busy.remove(t);
+            e.model().release(e.instance());
             changed.signalAll();
         } finally {
             lock.unlock();

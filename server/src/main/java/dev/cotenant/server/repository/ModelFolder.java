@@ -19,13 +19,17 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Loading one model version from its folder: {@code modelDir/version/model.onnx} with the settings
- * of {@code modelDir/config.pbtxt}, planned once for a single sample (which checks that every
+ * Loading one model version from its folder: {@code modelDir/version/model.onnx} (or the config's
+ * {@code default_model_filename}) with the settings of {@code modelDir/config.pbtxt}, planned once for a single sample (which checks that every
  * operator is supported and gives the outputs' types) and made ready to serve.
  */
 public final class ModelFolder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Repository.class);
 
     private ModelFolder() {}
 
@@ -38,10 +42,16 @@ public final class ModelFolder {
      * Loads version {@code version} of model {@code name} from {@code modelDir} with plans of up to
      * {@code cores} threads, and runs every plan made up front {@code warmupRuns} times on zero
      * inputs before the model is published, so that the first requests do not run the kernels
-     * interpreted (Triton's model warm-up, without sample files).
+     * interpreted (Triton's model warm-up, without sample files). The folder's config file is
+     * read here; {@link Repository} reads it once for all versions instead.
      */
     public static ServedModel load(String name, String version, Path modelDir, int cores, int warmupRuns) {
-        Path file = modelDir.resolve(version).resolve("model.onnx");
+        return load(name, version, modelDir, ConfigFile.read(modelDir, name), cores, warmupRuns);
+    }
+
+    /** Loads as {@link #load(String, String, Path, int, int)} does, with the model's config already read. */
+    static ServedModel load(String name, String version, Path modelDir, ConfigFile.Read config, int cores, int warmupRuns) {
+        Path file = modelDir.resolve(version).resolve(ConfigFile.modelFile(config.config(), config.where()));
         Model m = OnnxImport.load(file);
         List<ValueInfo> feeds = m.graph().feeds();
         if (feeds.isEmpty()) {
@@ -67,10 +77,11 @@ public final class ModelFolder {
             }
             ins.add(new TensorSpec(v.name(), dt, Arrays.stream(d).mapToLong(x -> x < 0 ? -1 : x).toArray()));
         }
-        ModelSettings settings = ConfigFile.read(modelDir, batchable);
-        ModelPlans plans = new ModelPlans(m, cores);
+        ModelSettings settings = ConfigFile.settings(config, batchable);
+        ModelPlans plans = new ModelPlans(m, cores, settings.instances());
         try {
             List<TensorSpec> outs = describeOutputs(file, m, plans, ins, settings);
+            ConfigCheck.declarations(config.config(), ins, outs, settings.maxBatchSize() > 0, config.where()).forEach(LOG::warn);
             if (settings.maxBatchSize() > 0 && concrete) {
                 warm(plans, freeDimsAt(ins, 1), settings, warmupRuns);
             }

@@ -17,7 +17,8 @@ public interface Intake {
     String VERSION = "0.1.0";
 
     /** The protocol extensions the server implements, as its metadata lists them. */
-    List<String> EXTENSIONS = List.of("binary_tensor_data", "model_repository", "statistics", "parameters", "schedule_policy");
+    List<String> EXTENSIONS = List.of("binary_tensor_data", "model_repository", "model_configuration", "statistics", "parameters",
+            "schedule_policy");
 
     /**
      * Queues a decoded request, or throws the {@link InferError} that refused it at the door
@@ -25,6 +26,12 @@ public interface Intake {
      */
     void submit(InferRequest r);
 
-    /** Whether new requests are taken (false while the server drains). */
+    /**
+     * Whether the server is ready: start-up is over, it is not draining, and (under strict
+     * readiness) every model that should load has loaded.
+     */
     boolean ready();
+
+    /** Whether new requests are taken (false once the server drains); a loaded model is ready while this holds. */
+    boolean taking();
 }

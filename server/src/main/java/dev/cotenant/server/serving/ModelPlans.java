@@ -17,41 +17,63 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * The plans of one served model: a small cache, one per concrete input types and thread count (a
- * plan is made for fixed shapes, so each batch size gets its own), over the model's own worker
- * pool. The scheduler runs at most one batch of a model at a time, which is what makes the cached
- * plans safe to reuse: a plan is used by one thread at a time.
+ * The plans of one served model, per instance: a small cache, one per concrete input types and
+ * thread count (a plan is made for fixed shapes, so each batch size gets its own), over the
+ * instance's own worker pool. A plan is a single-threaded object (its arena holds the batch's
+ * intermediates), so an instance runs at most one batch at a time; a model with several instances
+ * (Triton's {@code instance_group} count) runs as many batches at once, each on its own plans.
  */
 public final class ModelPlans implements AutoCloseable {
 
     private static final int CACHE = 16;
 
-    private final Model model;
-    private final Workers pool;
-    private final Map<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true);
+    /** One instance: its plans and the worker pool they run on. */
+    private record Instance(Workers pool, Map<String, Plan> plans) {}
 
-    /** Plans of {@code model} on a pool of {@code cores} threads. */
+    private final Model model;
+    private final Instance[] instances;
+
+    /** Plans of {@code model} for one instance on a pool of {@code cores} threads. */
     public ModelPlans(Model model, int cores) {
-        this.model = model;
-        this.pool = Workers.create(Math.max(1, cores));
+        this(model, cores, 1);
     }
 
-    /** The plan for these input types at {@code threads} threads, made on first use. */
+    /** Plans of {@code model} for {@code instances} instances, each on its own pool of {@code cores} threads. */
+    public ModelPlans(Model model, int cores, int instances) {
+        this.model = model;
+        this.instances = new Instance[Math.max(1, instances)];
+        for (int i = 0; i < this.instances.length; i++) {
+            this.instances[i] = new Instance(Workers.create(Math.max(1, cores)), new LinkedHashMap<>(16, 0.75f, true));
+        }
+    }
+
+    /** Instances: batches that may run at once. */
+    int instances() {
+        return instances.length;
+    }
+
+    /** The plan of instance 0 for these input types at {@code threads} threads, made on first use. */
     public Plan plan(Map<String, TensorType> types, int threads) {
+        return plan(types, threads, 0);
+    }
+
+    /** The plan of {@code instance} for these input types at {@code threads} threads, made on first use. */
+    Plan plan(Map<String, TensorType> types, int threads, int instance) {
+        Instance in = instances[instance];
         String key = types.values() + "@" + threads;
-        synchronized (plans) {
-            Plan p = plans.get(key);
+        synchronized (in.plans()) {
+            Plan p = in.plans().get(key);
             if (p != null) {
                 return p;
             }
         }
         Model optimized = Passes.optimize(model, types);
-        Workers w = threads <= 1 ? Workers.single() : pool;
+        Workers w = threads <= 1 ? Workers.single() : in.pool();
         Plan p = Planner.plan(optimized, types, w);
-        synchronized (plans) {
-            plans.put(key, p);
-            if (plans.size() > CACHE) {
-                plans.remove(plans.keySet().iterator().next());
+        synchronized (in.plans()) {
+            in.plans().put(key, p);
+            if (in.plans().size() > CACHE) {
+                in.plans().remove(in.plans().keySet().iterator().next());
             }
         }
         return p;
@@ -59,35 +81,37 @@ public final class ModelPlans implements AutoCloseable {
 
     /** The thread count a batch may use at most on this model's pool. */
     int threads() {
-        return pool.threads();
+        return instances[0].pool().threads();
     }
 
-    /** Runs {@code plan} on {@code feeds}, then lets the pool rest: the next batch on these cores may be another model's. */
-    Map<String, Tensor> run(Plan plan, Map<String, Tensor> feeds) {
+    /** Runs {@code plan} (one of {@code instance}'s) on {@code feeds}, then lets the pool rest: the next batch on these cores may be another model's. */
+    Map<String, Tensor> run(Plan plan, Map<String, Tensor> feeds, int instance) {
         try {
             return plan.run(feeds);
         } finally {
-            pool.rest();
+            instances[instance].pool().rest();
         }
     }
 
     /**
      * Makes the plans of {@code types} at one thread and at the full pool (the regulator uses both)
-     * and runs each {@code runs} times on zero inputs, so no request pays for planning or runs the
-     * kernels cold. Measured on the 2-core machine before the runs: the first request of a fresh
-     * server took 0.6-1.2 s per model against 10-70 ms later, and under 70% load everything sent in
-     * the first two seconds waited about 4 s.
+     * for every instance, and runs each {@code runs} times on zero inputs, so no request pays for
+     * planning or runs the kernels cold. Measured on the 2-core machine before the runs: the first
+     * request of a fresh server took 0.6-1.2 s per model against 10-70 ms later, and under 70%
+     * load everything sent in the first two seconds waited about 4 s.
      */
     public void warm(Map<String, TensorType> types, int runs) {
         Map<String, Tensor> zeros = zeros(types);
-        List<Plan> made = new ArrayList<>();
-        made.add(plan(types, 1));
-        if (pool.threads() > 1) {
-            made.add(plan(types, pool.threads()));
-        }
-        for (int r = 0; r < runs; r++) {
-            for (Plan p : made) {
-                run(p, zeros);
+        for (int i = 0; i < instances.length; i++) {
+            List<Plan> made = new ArrayList<>();
+            made.add(plan(types, 1, i));
+            if (threads() > 1) {
+                made.add(plan(types, threads(), i));
+            }
+            for (int r = 0; r < runs; r++) {
+                for (Plan p : made) {
+                    run(p, zeros, i);
+                }
             }
         }
     }
@@ -119,6 +143,8 @@ public final class ModelPlans implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        for (Instance i : instances) {
+            i.pool().close();
+        }
     }
 }

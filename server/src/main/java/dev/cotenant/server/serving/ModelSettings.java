@@ -3,9 +3,9 @@ package dev.cotenant.server.serving;
 import java.util.Arrays;
 
 /**
- * How one model is served: batching, queueing, priority and its latency objective. The repository
- * reads them from the model folder's {@code config.pbtxt}, with {@link #defaults} where the file
- * is silent or absent.
+ * How one model is served: batching, queueing, priority, its latency objective and how many of its
+ * batches may run at once. The repository reads them from the model folder's {@code config.pbtxt},
+ * with {@link #defaults} where there is no file.
  *
  * @param maxBatchSize     largest batch along dimension 0; 0 means the model does not batch
  * @param preferredBatch   batch sizes the batcher aims for, ascending (empty: as large as possible)
@@ -17,17 +17,27 @@ import java.util.Arrays;
  * @param allowTimeoutOverride whether a request's own {@code timeout} parameter counts
  * @param sloMs            the tenant's latency objective (0: none)
  * @param tenantPriority   the regulator's order between models: 0 most urgent, 1 default, 2 least
+ * @param instances        batches of this model that may run at the same time (Triton's
+ *                         {@code instance_group} count), each on its own plans
  */
 public record ModelSettings(int maxBatchSize, int[] preferredBatch, long maxQueueDelayUs, int priorityLevels,
                      int defaultPriority, int maxQueueSize, long timeoutUs, boolean allowTimeoutOverride,
-                     double sloMs, int tenantPriority) {
+                     double sloMs, int tenantPriority, int instances) {
 
     public static final int DEFAULT_MAX_QUEUE = 128;
     public static final int DEFAULT_MAX_BATCH = 8;
+    /** The most instances of one model: each holds its own plans (packed weights) and threads. */
+    public static final int MAX_INSTANCES = 16;
+
+    public ModelSettings {
+        if (instances < 1 || instances > MAX_INSTANCES) {
+            throw new IllegalArgumentException("instances must be 1.." + MAX_INSTANCES + ", got " + instances);
+        }
+    }
 
     /** Defaults for a model without a config file; {@code batchable} when every input's first dimension is free. */
     public static ModelSettings defaults(boolean batchable) {
-        return new ModelSettings(batchable ? DEFAULT_MAX_BATCH : 0, new int[0], 0, 1, 1, DEFAULT_MAX_QUEUE, 0, true, 0, 1);
+        return new ModelSettings(batchable ? DEFAULT_MAX_BATCH : 0, new int[0], 0, 1, 1, DEFAULT_MAX_QUEUE, 0, true, 0, 1, 1);
     }
 
     /**
@@ -71,7 +81,7 @@ public record ModelSettings(int maxBatchSize, int[] preferredBatch, long maxQueu
         return o instanceof ModelSettings s && maxBatchSize == s.maxBatchSize && Arrays.equals(preferredBatch, s.preferredBatch)
                 && maxQueueDelayUs == s.maxQueueDelayUs && priorityLevels == s.priorityLevels && defaultPriority == s.defaultPriority
                 && maxQueueSize == s.maxQueueSize && timeoutUs == s.timeoutUs && allowTimeoutOverride == s.allowTimeoutOverride
-                && sloMs == s.sloMs && tenantPriority == s.tenantPriority;
+                && sloMs == s.sloMs && tenantPriority == s.tenantPriority && instances == s.instances;
     }
 
     @Override
@@ -83,6 +93,6 @@ public record ModelSettings(int maxBatchSize, int[] preferredBatch, long maxQueu
     public String toString() {
         return "ModelSettings[maxBatchSize=" + maxBatchSize + ", preferredBatch=" + Arrays.toString(preferredBatch)
                 + ", maxQueueDelayUs=" + maxQueueDelayUs + ", priorityLevels=" + priorityLevels + ", maxQueueSize=" + maxQueueSize
-                + ", timeoutUs=" + timeoutUs + ", sloMs=" + sloMs + ", tenantPriority=" + tenantPriority + "]";
+                + ", timeoutUs=" + timeoutUs + ", sloMs=" + sloMs + ", tenantPriority=" + tenantPriority + ", instances=" + instances + "]";
     }
 }

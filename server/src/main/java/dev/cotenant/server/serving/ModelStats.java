@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What one served model has done: Triton's per-model counters (success, failure by reason,
- * inferences, executions, cumulative request/queue/compute nanoseconds), a latency histogram for
+ * What one served model has done: Triton's per-model counters (success, failure by reason, and
+ * apart from failures the client errors by reason, inferences, executions, cumulative request/queue/compute nanoseconds), a latency histogram for
  * Prometheus and a ring of recent latencies for the dashboard's rolling percentiles. Writers are the
  * request and scheduler threads; readers (metrics, statistics, dashboard) see a consistent-enough
  * snapshot.
@@ -75,22 +75,27 @@ public final class ModelStats {
         }
     }
 
-    /** Counts a failed request; the fronts count here a request refused before it could be decoded whole. */
+    /**
+     * Counts a request that ended without an answer: a failure of the server, or a client error
+     * ({@link InferError.Kind#clientError}: a bad request, which the fronts count here when they
+     * refuse it before it is decoded whole), kept apart so that failures mean the server's own.
+     */
     public void failure(InferError.Kind kind, long latencyNanos) {
         failures.get(kind).increment();
-        failNanos.add(latencyNanos);
+        if (!kind.clientError()) {
+            failNanos.add(latencyNanos);
+        }
     }
 
     /** Counts one execution: a batch of {@code batch} rows holding {@code samples} samples, run in {@code inferNs}. */
     void execution(int batch, int samples, long inferNs) {
         executions.increment();
         inferences.add(samples);
-        byBatch.compute(batch, (k, v) -> {
-            long[] a = v == null ? new long[2] : v;
+        synchronized (byBatch) { // instances of one model end batches at the same time; the arrays are updated in place
+            long[] a = byBatch.computeIfAbsent(batch, k -> new long[2]);
             a[0]++;
             a[1] += inferNs;
-            return a;
-        });
+        }
     }
 
     public long successes() {
@@ -101,10 +106,20 @@ public final class ModelStats {
         return failures.get(kind).sum();
     }
 
+    /** Requests the server failed (client errors not counted). */
     public long failureTotal() {
         long n = 0;
-        for (LongAdder a : failures.values()) {
-            n += a.sum();
+        for (Map.Entry<InferError.Kind, LongAdder> e : failures.entrySet()) {
+            n += e.getKey().clientError() ? 0 : e.getValue().sum();
+        }
+        return n;
+    }
+
+    /** Requests refused because the client asked wrongly. */
+    public long clientErrors() {
+        long n = 0;
+        for (Map.Entry<InferError.Kind, LongAdder> e : failures.entrySet()) {
+            n += e.getKey().clientError() ? e.getValue().sum() : 0;
         }
         return n;
     }
@@ -124,7 +139,7 @@ public final class ModelStats {
         return requestNanos.sum();
     }
 
-    /** Cumulative nanoseconds of failed requests. */
+    /** Cumulative nanoseconds of requests the server failed. */
     public long failNanos() {
         return failNanos.sum();
     }
@@ -158,7 +173,9 @@ public final class ModelStats {
     /** Per batch size: executions and their cumulative infer nanoseconds, a copy. */
     public Map<Integer, long[]> byBatch() {
         Map<Integer, long[]> out = new TreeMap<>();
-        byBatch.forEach((k, v) -> out.put(k, v.clone()));
+        synchronized (byBatch) {
+            byBatch.forEach((k, v) -> out.put(k, v.clone()));
+        }
         return out;
     }
 

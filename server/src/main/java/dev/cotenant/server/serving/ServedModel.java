@@ -46,6 +46,8 @@ public final class ServedModel implements AutoCloseable {
     /** Samples offered per second (admitted or not), decayed over {@link #OFFERED_TAU_NANOS}; guarded by {@code this}. */
     private double offeredPerSecond;
     private long offeredAtNanos;
+    /** Which instances run a batch now; guarded by itself. */
+    private final boolean[] instanceBusy;
 
     /**
      * A model ready to serve: {@code outputs} were learnt from {@code plans} (see the repository's
@@ -61,6 +63,7 @@ public final class ServedModel implements AutoCloseable {
         this.outputs = List.copyOf(outputs);
         this.plans = plans;
         this.queue = new RequestQueue(settings);
+        this.instanceBusy = new boolean[plans.instances()];
     }
 
     public String name() {
@@ -71,8 +74,8 @@ public final class ServedModel implements AutoCloseable {
         return version;
     }
 
-    /** The {@code model.onnx} it was loaded from. */
-    Path file() {
+    /** The model file it was loaded from. */
+    public Path file() {
         return file;
     }
 
@@ -104,6 +107,62 @@ public final class ServedModel implements AutoCloseable {
     /** The thread count a batch may use at most on this model's pool. */
     public int maxThreads() {
         return plans.threads();
+    }
+
+    /**
+     * Takes a free instance for a batch about to run and returns its index, or -1 when every
+     * instance runs one (a scheduler then leaves the model's queue for later). Each instance has
+     * its own plans, so batches on different instances may run at the same time.
+     */
+    public int acquire() {
+        synchronized (instanceBusy) {
+            for (int i = 0; i < instanceBusy.length; i++) {
+                if (!instanceBusy[i]) {
+                    instanceBusy[i] = true;
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** Gives back an instance {@link #acquire}d for a batch that has ended. */
+    public void release(int instance) {
+        synchronized (instanceBusy) {
+            if (!instanceBusy[instance]) {
+                throw new IllegalStateException("model '" + name + "' instance " + instance + " released twice");
+            }
+            instanceBusy[instance] = false;
+        }
+    }
+
+    /** Whether every instance runs a batch: no other batch of this model can start now. */
+    public boolean saturated() {
+        synchronized (instanceBusy) {
+            for (boolean b : instanceBusy) {
+                if (!b) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Whether some instance runs a batch. */
+    public boolean running() {
+        synchronized (instanceBusy) {
+            for (boolean b : instanceBusy) {
+                if (b) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Instances of the model: batches that may run at once. */
+    public int instances() {
+        return instanceBusy.length;
     }
 
     /** Notes a request that arrived at {@code nanos}: the model is active. */
@@ -179,15 +238,20 @@ public final class ServedModel implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs {@code batch} (dispatched) on {@code threads} threads and answers each request with its
-     * slice of the outputs. Never throws: a failure fails the batch's requests and leaves the model
-     * serving.
-     */
+    /** {@link #execute(List, int, int)} on instance 0. */
     public void execute(List<InferRequest> batch, int threads) {
+        execute(batch, threads, 0);
+    }
+
+    /**
+     * Runs {@code batch} (dispatched) on {@code threads} threads of {@code instance} and answers
+     * each request with its slice of the outputs. Never throws: a failure fails the batch's
+     * requests and leaves the model serving.
+     */
+    public void execute(List<InferRequest> batch, int threads, int instance) {
         long start = System.nanoTime();
         try {
-            Computed c = compute(batch, threads);
+            Computed c = compute(batch, threads, instance);
             stats.execution(c.rows(), c.samples(), c.inferNanos());
             observe(c.inferNanos(), c.samples(), Math.min(threads, plans.threads()));
             complete(batch, c.outputs(), start, start + c.inputNanos(), start + c.inputNanos() + c.inferNanos(), false);
@@ -200,10 +264,10 @@ public final class ServedModel implements AutoCloseable {
     public record Computed(List<Map<String, Tensor>> outputs, int rows, int samples, long inputNanos, long inferNanos) {}
 
     /**
-     * Runs {@code batch} on {@code threads} threads and returns each request's outputs without
-     * answering anything; a failure is an {@link InferError} naming the model.
+     * Runs {@code batch} on {@code threads} threads of {@code instance} and returns each request's
+     * outputs without answering anything; a failure is an {@link InferError} naming the model.
      */
-    public Computed compute(List<InferRequest> batch, int threads) {
+    public Computed compute(List<InferRequest> batch, int threads, int instance) {
         long start = System.nanoTime();
         int samples = BatchTensors.samples(batch);
         try {
@@ -212,9 +276,9 @@ public final class ServedModel implements AutoCloseable {
             int rows = settings.maxBatchSize() > 0 ? feeds.values().iterator().next().dim(0) : samples;
             Map<String, TensorType> types = new LinkedHashMap<>();
             feeds.forEach((k, v) -> types.put(k, v.type()));
-            Plan plan = plan(types, Math.min(threads, plans.threads()));
+            Plan plan = plans.plan(types, Math.min(threads, plans.threads()), instance);
             long t1 = System.nanoTime();
-            Map<String, Tensor> out = plans.run(plan, feeds);
+            Map<String, Tensor> out = plans.run(plan, feeds, instance);
             long t2 = System.nanoTime();
             return new Computed(BatchTensors.split(batch, out, rows), rows, samples, t1 - start, t2 - t1);
         } catch (ModelException e) {
