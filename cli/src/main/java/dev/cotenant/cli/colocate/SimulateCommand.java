@@ -3,10 +3,13 @@ package dev.cotenant.cli.colocate;
 import dev.cotenant.cli.common.Common;
 import dev.cotenant.cli.common.PhaseProgress;
 import dev.cotenant.gpusim.hardware.Gpu;
+import dev.cotenant.gpusim.hardware.HostRuntime;
 import dev.cotenant.gpusim.hardware.Precision;
 import dev.cotenant.gpusim.kernel.LoweredModel;
+import dev.cotenant.gpusim.sim.Sharing;
 import dev.cotenant.gpusim.sim.Validation;
 import dev.cotenant.ir.ModelException;
+import dev.cotenant.sched.compare.CoLocationValidation;
 import dev.cotenant.sched.compare.GpuComparison;
 import dev.cotenant.sched.compare.SimulationReport;
 import dev.cotenant.sched.device.SimulatedGpu;
@@ -41,8 +44,8 @@ public final class SimulateCommand implements Callable<Integer> {
     String tenants;
 
     @Option(names = "--policies", paramLabel = "LIST", defaultValue = "sequential,multistream,timeslice",
-            description = "sequential, multistream, multistream-1host, interleave, gacer, gacer-1host, timeslice, mps:P1,P2,..., "
-                    + "mig:3g,2g,..., or all (default ${DEFAULT-VALUE}).")
+            description = "sequential, multistream, multistream-1host, interleave, gacer, gacer-1host, timeslice, mps (a process "
+                    + "per tenant under MPS), mps:P1,P2,... (capped), mig:3g,2g,..., or all (default ${DEFAULT-VALUE}).")
     String policies;
 
     @Option(names = "--budget", paramLabel = "SECONDS", defaultValue = "60",
@@ -75,8 +78,24 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE.html", description = "Write a self-contained HTML report of every policy's run.")
     java.nio.file.Path report;
 
-    @Option(names = "--validate", description = "Print the simulator against the published single-model figures, and exit.")
+    @Option(names = "--validate", description = "Print the simulator against published figures, and exit: single models, "
+            + "then co-located models (with --json, one object per table).")
     boolean validate;
+
+    @Option(names = "--runtime", paramLabel = "native|graph|eager|FILE", defaultValue = "native",
+            description = "The host software feeding the GPU: a C++ engine (native), CUDA graphs (graph), a framework dispatching "
+                    + "each operator from Python (eager), or a runtime sheet file (default ${DEFAULT-VALUE}).")
+    String runtime;
+
+    @Option(names = "--work-queues", paramLabel = "N", defaultValue = "8",
+            description = "Hardware work queues per process, CUDA_DEVICE_MAX_CONNECTIONS (1 to 32, default ${DEFAULT-VALUE}); "
+                    + "a process's streams beyond it share queues and wait for each other.")
+    int workQueues;
+
+    @Option(names = "--interference", paramLabel = "on|off", defaultValue = "off",
+            description = "Co-running kernels slow each other through L2 and DRAM as the device sheet says (on), or only share "
+                    + "the bandwidth (off, default; the model earlier results were computed with).")
+    String interference;
 
     @Mixin
     Common common;
@@ -88,10 +107,7 @@ public final class SimulateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
         if (validate) {
-            List<Validation.Figure> all = new ArrayList<>(Validation.BERT);
-            all.addAll(Validation.RESNET);
-            o.print(Validation.table(Validation.simulate(all)));
-            o.flush();
+            validate(o);
             return 0;
         }
         if (tenants == null) {
@@ -105,13 +121,15 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         Gpu device = Gpu.load(gpu);
         Precision p = Precision.parse(precision);
+        Sharing.Host host = host();
         SimulatedGpu sim = new SimulatedGpu("sim:" + gpu, device, p);
         List<Tenant> list = Workload.parse(tenants).tenants();
         List<Policy> asked = Policy.parse(policies, sim, list.size());
-        List<LoweredModel> lowered = sim.lower(new Workload(list));
+        List<LoweredModel> lowered = sim.lower(new Workload(list), host.runtime());
         Policies resolved;
         try (PhaseProgress progress = new PhaseProgress()) {
-            resolved = Policies.resolve(asked, lowered, list.stream().map(Tenant::priority).toList(), device, rounds, new GpuGacer.Settings(seed, budget, maxEvaluations), progress);
+            resolved = Policies.resolve(asked, lowered, list.stream().map(Tenant::priority).toList(), device, rounds, host,
+                    new GpuGacer.Settings(seed, budget, maxEvaluations), progress);
         }
         List<SimulatedPolicy> mechanisms = new ArrayList<>(resolved.policies());
         if (schedule != null) {
@@ -124,15 +142,15 @@ public final class SimulateCommand implements Callable<Integer> {
                 throw new ModelException("--schedule: cannot read " + schedule + ": " + e.getMessage());
             }
         }
-        GpuComparison c = GpuComparison.run(device, lowered, list.stream().map(Tenant::batch).toList(), mechanisms, rounds);
+        GpuComparison c = GpuComparison.run(device, lowered, list.stream().map(Tenant::batch).toList(), mechanisms, rounds, host);
         write(trace, "trace", () -> c.chromeTrace());
         write(report, "report", () -> SimulationReport.html(device, p, lowered, rounds, c, resolved.gacer()));
         if (json) {
             o.println(c.json());
         } else {
             int kernels = lowered.stream().mapToInt(m -> m.kernels().size()).sum();
-            o.printf(Locale.ROOT, "%s (%d SMs, %.0f GB/s), %s, %s, %d round%s%n", device.name(), device.sms(), device.dramGbps(),
-                    p, String.join(" ", list.stream().map(Tenant::label).toList()), rounds, rounds == 1 ? "" : "s");
+            o.printf(Locale.ROOT, "%s (%d SMs, %.0f GB/s), %s, %s, %d round%s%s%n", device.name(), device.sms(), device.dramGbps(),
+                    p, String.join(" ", list.stream().map(Tenant::label).toList()), rounds, rounds == 1 ? "" : "s", describe(host));
             o.print(c.table());
             o.printf(Locale.ROOT, "%d kernels a round; simulated in %.0f ms%n", kernels, c.wallMs());
             for (GpuGacer.Outcome g : resolved.gacer()) {
@@ -143,6 +161,53 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /** The host side every policy runs with, from --runtime, --work-queues and --interference. */
+    private Sharing.Host host() {
+        HostRuntime r;
+        try {
+            r = HostRuntime.load(runtime);
+        } catch (ModelException e) {
+            throw new ModelException("--runtime: " + e.getMessage());
+        }
+        boolean on = switch (interference) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new ModelException("--interference: expected on or off, got '" + interference + "'");
+        };
+        try {
+            return new Sharing.Host(r, workQueues, on);
+        } catch (ModelException e) {
+            throw new ModelException("--work-queues: " + e.getMessage());
+        }
+    }
+
+    /** What differs from the default host side, for the heading ("" when nothing does). */
+    private static String describe(Sharing.Host h) {
+        if (h.equals(Sharing.Host.DEFAULT)) {
+            return "";
+        }
+        return String.format(Locale.ROOT, ", %s runtime, %d work queues a process, interference %s", h.runtime().name(), h.workQueues(),
+                h.interference() ? "on" : "off");
+    }
+
+    /** Both validation tables: single models against published latencies, co-runs against published ratios. */
+    private void validate(PrintWriter o) {
+        List<Validation.Row> single = Validation.simulate(Validation.all());
+        List<CoLocationValidation.Row> corun = CoLocationValidation.simulate(CoLocationValidation.figures());
+        if (json) {
+            o.println(Validation.json(single));
+            o.println(CoLocationValidation.json(corun));
+        } else {
+            o.println("Single models against published latencies:");
+            o.print(Validation.table(single));
+            o.println();
+            o.println("Co-located models against published co-runs (throughput ratios; each row under its runtime and mechanism, "
+                    + "interference on):");
+            o.print(CoLocationValidation.table(corun));
+        }
+        o.flush();
     }
 
     private static void write(java.nio.file.Path file, String what, java.util.function.Supplier<String> text) {

@@ -105,4 +105,43 @@ class SimulateCommandTest {
         o = run("simulate", "--gpu", "a100", "--tenants", "bert-tiny:1,resnet99:2", "--policies", "sequential");
         assertTrue(o.err().startsWith("cotenant: error: tenant 2 'resnet99:2': unknown model 'resnet99'"), o.err());
     }
+
+    @Test
+    void runtimesProcessesAndQueuesAreOptionsWithOneLineErrors(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        Outcome o = run("simulate", "--gpu", "a100", "--tenants", "bert-tiny:1,resnet18:1", "--policies", "sequential,multistream,mps",
+                "--runtime", "eager", "--work-queues", "4", "--interference", "on");
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("eager runtime, 4 work queues a process, interference on"), o.out());
+        assertTrue(o.out().contains("\nmps "), o.out());
+        o = run("simulate", "--gpu", "a100", "--tenants", "bert-tiny:1", "--runtime", "jit");
+        assertEquals(1, o.code());
+        assertTrue(o.err().startsWith("cotenant: error: --runtime: no runtime named 'jit' (built in: native, graph, eager)"), o.err());
+        java.nio.file.Path bad = dir.resolve("bad.runtime");
+        try (java.io.InputStream in = dev.cotenant.gpusim.hardware.HostRuntime.class.getResourceAsStream("runtimes/native.runtime")) {
+            String sheet = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            java.nio.file.Files.writeString(bad, sheet.replace("dispatch_us = 0", "dispatch_us = soon"));
+        }
+        o = run("simulate", "--gpu", "a100", "--tenants", "bert-tiny:1", "--runtime", bad.toString());
+        assertTrue(o.err().startsWith("cotenant: error: --runtime: " + bad + " line ")
+                && o.err().contains(": field 'dispatch_us' must be a number, got 'soon'"), o.err());
+        o = run("simulate", "--gpu", "a100", "--tenants", "bert-tiny:1", "--work-queues", "33");
+        assertTrue(o.err().startsWith("cotenant: error: --work-queues: work queues per process (CUDA_DEVICE_MAX_CONNECTIONS) go from 1 to 32"),
+                o.err());
+        o = run("simulate", "--gpu", "a100", "--tenants", "bert-tiny:1", "--interference", "yes");
+        assertTrue(o.err().startsWith("cotenant: error: --interference: expected on or off, got 'yes'"), o.err());
+    }
+
+    @Test
+    void validatePrintsBothTablesAndAJsonObjectForEach() {
+        Outcome o = run("simulate", "--validate", "--json");
+        assertEquals(0, o.code(), o.err());
+        String[] lines = o.out().strip().split("\n");
+        assertEquals(2, lines.length, o.out());
+        assertTrue(lines[0].startsWith("{\"table\":\"single-model\",\"rows\":[{\"name\":\"bert-base A100 FP16 b1\",\"source\":"), lines[0]);
+        assertTrue(lines[1].startsWith("{\"table\":\"co-location\",\"rows\":[{\"name\":"), lines[1]);
+        for (String l : lines) {
+            assertTrue(l.matches(".*\"published\":[0-9.]+,\"predicted\":[0-9.]+,\"error\":-?[0-9.]+}.*],\"mape\":[0-9.]+}"), l);
+        }
+    }
 }

@@ -34,6 +34,8 @@ package dev.cotenant.gpusim.hardware;
  * @param blockLatencyUs fixed time every block pays besides its work
  * @param migSlices MIG compute slices (0: no MIG)
  * @param migSmsPerSlice SMs of one MIG compute slice
+ * @param interference how co-running kernels slow each other through L2 and DRAM; applied only
+ *     when a simulation asks for it ({@code Sharing#interference})
  */
 public record Gpu(String name, String computeCapability, int sms, double clockMhz, double fp32Tflops,
                   double fp16TensorTflops, double tf32TensorTflops, double dramGbps, double l2Mb,
@@ -42,7 +44,7 @@ public record Gpu(String name, String computeCapability, int sms, double clockMh
                   int residentKernelsMax, double launchUs, double kernelGapUs, double eventRecordUs,
                   double streamWaitUs, double contextSwitchUs, double timesliceUs, int warpsToSaturate,
                   double smBandwidthSharesMax, double dramEfficiency, double blockLatencyUs, int migSlices,
-                  int migSmsPerSlice) {
+                  int migSmsPerSlice, Interference interference) {
 
     /** Peak FLOP/s of one SM on {@code unit}, in FLOPs per microsecond. */
     public double smFlopsPerUs(Unit unit) {
@@ -67,7 +69,7 @@ public record Gpu(String name, String computeCapability, int sms, double clockMh
                 dramGbps, l2Mb, sharedMemoryPerSmKb, threadsPerSm, blocksPerSm, registersPerSm, registersPerThreadMax,
                 threadsPerBlockMax, registerAllocationUnit, residentKernelsMax, launchUs, kernelGapUs, eventRecordUs,
                 streamWaitUs, contextSwitchUs, timesliceUs, warpsToSaturate, smBandwidthSharesMax * f, dramEfficiency,
-                blockLatencyUs, migSlices, migSmsPerSlice);
+                blockLatencyUs, migSlices, migSmsPerSlice, interference);
     }
 
     /** The same part at another clock: peak rates scale with it. */
@@ -77,7 +79,7 @@ public record Gpu(String name, String computeCapability, int sms, double clockMh
                 dramGbps, l2Mb, sharedMemoryPerSmKb, threadsPerSm, blocksPerSm, registersPerSm, registersPerThreadMax,
                 threadsPerBlockMax, registerAllocationUnit, residentKernelsMax, launchUs, kernelGapUs, eventRecordUs,
                 streamWaitUs, contextSwitchUs, timesliceUs, warpsToSaturate, smBandwidthSharesMax, dramEfficiency,
-                blockLatencyUs, migSlices, migSmsPerSlice);
+                blockLatencyUs, migSlices, migSmsPerSlice, interference);
     }
 
     /** The same part with another DRAM bandwidth. */
@@ -86,7 +88,7 @@ public record Gpu(String name, String computeCapability, int sms, double clockMh
                 gbps, l2Mb, sharedMemoryPerSmKb, threadsPerSm, blocksPerSm, registersPerSm, registersPerThreadMax,
                 threadsPerBlockMax, registerAllocationUnit, residentKernelsMax, launchUs, kernelGapUs, eventRecordUs,
                 streamWaitUs, contextSwitchUs, timesliceUs, warpsToSaturate, smBandwidthSharesMax, dramEfficiency,
-                blockLatencyUs, migSlices, migSmsPerSlice);
+                blockLatencyUs, migSlices, migSmsPerSlice, interference);
     }
 
     /** Built-in sheet by name (v100, a100, h100, h200, l4, t4, any case) or a sheet file's path. */

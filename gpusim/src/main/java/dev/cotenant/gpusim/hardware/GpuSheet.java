@@ -6,10 +6,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The text form of a {@link Gpu}: one {@code field = value} a line, {@code #} comments, every field
@@ -27,6 +25,9 @@ public final class GpuSheet {
             "register_allocation_unit", "resident_kernels_max", "launch_us", "kernel_gap_us", "event_record_us",
             "stream_wait_us", "context_switch_us", "timeslice_us", "warps_to_saturate", "sm_bandwidth_shares_max",
             "dram_efficiency", "block_latency_us", "mig_slices", "mig_sms_per_slice");
+
+    /** Fields a sheet may leave out: the interference model (absent means none). */
+    private static final List<String> OPTIONAL = List.of("l2_interference", "dram_interference");
 
     private GpuSheet() {}
 
@@ -55,47 +56,13 @@ public final class GpuSheet {
         }
     }
 
-    /** Parses a sheet; {@code source} names it in errors. */
+    /**
+     * Parses a sheet; {@code source} names it in errors. The interference fields are optional (a
+     * sheet without them simulates no interference), so sheets written before they existed load.
+     */
     public static Gpu parse(String text, String source) {
-        Map<String, String> values = new LinkedHashMap<>();
-        Map<String, Integer> lines = new LinkedHashMap<>();
-        String[] rows = text.split("\r?\n", -1);
-        for (int i = 0; i < rows.length; i++) {
-            String line = rows[i];
-            int hash = line.indexOf('#');
-            if (hash >= 0) {
-                line = line.substring(0, hash);
-            }
-            line = line.strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            int eq = line.indexOf('=');
-            String where = source + " line " + (i + 1);
-            if (eq < 0) {
-                throw new ModelException(where + ": expected 'field = value', got '" + line + "'");
-            }
-            String field = line.substring(0, eq).strip();
-            String value = line.substring(eq + 1).strip();
-            if (!FIELDS.contains(field)) {
-                throw new ModelException(where + ": unknown field '" + field + "' (fields: " + String.join(", ", FIELDS) + ")");
-            }
-            if (values.containsKey(field)) {
-                throw new ModelException(where + ": field '" + field + "' given twice (first on line " + lines.get(field) + ")");
-            }
-            if (value.isEmpty()) {
-                throw new ModelException(where + ": field '" + field + "' has no value");
-            }
-            values.put(field, value);
-            lines.put(field, i + 1);
-        }
-        for (String f : FIELDS) {
-            if (!values.containsKey(f)) {
-                throw new ModelException(source + ": missing field '" + f + "'");
-            }
-        }
-        Reader r = new Reader(source, values, lines);
-        Gpu g = new Gpu(values.get("name"), values.get("compute_capability"), r.count("sms", 1), r.positive("clock_mhz"),
+        SheetText r = SheetText.parse(text, source, FIELDS, OPTIONAL);
+        Gpu g = new Gpu(r.text("name"), r.text("compute_capability"), r.count("sms", 1), r.positive("clock_mhz"),
                 r.positive("fp32_tflops"), r.positive("fp16_tensor_tflops"), r.nonNegative("tf32_tensor_tflops"),
                 r.positive("dram_gbps"), r.nonNegative("l2_mb"), r.count("shared_memory_per_sm_kb", 1),
                 r.count("threads_per_sm", 32), r.count("blocks_per_sm", 1), r.count("registers_per_sm", 256),
@@ -104,68 +71,12 @@ public final class GpuSheet {
                 r.nonNegative("kernel_gap_us"), r.nonNegative("event_record_us"), r.nonNegative("stream_wait_us"),
                 r.nonNegative("context_switch_us"), r.positive("timeslice_us"), r.count("warps_to_saturate", 1),
                 r.positive("sm_bandwidth_shares_max"), r.fraction("dram_efficiency"), r.nonNegative("block_latency_us"),
-                r.count("mig_slices", 0), r.count("mig_sms_per_slice", 0));
+                r.count("mig_slices", 0), r.count("mig_sms_per_slice", 0),
+                new Interference(r.nonNegative("l2_interference", 0), r.fractionOrZero("dram_interference", 0)));
         if (g.migSlices() * g.migSmsPerSlice() > g.sms()) {
-            throw new ModelException(source + " line " + lines.get("mig_slices") + ": mig_slices x mig_sms_per_slice ("
+            throw new ModelException(source + " line " + r.line("mig_slices") + ": mig_slices x mig_sms_per_slice ("
                     + g.migSlices() * g.migSmsPerSlice() + ") exceeds sms (" + g.sms() + ")");
         }
         return g;
-    }
-
-    /** Typed access to parsed values, with errors that name the line. */
-    private record Reader(String source, Map<String, String> values, Map<String, Integer> lines) {
-
-        private ModelException bad(String field, String what) {
-            return new ModelException(source + " line " + lines.get(field) + ": field '" + field + "' must be " + what
-                    + ", got '" + values.get(field) + "'");
-        }
-
-        double number(String field) {
-            try {
-                double v = Double.parseDouble(values.get(field));
-                if (!Double.isFinite(v)) {
-                    throw bad(field, "a finite number");
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                throw bad(field, "a number");
-            }
-        }
-
-        double positive(String field) {
-            double v = number(field);
-            if (v <= 0) {
-                throw bad(field, "positive");
-            }
-            return v;
-        }
-
-        double nonNegative(String field) {
-            double v = number(field);
-            if (v < 0) {
-                throw bad(field, "zero or more");
-            }
-            return v;
-        }
-
-        double fraction(String field) {
-            double v = number(field);
-            if (v <= 0 || v > 1) {
-                throw bad(field, "a fraction in (0, 1]");
-            }
-            return v;
-        }
-
-        int count(String field, int min) {
-            try {
-                int v = Integer.parseInt(values.get(field));
-                if (v < min) {
-                    throw bad(field, "an integer of at least " + min);
-                }
-                return v;
-            } catch (NumberFormatException e) {
-                throw bad(field, "an integer");
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.cotenant.gpusim.kernel;
 
+import dev.cotenant.gpusim.hardware.HostRuntime;
 import dev.cotenant.gpusim.hardware.Precision;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,32 @@ public record LoweredModel(String name, Precision precision, List<String> operat
             for (Kernel k : kernelsPerStep.get(i)) {
                 out.add(new Item.Launch(k, name + ":" + i));
             }
+        }
+        return out;
+    }
+
+    /**
+     * One inference as {@code runtime} submits it: the host items it needs first
+     * ({@link #hostItems}), then every launch.
+     */
+    public List<Item> inference(HostRuntime runtime) {
+        List<Item> out = hostItems(runtime, name);
+        out.addAll(launches());
+        return out;
+    }
+
+    /**
+     * What a runtime's host does before each inference of a stream, the device seeing none of it:
+     * serve the request after the previous inference completed ({@link HostRuntime#requestUs}), and
+     * launch the inference's CUDA graph ({@link HostRuntime#graph}). Empty for the native runtime.
+     */
+    public static List<Item> hostItems(HostRuntime runtime, String tag) {
+        List<Item> out = new ArrayList<>();
+        if (runtime.requestUs() > 0) {
+            out.add(new Item.Host(runtime.requestUs(), true, false, tag + " request"));
+        }
+        if (runtime.graph()) {
+            out.add(new Item.Host(runtime.graphLaunchUs(), false, true, tag + " graph launch"));
         }
         return out;
     }

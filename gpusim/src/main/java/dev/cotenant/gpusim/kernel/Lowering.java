@@ -29,7 +29,14 @@ import java.util.Set;
 public final class Lowering {
 
     /** Which operators share a kernel. */
-    public enum Fusion { EAGER, ENGINE }
+    public enum Fusion {
+        EAGER, ENGINE;
+
+        /** The kernels {@code runtime} launches: a framework's per operator, else an engine's fused. */
+        public static Fusion of(dev.cotenant.gpusim.hardware.HostRuntime runtime) {
+            return runtime.perOperatorKernels() ? EAGER : ENGINE;
+        }
+    }
 
     private static final Set<String> ELEMENTWISE = Set.of("Add", "Sub", "Mul", "Div", "Relu", "Gelu", "Sigmoid", "Tanh",
             "Erf", "Clip", "LeakyRelu", "HardSigmoid", "HardSwish", "Sqrt", "Pow", "Cast", "Neg", "Exp", "Log", "Abs",

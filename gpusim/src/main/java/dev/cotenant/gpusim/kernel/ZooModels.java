@@ -6,6 +6,10 @@ import dev.cotenant.ir.Model;
 import dev.cotenant.ir.TensorType;
 import dev.cotenant.ir.ValueInfo;
 import dev.cotenant.kernels.Workers;
+import dev.cotenant.ir.Graph;
+import dev.cotenant.passes.ConstantFolding;
+import dev.cotenant.passes.DeadCodeElimination;
+import dev.cotenant.passes.Pass;
 import dev.cotenant.passes.Passes;
 import dev.cotenant.runtime.Plan;
 import dev.cotenant.runtime.Planner;
@@ -48,6 +52,16 @@ public final class ZooModels {
      * packed weights, so they are not kept: lower them in {@code use}.
      */
     public static void forEachPlan(List<Entry> tenants, BiConsumer<Integer, Plan> use) {
+        forEachPlan(tenants, Lowering.Fusion.ENGINE, use);
+    }
+
+    /**
+     * As above, planned for {@code fusion}: an inference engine's graph optimisations (batch-norm
+     * folding, activation and GELU fusion) for {@link Lowering.Fusion#ENGINE}; for
+     * {@link Lowering.Fusion#EAGER} only constant folding, since a framework in eager mode runs
+     * every operator as the model is written (a batch norm after each convolution included).
+     */
+    public static void forEachPlan(List<Entry> tenants, Lowering.Fusion fusion, BiConsumer<Integer, Plan> use) {
         Map<String, Model> built = new LinkedHashMap<>();
         for (int i = 0; i < tenants.size(); i++) {
             Entry t = tenants.get(i);
@@ -65,8 +79,21 @@ public final class ZooModels {
             if (tenants.subList(i + 1, tenants.size()).stream().noneMatch(x -> x.model().equals(t.model()))) {
                 built.remove(t.model()); // let its weights go once no later entry needs them
             }
-            use.accept(i, Planner.plan(Passes.optimizeOperators(m, types), types, Workers.single()));
+            Model planned = switch (fusion) {
+                case ENGINE -> Passes.optimizeOperators(m, types);
+                case EAGER -> asWritten(m, types);
+            };
+            use.accept(i, Planner.plan(planned, types, Workers.single()));
         }
+    }
+
+    /** The model with its constant subgraphs (shape arithmetic) folded and nothing else changed. */
+    private static Model asWritten(Model m, Map<String, TensorType> types) {
+        Graph g = m.graph();
+        for (Pass p : List.<Pass>of(new ConstantFolding(m.opsets(), types), new DeadCodeElimination())) {
+            g = p.apply(g);
+        }
+        return m.withGraph(g);
     }
 
     /** Plans and lowers the entry in the engine style of fusion. */
@@ -76,8 +103,13 @@ public final class ZooModels {
 
     /** Plans and lowers every entry in the engine style of fusion. */
     public static List<LoweredModel> lower(List<Entry> tenants, Precision p, Gpu gpu) {
+        return lower(tenants, p, gpu, Lowering.Fusion.ENGINE);
+    }
+
+    /** Plans and lowers every entry in the given style of fusion. */
+    public static List<LoweredModel> lower(List<Entry> tenants, Precision p, Gpu gpu, Lowering.Fusion fusion) {
         List<LoweredModel> out = new ArrayList<>();
-        forEachPlan(tenants, (i, plan) -> out.add(Lowering.lower(tenants.get(i).label(), plan, p, gpu, Lowering.Fusion.ENGINE)));
+        forEachPlan(tenants, fusion, (i, plan) -> out.add(Lowering.lower(tenants.get(i).label(), plan, p, gpu, fusion)));
         return out;
     }
 }

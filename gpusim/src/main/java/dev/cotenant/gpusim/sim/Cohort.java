@@ -19,6 +19,8 @@ final class Cohort {
     double share;
     double computeUs;
     double bytesPerUs;
+    /** DRAM bytes per block at the current rates: the kernel's own, grown by L2 interference. */
+    double bytes;
 
     Cohort(Launched k, int blocks, int[] row) {
         this.k = k;

@@ -34,4 +34,34 @@ public record GpuStream(String name, int priority, int context, int smFirst, int
     public GpuStream withItems(List<Item> newItems) {
         return new GpuStream(name, priority, context, smFirst, smCount, bandwidthPool, newItems);
     }
+
+    /**
+     * Checks the events of {@code streams} (ids below {@code events}): none negative, each recorded
+     * once, and none waited on that no stream records (which would deadlock).
+     */
+    static void checkEvents(List<GpuStream> streams, int events) {
+        int[] records = new int[events];
+        for (GpuStream st : streams) {
+            for (Item it : st.items()) {
+                if (it instanceof Item.Record r) {
+                    if (r.event() < 0) {
+                        throw new ModelException("stream '" + st.name() + "' records a negative event id " + r.event());
+                    }
+                    records[r.event()]++;
+                }
+            }
+        }
+        for (GpuStream st : streams) {
+            for (Item it : st.items()) {
+                if (it instanceof Item.Wait wt && (wt.event() < 0 || records[wt.event()] == 0)) {
+                    throw new ModelException("stream '" + st.name() + "' waits on event " + wt.event() + ", which no stream records");
+                }
+            }
+        }
+        for (int e = 0; e < events; e++) {
+            if (records[e] > 1) {
+                throw new ModelException("event " + e + " is recorded " + records[e] + " times; record each event once");
+            }
+        }
+    }
 }

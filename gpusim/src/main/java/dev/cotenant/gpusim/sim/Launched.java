@@ -26,6 +26,8 @@ final class Launched {
     long residentWarps;
     /** Release-log position when it was last left with blocks it could not place; -1 if none. */
     long seenLog = -1;
+    /** DRAM bytes per microsecond all its cohorts ask for, while rates are worked out (interference). */
+    double traffic;
     int dispatched;
     int finished;
     double start = -1;

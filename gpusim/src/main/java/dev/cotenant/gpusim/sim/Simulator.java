@@ -21,9 +21,15 @@ import java.util.List;
  *       The dispatcher places the head kernel's blocks; a later kernel gets only what is left once
  *       every earlier kernel (on overlapping SMs) has all its blocks out. Running blocks are never
  *       preempted. At most {@code resident_kernels_max} kernels are resident at once.</li>
- *   <li><b>Streams.</b> Items of a stream run in order. Each item costs its stream's host thread
- *       enqueue time (launch, event record, stream wait), so a stream of tiny kernels is launch
- *       bound; dependent kernels of one stream are separated by the device-side kernel gap.</li>
+ *   <li><b>Streams and their hosts.</b> Items of a stream run in order. Each item costs its host
+ *       thread enqueue time as the {@link dev.cotenant.gpusim.hardware.HostRuntime host runtime}
+ *       prices it (a native engine's enqueue, a framework's dispatch, nothing inside a CUDA graph;
+ *       records and waits the sheet's event costs; host items their own time), so a stream of tiny
+ *       kernels is launch bound; dependent kernels of one stream are separated by the runtime's
+ *       device-side kernel gap ({@link HostClock}).</li>
+ *   <li><b>Work queues.</b> Each process has a limited number of hardware queues; streams beyond
+ *       it share one, and a launch waits behind an earlier-enqueued launch of another stream that
+ *       is itself waiting for its stream ({@link WorkQueues}).</li>
  *   <li><b>Contention inside an SM.</b> Blocks on an SM share its issue slots in proportion to
  *       their warps: a block of w warps runs at {@code w / max(W_sat, W)} of the SM's peak (times
  *       its kernel's efficiency), where W is the resident warps per SM and W_sat the warps that
@@ -31,7 +37,8 @@ import java.util.List;
  *   <li><b>Shared DRAM bandwidth.</b> Every running block wants its bytes at the rate its compute
  *       time allows (capped at what one SM can draw); the bandwidth of its pool is split max-min
  *       fairly (water filling) among blocks. A block takes {@code max(compute, memory) + latency}
- *       at its current shares.</li>
+ *       at its current shares. When asked, co-running kernels also interfere through L2 and DRAM
+ *       ({@link Contention}).</li>
  * </ul>
  *
  * <h2>How it stays fast</h2>
@@ -66,8 +73,13 @@ public final class Simulator {
     private final double[][] start;
     private final double[][] end;
     private final int[] nextItem;
-    private final double[] hostT;
-    private final double[][] hostReady;
+    /** The last item each stream started (-1 before its first). */
+    private final int[] begun;
+    /** The first item of each stream the device sees (host items before it cost only host time). */
+    private final int[] firstDevice;
+    private final HostClock host;
+    private final WorkQueues queues;
+    private final double gapUs;
     private final double[] eventTime;
     private final List<List<Integer>> waiters;
     private final List<Launched> queue = new ArrayList<>();
@@ -98,7 +110,9 @@ public final class Simulator {
         start = new double[n][];
         end = new double[n][];
         nextItem = new int[n];
-        hostT = new double[n];
+        begun = new int[n];
+        Arrays.fill(begun, -1);
+        firstDevice = new int[n];
         int events = 0;
         int contexts = 1;
         for (int s = 0; s < n; s++) {
@@ -113,78 +127,33 @@ public final class Simulator {
                 throw new ModelException("stream '" + st.name() + "' draws on bandwidth pool " + st.bandwidthPool()
                         + " but the workload has " + w.sharing().bandwidthShares().length);
             }
+            boolean device = false;
             for (Item it : st.items()) {
                 switch (it) {
                     case Item.Launch l -> l.kernel().checkFits(gpu);
                     case Item.Record r -> events = Math.max(events, r.event() + 1);
                     case Item.Wait wt -> events = Math.max(events, wt.event() + 1);
+                    case Item.Host h -> { }
+                }
+                device |= !(it instanceof Item.Host);
+                if (!device) {
+                    firstDevice[s]++;
                 }
             }
         }
-        hostReady = w.sharing().oneHostThread() ? oneHostThread() : null;
+        host = new HostClock(streams, w.sharing(), gpu);
+        queues = new WorkQueues(streams, w.sharing().workQueues());
+        gapUs = w.sharing().runtime().kernelGapUs(gpu);
         eventTime = new double[events];
         Arrays.fill(eventTime, -1);
-        checkEvents(events);
+        GpuStream.checkEvents(streams, events);
         waiters = new ArrayList<>(events);
         for (int e = 0; e < events; e++) {
             waiters.add(new ArrayList<>(2));
         }
-        contention = new Contention(gpu, sms, w.sharing().bandwidthShares());
+        contention = new Contention(gpu, sms, w.sharing().bandwidthShares(), w.sharing().interference());
         activeByCtx = new int[contexts];
         queuedByCtx = new int[contexts];
-    }
-
-    /**
-     * When one host thread enqueues every stream: it takes one item of each stream in turn (waits
-     * and records are asynchronous calls, so it never blocks), and each item is enqueued when the
-     * thread has paid for it and everything before it.
-     */
-    private double[][] oneHostThread() {
-        double[][] ready = new double[n][];
-        int left = 0;
-        for (int s = 0; s < n; s++) {
-            ready[s] = new double[streams.get(s).items().size()];
-            left += ready[s].length;
-        }
-        int[] at = new int[n];
-        double clock = 0;
-        while (left > 0) {
-            for (int s = 0; s < n; s++) {
-                List<Item> items = streams.get(s).items();
-                if (at[s] < items.size()) {
-                    clock += hostCost(items.get(at[s]));
-                    ready[s][at[s]++] = clock;
-                    left--;
-                }
-            }
-        }
-        return ready;
-    }
-
-    private void checkEvents(int events) {
-        int[] records = new int[events];
-        for (GpuStream st : streams) {
-            for (Item it : st.items()) {
-                if (it instanceof Item.Record r) {
-                    if (r.event() < 0) {
-                        throw new ModelException("stream '" + st.name() + "' records a negative event id " + r.event());
-                    }
-                    records[r.event()]++;
-                }
-            }
-        }
-        for (GpuStream st : streams) {
-            for (Item it : st.items()) {
-                if (it instanceof Item.Wait wt && (wt.event() < 0 || records[wt.event()] == 0)) {
-                    throw new ModelException("stream '" + st.name() + "' waits on event " + wt.event() + ", which no stream records");
-                }
-            }
-        }
-        for (int e = 0; e < events; e++) {
-            if (records[e] > 1) {
-                throw new ModelException("event " + e + " is recorded " + records[e] + " times; record each event once");
-            }
-        }
     }
 
     /** Simulates {@code workload} on {@code gpu}. */
@@ -274,16 +243,17 @@ public final class Simulator {
         }
     }
 
-    private double hostCost(Item it) {
-        return switch (it) {
-            case Item.Launch l -> gpu.launchUs();
-            case Item.Record r -> gpu.eventRecordUs();
-            case Item.Wait wt -> gpu.streamWaitUs();
-        };
-    }
-
     /** GpuStream {@code s} may start its next item: now, or when its host has enqueued it. */
     private void moveOn(int s) {
+        advance(s);
+        if (queues.active()) {
+            for (int b : queues.release(s)) {
+                timers.push(now, b);
+            }
+        }
+    }
+
+    private void advance(int s) {
         List<Item> items = streams.get(s).items();
         while (true) {
             int i = nextItem[s];
@@ -292,19 +262,19 @@ public final class Simulator {
                 return;
             }
             Item it = items.get(i);
-            double enqueued = hostReady != null ? hostReady[s][i] : (hostT[s] += hostCost(it));
-            double ready = Math.max(now, enqueued);
-            // A launch that depends on anything before it on its stream (a kernel, or an event
-            // record or wait between two kernels) starts a kernel gap after that dependency resolved:
-            // a record between two kernels does not let the second skip the gap.
-            if (it instanceof Item.Launch && i > 0) {
-                ready = Math.max(ready, now + gpu.kernelGapUs());
+            double ready = Math.max(now, host.reach(s, i, now));
+            // A launch that depends on anything the device ran before it on its stream (a kernel, or
+            // an event record or wait between two kernels) starts a kernel gap after that dependency
+            // resolved: a record between two kernels does not let the second skip the gap. Host
+            // items before a stream's first device item are no such dependency.
+            if (it instanceof Item.Launch && i > firstDevice[s]) {
+                ready = Math.max(ready, now + gapUs);
             }
             if (ready > now + EPS) {
                 timers.push(ready, s);
                 return;
             }
-            if (!begin(s, i)) {
+            if (heldByQueue(s, i) || !begin(s, i)) {
                 return;
             }
             nextItem[s]++;
@@ -312,15 +282,31 @@ public final class Simulator {
     }
 
     private void wake(int s) {
-        if (begin(s, nextItem[s])) {
+        int i = nextItem[s];
+        if (i == streams.get(s).items().size() || heldByQueue(s, i)) {
+            return;
+        }
+        if (begin(s, i)) {
             nextItem[s]++;
             moveOn(s);
+        } else if (queues.active()) {
+            // It started a launch or began waiting on an event: streams held on its queue may go.
+            for (int b : queues.release(s)) {
+                timers.push(now, b);
+            }
         }
+    }
+
+    /** Whether launch {@code i} of stream {@code s} waits behind another stream's launch on a shared work queue. */
+    private boolean heldByQueue(int s, int i) {
+        return queues.active() && streams.get(s).items().get(i) instanceof Item.Launch
+                && queues.holds(s, i, nextItem, begun, host);
     }
 
     /** Starts item {@code i} of stream {@code s}; true when it completed at once. */
     private boolean begin(int s, int i) {
         start[s][i] = now;
+        begun[s] = i;
         switch (streams.get(s).items().get(i)) {
             case Item.Launch l -> {
                 Launched k = new Launched(l.kernel(), s, i, seq++, streams.get(s), gpu);
@@ -351,6 +337,11 @@ public final class Simulator {
                 }
                 waiters.get(wt.event()).add(s);
                 return false;
+            }
+            case Item.Host h -> {
+                // Its host time was paid when the host reached it; the device has nothing to do.
+                end[s][i] = now;
+                return true;
             }
         }
     }
@@ -438,7 +429,7 @@ public final class Simulator {
         for (int s = 0; s < n; s++) {
             GpuStream st = streams.get(s);
             if (st.context() == owner && nextItem[s] < st.items().size()
-                    && (hostReady != null ? hostReady[s][nextItem[s]] : hostT[s]) <= now + EPS) {
+                    && host.position(s, nextItem[s]) <= now + EPS) {
                 return true;
             }
         }

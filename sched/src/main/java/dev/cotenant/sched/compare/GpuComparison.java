@@ -3,6 +3,7 @@ package dev.cotenant.sched.compare;
 import dev.cotenant.gpusim.hardware.Gpu;
 import dev.cotenant.gpusim.kernel.LoweredModel;
 import dev.cotenant.gpusim.sim.KernelTimeline;
+import dev.cotenant.gpusim.sim.Sharing;
 import dev.cotenant.gpusim.sim.Simulator;
 import dev.cotenant.gpusim.sim.Submission;
 import dev.cotenant.sched.device.ScheduleLowering;
@@ -34,15 +35,23 @@ public record GpuComparison(double lowerBoundMs, List<Result> policies, double w
      */
     public static GpuComparison run(Gpu gpu, List<LoweredModel> tenants, List<Integer> batches, List<SimulatedPolicy> mechanisms,
                                  int rounds) {
+        return run(gpu, tenants, batches, mechanisms, rounds, Sharing.Host.DEFAULT);
+    }
+
+    /** As above, every mechanism (and the baselines the speedups are against) fed as {@code host} says. */
+    public static GpuComparison run(Gpu gpu, List<LoweredModel> tenants, List<Integer> batches, List<SimulatedPolicy> mechanisms,
+                                 int rounds, Sharing.Host host) {
         long t0 = System.nanoTime();
-        double bound = LowerBound.onGpu(gpu, tenants, rounds).ms() * 1e3;
-        double sequential = Simulator.run(gpu, SimulatedPolicy.of(new Policy.Sequential()).submission(tenants, rounds, gpu)).makespanUs();
-        double multistream = Simulator.run(gpu, SimulatedPolicy.of(new Policy.Multistream(false)).submission(tenants, rounds, gpu)).makespanUs();
+        double bound = LowerBound.onGpu(gpu, tenants, rounds, host).ms() * 1e3;
+        double sequential = Simulator.run(gpu, SimulatedPolicy.of(new Policy.Sequential()).submission(tenants, rounds, gpu, host))
+                .makespanUs();
+        double multistream = Simulator.run(gpu, SimulatedPolicy.of(new Policy.Multistream(false)).submission(tenants, rounds, gpu, host))
+                .makespanUs();
         double best = Math.min(sequential, multistream);
         double inferences = rounds * batches.stream().mapToInt(Integer::intValue).sum();
         List<Result> results = new ArrayList<>();
         for (SimulatedPolicy m : mechanisms) {
-            Submission w = m.submission(tenants, rounds, gpu);
+            Submission w = m.submission(tenants, rounds, gpu, host);
             long s0 = System.nanoTime();
             KernelTimeline t = Simulator.run(gpu, w);
             double wall = (System.nanoTime() - s0) / 1e6;

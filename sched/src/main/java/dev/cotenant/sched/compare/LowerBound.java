@@ -4,7 +4,9 @@ import dev.cotenant.gpusim.hardware.Gpu;
 import dev.cotenant.gpusim.kernel.Kernel;
 import dev.cotenant.gpusim.kernel.LoweredModel;
 import dev.cotenant.gpusim.sim.GpuStream;
+import dev.cotenant.gpusim.sim.Sharing;
 import dev.cotenant.gpusim.sim.Simulator;
+import dev.cotenant.gpusim.sim.Submission;
 import dev.cotenant.sched.device.Profile;
 import java.util.List;
 
@@ -42,9 +44,19 @@ public record LowerBound(double workMs, double criticalPathMs) {
      * launches different ones).
      */
     public static LowerBound onGpu(Gpu gpu, List<LoweredModel> tenants, int rounds) {
+        return onGpu(gpu, tenants, rounds, Sharing.Host.DEFAULT);
+    }
+
+    /**
+     * As above, each tenant's path run alone under {@code host}'s runtime: its host's enqueueing
+     * (a framework's dispatch, a graph's shorter gaps) is part of the path no policy can shorten.
+     */
+    public static LowerBound onGpu(Gpu gpu, List<LoweredModel> tenants, int rounds, Sharing.Host host) {
         double critical = 0;
+        Sharing alone = Sharing.SHARED.withHost(new Sharing.Host(host.runtime(), host.workQueues(), false));
         for (LoweredModel t : tenants) {
-            critical = Math.max(critical, rounds * Simulator.solo(gpu, GpuStream.of(t.name(), 0, t.launches())).makespanUs());
+            Submission solo = new Submission(List.of(GpuStream.of(t.name(), 0, t.inference(host.runtime()))), alone);
+            critical = Math.max(critical, rounds * Simulator.run(gpu, solo).makespanUs());
         }
         double compute = 0;
         double memory = 0;

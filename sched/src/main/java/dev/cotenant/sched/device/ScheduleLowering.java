@@ -33,6 +33,11 @@ import java.util.Map;
  * block finishes; a task whose step launches nothing (folded or fused away) takes no time, at the
  * point its stream had reached.
  *
+ * <p>Each round of each stream starts with the host work the sharing's runtime does per inference
+ * ({@code LoweredModel.hostItems}: a CUDA graph's launch, a served request), none for the native
+ * runtime. A graph is thus launched per stream and round; with one host thread for all streams
+ * those launches add up, which slightly overstates a schedule captured as one multi-stream graph.
+ *
  * <p>Priorities: the scheduler's convention is "higher runs first", CUDA's "lower is more urgent",
  * with six levels on current parts (0 down to -5, as {@code cudaDeviceGetStreamPriorityRange}
  * reports). A schedule priority p becomes {@code -clamp(p, 0, 5)}.
@@ -147,12 +152,15 @@ public final class ScheduleLowering {
         int[] first = new int[taskCount];
         int[] last = new int[taskCount];
         List<GpuStream> streams = new ArrayList<>();
+        List<Item> roundStart = LoweredModel.hostItems(sharing.runtime(), "round");
         int task = 0;
         for (int si = 0; si < schedule.streams().size(); si++) {
             dev.cotenant.sched.schedule.Stream s = schedule.streams().get(si);
             List<Item> items = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 int offset = r * events;
+                // The runtime's host work for each round of each stream: a graph launch, a request.
+                items.addAll(roundStart);
                 for (Instruction in : s.instructions()) {
                     switch (in) {
                         case Instruction.Run run -> {

@@ -1,6 +1,7 @@
 package dev.cotenant.sched.device;
 
 import dev.cotenant.gpusim.hardware.Gpu;
+import dev.cotenant.gpusim.hardware.HostRuntime;
 import dev.cotenant.gpusim.hardware.Precision;
 import dev.cotenant.gpusim.kernel.LoweredModel;
 import dev.cotenant.gpusim.kernel.Lowering;
@@ -30,15 +31,27 @@ public record SimulatedGpu(String spec, Gpu gpu, Precision precision) implements
      * fusion for {@link #precision}. Launches are tagged with each tenant's label.
      */
     public List<LoweredModel> lower(Workload workload) {
+        return lower(workload, Lowering.Fusion.ENGINE);
+    }
+
+    /**
+     * The workload's tenants as the kernels {@code runtime} launches: a framework's unfused kernel
+     * per operator ({@code eager}), else the engine's fused ones.
+     */
+    public List<LoweredModel> lower(Workload workload, HostRuntime runtime) {
+        return lower(workload, Lowering.Fusion.of(runtime));
+    }
+
+    private List<LoweredModel> lower(Workload workload, Lowering.Fusion fusion) {
         List<Tenant> tenants = workload.tenants();
         if (tenants.stream().noneMatch(Tenant::isFile)) {
-            return ZooModels.lower(tenants.stream().map(t -> new ZooModels.Entry(t.model(), t.batch())).toList(), precision, gpu);
+            return ZooModels.lower(tenants.stream().map(t -> new ZooModels.Entry(t.model(), t.batch())).toList(), precision, gpu, fusion);
         }
         List<LoweredModel> out = new ArrayList<>();
         for (Tenant t : tenants) {
             out.add(t.isFile()
-                    ? Lowering.lower(t.label(), TenantPlan.load(t, 1).plan(), precision, gpu, Lowering.Fusion.ENGINE)
-                    : ZooModels.lower(new ZooModels.Entry(t.model(), t.batch()), precision, gpu));
+                    ? Lowering.lower(t.label(), TenantPlan.load(t, 1).plan(), precision, gpu, fusion)
+                    : ZooModels.lower(List.of(new ZooModels.Entry(t.model(), t.batch())), precision, gpu, fusion).getFirst());
         }
         return out;
     }

@@ -30,6 +30,12 @@ public record Policies(List<SimulatedPolicy> policies, List<GpuGacer.Outcome> ga
      */
     public static Policies resolve(List<Policy> asked, List<LoweredModel> tenants, List<Integer> priorities, Gpu gpu, int rounds,
                                    GpuGacer.Settings settings, BiConsumer<String, Double> progress) {
+        return resolve(asked, tenants, priorities, gpu, rounds, Sharing.Host.DEFAULT, settings, progress);
+    }
+
+    /** As above, with the host runtime, work queues and interference every policy runs with ({@code host}). */
+    public static Policies resolve(List<Policy> asked, List<LoweredModel> tenants, List<Integer> priorities, Gpu gpu, int rounds,
+                                   Sharing.Host host, GpuGacer.Settings settings, BiConsumer<String, Double> progress) {
         List<SimulatedPolicy> out = new ArrayList<>();
         for (Policy p : asked) {
             if (!p.scheduled() || p instanceof Policy.Given) {
@@ -43,7 +49,7 @@ public record Policies(List<SimulatedPolicy> policies, List<GpuGacer.Outcome> ga
             switch (p) {
                 case Policy.Interleave i -> out.add(new SimulatedPolicy(p, Baselines.interleave(shapes, 1).compile(members)));
                 case Policy.Gacer g -> {
-                    Sharing sharing = g.oneHostThread() ? Sharing.ONE_HOST_THREAD : Sharing.SHARED;
+                    Sharing sharing = SimulatedPolicy.gacerSharing(g, host);
                     GpuGacer.Outcome o = GpuGacer.regulate(p.name(), gpu, tenants, priorities, sharing, rounds, settings,
                             f -> progress.accept(p.name(), f));
                     outcomes.add(o);

@@ -8,7 +8,7 @@ import java.util.List;
 final class PolicyNames {
 
     static final String KNOWN = "sequential, multistream, multistream-1host, interleave, gacer, gacer-1host, timeslice, "
-            + "mps:P1,P2,..., mig:3g,2g,..., all";
+            + "mps, mps:P1,P2,..., mig:3g,2g,..., all";
 
     private PolicyNames() {}
 
@@ -21,6 +21,7 @@ final class PolicyNames {
             case "gacer" -> new Policy.Gacer(false);
             case "gacer-1host" -> new Policy.Gacer(true);
             case "timeslice" -> new Policy.Timeslice();
+            case "mps" -> new Policy.Mps(List.of());
             default -> throw new ModelException("unknown policy '" + p + "' (known: " + KNOWN + ")");
         };
     }

@@ -1,0 +1,163 @@
+package dev.cotenant.sched.compare;
+
+import dev.cotenant.gpusim.hardware.Gpu;
+import dev.cotenant.gpusim.hardware.HostRuntime;
+import dev.cotenant.gpusim.hardware.Precision;
+import dev.cotenant.gpusim.kernel.LoweredModel;
+import dev.cotenant.gpusim.kernel.Lowering;
+import dev.cotenant.gpusim.kernel.ZooModels;
+import dev.cotenant.gpusim.sim.Sharing;
+import dev.cotenant.gpusim.sim.Simulator;
+import dev.cotenant.sched.policy.Policy;
+import dev.cotenant.sched.policy.SimulatedPolicy;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The simulator against published measurements of models co-running on real NVIDIA GPUs: the
+ * second table of {@code simulate --validate}. Every figure is a throughput ratio, a co-run against
+ * a baseline run of the same models (one copy alone, or the same copies time sliced), because a
+ * ratio carries over from the measuring setup (its host, its server, its client) to the simulator's
+ * kernels, while an absolute figure would carry the setup's overheads too. Each row is simulated
+ * with the runtime and mechanism the publication used, interference on, {@link #ROUNDS} inferences
+ * per process, and its error is {@code predicted / published - 1}.
+ *
+ * <p>The figures and where they come from are listed in {@link CoLocationFigures}.
+ */
+public final class CoLocationValidation {
+
+    /** Inferences each process runs in a simulated co-run: enough for the processes to drift apart. */
+    static final int ROUNDS = 6;
+
+    /** How a row's ratio combines the batch sizes it covers, as the publication states it. */
+    public enum Over {
+        /** One batch size. */
+        ONE,
+        /** The best of the batch sizes ("up to +18% at batch 1 and 8"). */
+        BEST,
+        /** The worst of them ("-11% for the others"). */
+        WORST
+    }
+
+    /**
+     * One published co-location figure.
+     *
+     * @param name what was run, for the table
+     * @param source the publication: title and address
+     * @param gpu built-in device sheet
+     * @param precision of the kernels
+     * @param runtime built-in host runtime the measured system used
+     * @param model zoo model every process runs
+     * @param batches batch sizes the figure covers
+     * @param copies processes co-running
+     * @param corun how they co-run
+     * @param baseline what the co-run is compared with: null for one copy alone
+     * @param over how the batch sizes combine
+     * @param published the published throughput ratio, co-run over baseline
+     * @param regime whether the models fill the GPU or leave it idle, for the reader
+     */
+    public record Figure(String name, String source, String gpu, Precision precision, String runtime, String model,
+                         List<Integer> batches, int copies, Policy corun, Policy baseline, Over over, double published, String regime) {
+        public Figure {
+            batches = List.copyOf(batches);
+        }
+    }
+
+    /** A figure and what the simulator predicts for it. */
+    public record Row(Figure figure, double predicted) {
+        public double error() {
+            return predicted / figure.published() - 1;
+        }
+    }
+
+    private CoLocationValidation() {}
+
+    /** The published figures, each with its source ({@link CoLocationFigures}). */
+    public static List<Figure> figures() {
+        return CoLocationFigures.ALL;
+    }
+
+    /** Simulates every figure. */
+    public static List<Row> simulate(List<Figure> figures) {
+        List<Row> rows = new ArrayList<>();
+        for (Figure f : figures) {
+            rows.add(new Row(f, predict(f)));
+        }
+        return rows;
+    }
+
+    /** The figure's ratio as the simulator sees it, combined over its batch sizes. */
+    static double predict(Figure f) {
+        Gpu gpu = Gpu.load(f.gpu());
+        HostRuntime runtime = HostRuntime.load(f.runtime());
+        Sharing.Host host = new Sharing.Host(runtime, Sharing.DEFAULT_WORK_QUEUES, true);
+        List<Double> ratios = new ArrayList<>();
+        for (int b : f.batches()) {
+            LoweredModel m = ZooModels.lower(List.of(new ZooModels.Entry(f.model(), b)), f.precision(), gpu,
+                    Lowering.Fusion.of(runtime)).getFirst();
+            double corun = throughput(gpu, host, f.corun(), m, f.copies());
+            double base = f.baseline() == null ? throughput(gpu, host, new Policy.Sequential(), m, 1)
+                    : throughput(gpu, host, f.baseline(), m, f.copies());
+            ratios.add(corun / base);
+        }
+        return switch (f.over()) {
+            case ONE -> ratios.getFirst();
+            case BEST -> Collections.max(ratios);
+            case WORST -> Collections.min(ratios);
+        };
+    }
+
+    /** Inferences per microsecond of {@code copies} processes of {@code m} under {@code policy}. */
+    private static double throughput(Gpu gpu, Sharing.Host host, Policy policy, LoweredModel m, int copies) {
+        List<LoweredModel> tenants = new ArrayList<>();
+        for (int i = 0; i < copies; i++) {
+            tenants.add(new LoweredModel(m.name() + "#" + i, m.precision(), m.operators(), m.kernelsPerStep()));
+        }
+        double us = Simulator.run(gpu, SimulatedPolicy.of(policy).submission(tenants, ROUNDS, gpu, host)).makespanUs();
+        return copies * ROUNDS / us;
+    }
+
+    /** Mean absolute error, as a fraction. */
+    public static double mape(List<Row> rows) {
+        return rows.stream().mapToDouble(r -> Math.abs(r.error())).average().orElse(0);
+    }
+
+    /** The rows as a Markdown table, with the mean absolute error under it. */
+    public static String table(List<Row> rows) {
+        StringBuilder b = new StringBuilder();
+        b.append("| co-run | GPU | precision | runtime | regime | published | predicted | error | source |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (Row r : rows) {
+            Figure f = r.figure();
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.3f | %.3f | %+.0f%% | %s |%n", f.name(),
+                    f.gpu().toUpperCase(Locale.ROOT), f.precision(), f.runtime(), f.regime(), f.published(), r.predicted(),
+                    100 * r.error(), f.source()));
+        }
+        b.append(String.format(Locale.ROOT, "mean absolute error %.1f%% over %d rows; largest %.1f%%%n", 100 * mape(rows), rows.size(),
+                100 * rows.stream().mapToDouble(r -> Math.abs(r.error())).max().orElse(0)));
+        return b.toString();
+    }
+
+    /** The rows as {@code {"table":..., "rows":[{"name","source","published","predicted","error"}], "mape":X}}. */
+    public static String json(List<Row> rows) {
+        StringBuilder b = new StringBuilder("{\"table\":\"co-location\",\"rows\":[");
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            b.append(i == 0 ? "" : ",");
+            b.append(String.format(Locale.ROOT, "{\"name\":%s,\"source\":%s,\"published\":%.4f,\"predicted\":%.4f,\"error\":%.4f}",
+                    quote(r.figure().name()), quote(r.figure().source()), r.figure().published(), r.predicted(), r.error()));
+        }
+        return b.append(String.format(Locale.ROOT, "],\"mape\":%.4f}", mape(rows))).toString();
+    }
+
+    static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** Prints the table. */
+    public static void main(String[] args) {
+        System.out.print(table(simulate(CoLocationFigures.ALL)));
+    }
+}
