@@ -52,10 +52,11 @@ public final class GpuGacer {
     }
 
     /**
-     * What the search chose. {@code choice} is "searched" or the baseline that won;
+     * What the search chose. {@code searched} says whether a searched point beat every baseline;
+     * {@code choice} names it for logs and tables ("searched" or the baseline that won);
      * {@code baselineUs} holds the baselines' makespans over the same rounds and host model.
      */
-    public record Outcome(String name, CompactSchedule chosen, Schedule schedule, double makespanUs, String choice,
+    public record Outcome(String name, CompactSchedule chosen, Schedule schedule, double makespanUs, boolean searched, String choice,
                           Map<String, Double> baselineUs, int evaluations, double seconds, List<String> log) {}
 
     private GpuGacer() {}
@@ -98,6 +99,7 @@ public final class GpuGacer {
         double chosenUs = Double.MAX_VALUE;
         double chosenCost = Double.MAX_VALUE;
         String choice = "";
+        boolean searched = false;
         for (var e : baselines.entrySet()) {
             KernelTimeline t = Simulator.run(gpu, ScheduleLowering.workload(e.getValue().compile(members), tenants, sharing, rounds));
             double cost = objectiveUs(t, tenants, weight);
@@ -120,13 +122,15 @@ public final class GpuGacer {
                 chosenUs = t.makespanUs();
                 chosen = c;
                 choice = "searched";
+                searched = true;
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         log.add(String.format(Locale.ROOT, "chosen: %s, %.4f ms (sequential %.4f, multistream %.4f, interleave %.4f); %s; took %.1f s",
                 choice, chosenUs / 1e3, baselineUs.get("sequential") / 1e3, baselineUs.get("multistream") / 1e3,
                 baselineUs.get("interleave") / 1e3, describe(chosen), seconds));
-        return new Outcome(name, chosen, chosen.compile(members), chosenUs, choice, baselineUs, search.evaluations(), seconds, log);
+        return new Outcome(name, chosen, chosen.compile(members), chosenUs, searched, choice, baselineUs, search.evaluations(),
+                seconds, log);
     }
 
     /** The shapes a schedule covers, with the tenants' priorities. */

@@ -104,7 +104,7 @@ final class SharingChoice {
         }
         try {
             GpuGacer.Outcome o = GpuGacer.regulate("round", gpu, SimulatedRound.named(batches), Sharing.SHARED, 1, SEARCH, p -> {});
-            if (o.choice().equals("searched")) {
+            if (o.searched()) {
                 RoundSharing s = new RoundSharing.Scheduled("gacer", o.schedule());
                 SimulatedRound r = SimulatedRound.run(gpu, s, batches);
                 if (r.makespanUs() < bestRound.makespanUs() * (1 - 1e-9)) {
