@@ -114,7 +114,7 @@ public final class MultistreamScheduler implements Scheduler {
     @Override
     public void remove(ServedModel t) {
         List<Stream> mine = streams.remove(t);
-        t.queue().close(new InferError(InferError.Kind.UNAVAILABLE, "model '" + t.name() + "' version " + t.version() + " was unloaded"));
+        t.closeForUnload();
         if (mine != null) {
             halt(mine, 0);
         }

@@ -110,7 +110,7 @@ public final class RegulatedScheduler implements Scheduler {
     @Override
     public void remove(ServedModel t) {
         tenants.remove(t);
-        t.queue().close(new InferError(InferError.Kind.UNAVAILABLE, "model '" + t.name() + "' version " + t.version() + " was unloaded"));
+        t.closeForUnload();
         lock.lock();
         try {
             while (t.running()) {

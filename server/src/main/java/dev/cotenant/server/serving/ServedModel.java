@@ -95,6 +95,11 @@ public final class ServedModel implements AutoCloseable {
         return queue;
     }
 
+    /** Closes the queue for an unload: every waiting request is refused as unavailable, naming the model. */
+    public void closeForUnload() {
+        queue.close(new InferError(InferError.Kind.UNAVAILABLE, "model '" + name() + "' version " + version() + " was unloaded"));
+    }
+
     public ModelStats stats() {
         return stats;
     }
