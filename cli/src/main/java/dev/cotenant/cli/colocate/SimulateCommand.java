@@ -12,6 +12,7 @@ import dev.cotenant.ir.ModelException;
 import dev.cotenant.sched.compare.CoLocationValidation;
 import dev.cotenant.sched.compare.GpuComparison;
 import dev.cotenant.sched.compare.SimulationReport;
+import dev.cotenant.sched.compare.SimulatorJson;
 import dev.cotenant.sched.device.SimulatedGpu;
 import dev.cotenant.sched.policy.GpuGacer;
 import dev.cotenant.sched.policy.Policies;
@@ -197,8 +198,8 @@ public final class SimulateCommand implements Callable<Integer> {
         List<Validation.Row> single = Validation.simulate(Validation.all());
         List<CoLocationValidation.Row> corun = CoLocationValidation.simulate(CoLocationValidation.figures());
         if (json) {
-            o.println(Validation.json(single));
-            o.println(CoLocationValidation.json(corun));
+            o.println(SimulatorJson.singleModelValidation(single));
+            o.println(SimulatorJson.coLocationValidation(corun));
         } else {
             o.println("Single models against published latencies:");
             o.print(Validation.table(single));

@@ -105,33 +105,4 @@ public final class KernelTimeline {
         double m = makespanUs();
         return m == 0 ? 0 : total / m;
     }
-
-    /**
-     * Appends this run to a Chrome/Perfetto trace (the JSON event format): process {@code pid}
-     * named {@code title}, one thread per stream with a complete event per kernel, and a counter of
-     * SMs busy and DRAM in use. {@code first} says whether no event precedes these in the array.
-     */
-    public void appendChromeTrace(StringBuilder out, int pid, String title, boolean first) {
-        String sep = first ? "" : ",";
-        out.append(sep).append("{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":").append(pid)
-                .append(",\"args\":{\"name\":\"").append(escape(title)).append("\"}}");
-        List<GpuStream> streams = workload.streams();
-        for (int s = 0; s < streams.size(); s++) {
-            out.append(",{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":").append(pid).append(",\"tid\":").append(s)
-                    .append(",\"args\":{\"name\":\"").append(escape(streams.get(s).name())).append("\"}}");
-        }
-        for (KernelSpan k : kernels()) {
-            out.append(String.format(java.util.Locale.ROOT, ",{\"ph\":\"X\",\"name\":\"%s\",\"cat\":\"%s\",\"pid\":%d,\"tid\":%d,\"ts\":%.3f,\"dur\":%.3f}",
-                    escape(k.name()), escape(k.tag()), pid, k.stream(), k.startUs(), k.endUs() - k.startUs()));
-        }
-        for (int i = 0; i < segments; i++) {
-            int b = i * 5;
-            out.append(String.format(java.util.Locale.ROOT, ",{\"ph\":\"C\",\"name\":\"device\",\"pid\":%d,\"ts\":%.3f,"
-                    + "\"args\":{\"SMs busy %%\":%.1f,\"DRAM %%\":%.1f}}", pid, seg[b], 100 * seg[b + 2], 100 * seg[b + 4]));
-        }
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
-    }
 }

@@ -78,20 +78,6 @@ public final class Validation {
         return rows.stream().mapToDouble(r -> Math.abs(r.error())).average().orElse(0);
     }
 
-    /** The rows as {@code {"table":..., "rows":[{"name","source","published","predicted","error"}], "mape":X}} (milliseconds). */
-    public static String json(List<Row> rows) {
-        StringBuilder b = new StringBuilder("{\"table\":\"single-model\",\"rows\":[");
-        for (int i = 0; i < rows.size(); i++) {
-            Row r = rows.get(i);
-            Figure f = r.figure();
-            String name = String.format(Locale.ROOT, "%s %s %s b%d", f.model(), f.gpu().toUpperCase(Locale.ROOT), f.precision(), f.batch());
-            b.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-                    "{\"name\":\"%s\",\"source\":\"%s\",\"published\":%.4f,\"predicted\":%.4f,\"error\":%.4f}", name,
-                    "../shared/specs/gpus.md: " + f.source(), f.publishedMs(), r.simulatedMs(), r.error()));
-        }
-        return b.append(String.format(Locale.ROOT, "],\"mape\":%.4f}", mape(rows))).toString();
-    }
-
     /** The rows as a Markdown table. */
     public static String table(List<Row> rows) {
         StringBuilder b = new StringBuilder();

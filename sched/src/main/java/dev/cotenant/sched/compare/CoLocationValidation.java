@@ -140,22 +140,6 @@ public final class CoLocationValidation {
         return b.toString();
     }
 
-    /** The rows as {@code {"table":..., "rows":[{"name","source","published","predicted","error"}], "mape":X}}. */
-    public static String json(List<Row> rows) {
-        StringBuilder b = new StringBuilder("{\"table\":\"co-location\",\"rows\":[");
-        for (int i = 0; i < rows.size(); i++) {
-            Row r = rows.get(i);
-            b.append(i == 0 ? "" : ",");
-            b.append(String.format(Locale.ROOT, "{\"name\":%s,\"source\":%s,\"published\":%.4f,\"predicted\":%.4f,\"error\":%.4f}",
-                    quote(r.figure().name()), quote(r.figure().source()), r.figure().published(), r.predicted(), r.error()));
-        }
-        return b.append(String.format(Locale.ROOT, "],\"mape\":%.4f}", mape(rows))).toString();
-    }
-
-    static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
     /** Prints the table. */
     public static void main(String[] args) {
         System.out.print(table(simulate(CoLocationFigures.ALL)));

@@ -62,18 +62,9 @@ public record GpuComparison(double lowerBoundMs, List<Result> policies, double w
         return new GpuComparison(bound / 1e3, results, (System.nanoTime() - t0) / 1e6, tenants.stream().map(LoweredModel::name).toList());
     }
 
-    /** The {@code corun} JSON shape. */
+    /** The {@code corun} JSON shape: {@link SimulatorJson#comparison}. */
     public String json() {
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "{\"lower_bound_ms\":%.4f,\"policies\":[", lowerBoundMs));
-        for (int i = 0; i < policies.size(); i++) {
-            Result r = policies.get(i);
-            b.append(i == 0 ? "" : ",");
-            b.append(String.format(Locale.ROOT, "{\"name\":\"%s\",\"makespan_ms\":%.4f,\"throughput\":%.2f,"
-                            + "\"speedup_vs_sequential\":%.4f,\"speedup_vs_best_baseline\":%.4f,\"efficiency\":%.4f}",
-                    r.name(), r.makespanMs(), r.throughput(), r.speedupVsSequential(), r.speedupVsBestBaseline(), r.efficiency()));
-        }
-        return b.append("]}").toString();
+        return SimulatorJson.comparison(this);
     }
 
     /** A plain table, one line per mechanism. */
@@ -99,12 +90,8 @@ public record GpuComparison(double lowerBoundMs, List<Result> policies, double w
         return b.toString();
     }
 
-    /** Every mechanism's run as one Chrome/Perfetto trace: a process per mechanism, a thread per stream. */
+    /** Every mechanism's run as one Chrome/Perfetto trace: {@link SimulatorJson#chromeTrace}. */
     public String chromeTrace() {
-        StringBuilder b = new StringBuilder("{\"traceEvents\":[");
-        for (int i = 0; i < policies.size(); i++) {
-            policies.get(i).timeline().appendChromeTrace(b, i + 1, policies.get(i).name(), i == 0);
-        }
-        return b.append("],\"displayTimeUnit\":\"ns\"}").toString();
+        return SimulatorJson.chromeTrace(this);
     }
 }

@@ -34,7 +34,7 @@ class CoLocationValidationTest {
                 assertTrue(Math.abs(r.error()) <= 0.30, r.figure().name() + " off by more than 30%:\n" + table);
             }
         }
-        String json = CoLocationValidation.json(rows);
+        String json = SimulatorJson.coLocationValidation(rows);
         assertTrue(json.startsWith("{\"table\":\"co-location\",\"rows\":[{\"name\":"), json);
         assertTrue(json.matches(".*\\],\"mape\":[0-9.]+\\}"), json);
         assertEquals(rows.size(), json.split("\"published\"").length - 1);
