@@ -9,6 +9,7 @@ import dev.cotenant.server.access.Access;
 import dev.cotenant.server.access.ModelControl;
 import dev.cotenant.server.access.Tls;
 import dev.cotenant.server.access.Tokens;
+import dev.cotenant.server.load.LoadGenerator;
 import dev.cotenant.server.wire.GRPCInferenceServiceGrpc;
 import dev.cotenant.server.wire.ModelMetadataRequest;
 import dev.cotenant.server.wire.RepositoryIndexRequest;
@@ -36,6 +37,8 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
@@ -117,6 +120,11 @@ class AccessTest {
             assertEquals(200, send(s, "GET", "/v2/models/tiny", INFER).status());
             assertEquals(200, send(s, "POST", "/v2/models/tiny/infer", INFER).status());
             assertEquals(200, send(s, "GET", "/metrics", INFER).status());
+            Fixtures.Reply page = send(s, "GET", "/dashboard", null);
+            assertEquals(200, page.status(), "the dashboard's page holds no data and a browser cannot send a token to open it");
+            assertTrue(page.body().contains("id=\"token\""), "the page can ask for a token");
+            assertEquals(401, send(s, "GET", "/dashboard/state", null).status(), "the dashboard's data needs a token");
+            assertEquals(200, send(s, "GET", "/dashboard/state", INFER).status());
             Fixtures.Reply scoped = send(s, "POST", "/v2/repository/models/tiny/load", INFER);
             assertEquals(403, scoped.status(), "an inference token may not load: " + scoped.body());
             assertEquals(200, send(s, "POST", "/v2/repository/models/tiny/load", CONTROL).status());
@@ -204,6 +212,29 @@ class AccessTest {
             } finally {
                 plain.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    @Test
+    void theLoadGeneratorSpeaksTlsOnBothProtocolsTrustingTheGivenCertificate(@TempDir Path repo, @TempDir Path dir) throws Exception {
+        Fixtures.put(repo, "tiny", Fixtures.tiny(), null);
+        Path[] pem = selfSigned(dir, "server", "EC");
+        try (Server s = Server.start(Fixtures.options(repo).withAccess(Access.DEFAULT.withTls(Tls.read(pem[0], pem[1]))))) {
+            for (var p : LoadGenerator.Protocol.values()) {
+                String url = p == LoadGenerator.Protocol.REST ? "https://127.0.0.1:" + s.httpPort() : "127.0.0.1:" + s.grpcPort();
+                var options = new LoadGenerator.Options(url, p, List.of("tiny"), List.of(), 1, Duration.ofMillis(500), 1, 1, false, Map.of(),
+                        null, pem[0]);
+                try (LoadGenerator g = new LoadGenerator(options)) {
+                    LoadGenerator.ModelReport r = g.run().getFirst();
+                    assertTrue(r.ok() > 0 && r.errors() == 0, p + " over TLS: " + r);
+                }
+            }
+            var plain = new LoadGenerator.Options("http://127.0.0.1:" + s.httpPort(), LoadGenerator.Protocol.REST, List.of("tiny"), List.of(), 1,
+                    Duration.ofMillis(100), 1, 1, false, Map.of(), null, pem[0]);
+            assertTrue(assertThrows(ModelException.class, () -> new LoadGenerator(plain)).getMessage().contains("https://HOST:PORT"));
+            var noFile = new LoadGenerator.Options("https://127.0.0.1:" + s.httpPort(), LoadGenerator.Protocol.REST, List.of("tiny"), List.of(),
+                    1, Duration.ofMillis(100), 1, 1, false, Map.of(), null, dir.resolve("none.crt"));
+            assertTrue(assertThrows(ModelException.class, () -> new LoadGenerator(noFile)).getMessage().contains("--ca-cert " + dir.resolve("none.crt")));
         }
     }
 

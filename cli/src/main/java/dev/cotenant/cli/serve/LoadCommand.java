@@ -63,6 +63,11 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--auth-token-file", paramLabel = "FILE", description = "Send the first token of FILE as a bearer token (the server's --auth-token-file format, or a file holding just the token).")
     Path tokenFile;
 
+    @Option(names = "--ca-cert", paramLabel = "FILE", description = "Speak TLS and trust only the PEM certificate(s) in FILE, e.g. the "
+            + "server's --tls-cert (REST: give --url https://HOST:PORT; gRPC: a TLS channel). Without it gRPC is plaintext and https:// "
+            + "trusts the JDK's authorities.")
+    Path caCert;
+
     @Option(names = "--json", description = "Print the report as JSON (a sweep: {\"sweep\": [run, ...]}).")
     boolean json;
 
@@ -90,7 +95,7 @@ public final class LoadCommand implements Callable<Integer> {
         LoadGenerator.Protocol p = LoadGenerator.Protocol.parse(protocol);
         String target = url != null ? url.replaceAll("/+$", "") : p == LoadGenerator.Protocol.REST ? "http://127.0.0.1:8000" : "127.0.0.1:8001";
         LoadGenerator.Options base = new LoadGenerator.Options(target, p, models, List.of(), concurrency == null ? 0 : concurrency,
-                parse(duration), batch, seed, together, bounds(slos), tokenFile == null ? null : token(tokenFile));
+                parse(duration), batch, seed, together, bounds(slos), tokenFile == null ? null : token(tokenFile), caCert);
         List<List<Double>> steps = rate == null ? List.of(List.of()) : steps(rate, models.size());
         List<LoadReport.Step> done = new ArrayList<>();
         for (List<Double> rates : steps) {

@@ -64,10 +64,13 @@ final class RestRoutes {
         throw InferError.notFound("no endpoint " + method + " " + path);
     }
 
-    /** What a request to path {@code p} needs: probes nothing, load and unload control, the rest inference. */
+    /** What a request to path {@code p} needs: probes and the dashboard's page nothing, load and unload control, the rest inference. */
     static Scope scope(String[] p, boolean post) {
         if (p.length == 3 && p[0].equals("v2") && p[1].equals("health")) {
             return Scope.OPEN;
+        }
+        if (!post && (p.length == 0 || p.length == 1 && p[0].equals("dashboard"))) {
+            return Scope.PAGE;
         }
         if (post && p.length == 5 && p[0].equals("v2") && p[1].equals("repository") && p[2].equals("models")
                 && (p[4].equals("load") || p[4].equals("unload"))) {

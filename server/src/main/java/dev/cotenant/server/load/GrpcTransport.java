@@ -15,9 +15,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,10 +39,13 @@ final class GrpcTransport implements Transport<ModelInferRequest> {
     private final GRPCInferenceServiceGrpc.GRPCInferenceServiceStub async;
     private final GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub blocking;
 
-    /** A transport to {@code target} ({@code host:port} of the gRPC port); {@code token} null for none. */
-    GrpcTransport(String target, String token) {
+    /**
+     * A transport to {@code target} ({@code host:port} of the gRPC port); {@code token} null for
+     * none; {@code caCert} null for plaintext, else TLS trusting only that PEM file's certificates.
+     */
+    GrpcTransport(String target, String token, Path caCert) {
         this.target = target;
-        this.channel = NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(Integer.MAX_VALUE).build();
+        this.channel = builder(target, caCert).maxInboundMessageSize(Integer.MAX_VALUE).build();
         GRPCInferenceServiceGrpc.GRPCInferenceServiceStub a = GRPCInferenceServiceGrpc.newStub(channel);
         GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub b = GRPCInferenceServiceGrpc.newBlockingStub(channel);
         if (token != null) {
@@ -50,6 +56,17 @@ final class GrpcTransport implements Transport<ModelInferRequest> {
         }
         this.async = a;
         this.blocking = b;
+    }
+
+    private static NettyChannelBuilder builder(String target, Path caCert) {
+        if (caCert == null) {
+            return NettyChannelBuilder.forTarget(target).usePlaintext();
+        }
+        try {
+            return NettyChannelBuilder.forTarget(target, TlsChannelCredentials.newBuilder().trustManager(caCert.toFile()).build());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ModelException("--ca-cert " + caCert + ": not a readable PEM certificate: " + e.getMessage());
+        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.cotenant.ir.ModelException;
 import dev.cotenant.ir.Tensor;
 import dev.cotenant.server.protocol.Datatype;
 import dev.cotenant.server.protocol.TensorSpec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,9 +63,11 @@ public final class LoadGenerator implements AutoCloseable {
      *                    counts the answers within it (the throughput that counts in MLPerf's
      *                    server scenario); models without one are not judged
      * @param token       a bearer token sent with every request, or null
+     * @param caCert      speak TLS and trust only the certificates in this PEM file (REST: an
+     *                    {@code https://} URL), or null: gRPC in plaintext, HTTPS with the JDK's trust
      */
     public record Options(String url, Protocol protocol, List<String> models, List<Double> rates, int concurrency, Duration duration,
-                          int batch, long seed, boolean together, Map<String, Double> sloMs, String token) {
+                          int batch, long seed, boolean together, Map<String, Double> sloMs, String token, Path caCert) {
         public Options {
             sloMs = Map.copyOf(sloMs);
             models = List.copyOf(models);
@@ -72,12 +75,12 @@ public final class LoadGenerator implements AutoCloseable {
         }
 
         public Options(String url, List<String> models, List<Double> rates, int concurrency, Duration duration, int batch, long seed) {
-            this(url, Protocol.REST, models, rates, concurrency, duration, batch, seed, false, Map.of(), null);
+            this(url, Protocol.REST, models, rates, concurrency, duration, batch, seed, false, Map.of(), null, null);
         }
 
         /** These options at other per-model rates (one step of a sweep). */
         public Options withRates(List<Double> r) {
-            return new Options(url, protocol, models, r, concurrency, duration, batch, seed, together, sloMs, token);
+            return new Options(url, protocol, models, r, concurrency, duration, batch, seed, together, sloMs, token, caCert);
         }
 
         /** How the load is offered, for reports. */
@@ -128,13 +131,16 @@ public final class LoadGenerator implements AutoCloseable {
                 if (!options.url().matches("https?://.+")) {
                     throw new ModelException("--url '" + options.url() + "': REST needs http://HOST:PORT (the server's REST port)");
                 }
-                yield new RestTransport(options.url(), options.token());
+                if (options.caCert() != null && !options.url().startsWith("https://")) {
+                    throw new ModelException("--ca-cert is for TLS: give the server as https://HOST:PORT, not " + options.url());
+                }
+                yield new RestTransport(options.url(), options.token(), options.caCert() == null ? null : Trust.of(options.caCert()));
             }
             case GRPC -> {
                 if (!options.url().matches("[^/:]+:\\d+")) {
                     throw new ModelException("--url '" + options.url() + "': gRPC needs HOST:PORT of the server's gRPC port, e.g. 127.0.0.1:8001");
                 }
-                yield new GrpcTransport(options.url(), options.token());
+                yield new GrpcTransport(options.url(), options.token(), options.caCert());
             }
         };
     }

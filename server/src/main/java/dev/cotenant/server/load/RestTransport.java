@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
 
 /**
  * The REST transport: {@code GET /v2/models/M} for the inputs, then {@code POST .../infer} with the
@@ -34,11 +35,12 @@ final class RestTransport implements Transport<HttpRequest> {
     private final String authorization;
     private final HttpClient client;
 
-    /** A transport to {@code url} ({@code http://host:port}); {@code token} null for none. */
-    RestTransport(String url, String token) {
+    /** A transport to {@code url} ({@code http[s]://host:port}); {@code token} null for none, {@code tls} null for the JDK's trust. */
+    RestTransport(String url, String token, SSLContext tls) {
         this.url = url.replaceAll("/+$", "");
         this.authorization = token == null ? null : "Bearer " + token;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
+        this.client = (tls == null ? b : b.sslContext(tls)).build();
     }
 
     @Override
