@@ -11,6 +11,7 @@ import dev.cotenant.cli.model.InspectCommand;
 import dev.cotenant.cli.model.RunCommand;
 import dev.cotenant.cli.model.ZooCommand;
 import dev.cotenant.cli.serve.LoadCommand;
+import dev.cotenant.cli.serve.PlaceCommand;
 import dev.cotenant.cli.serve.RepoCommand;
 import dev.cotenant.cli.serve.ServeCommand;
 import dev.cotenant.ir.ModelException;
@@ -25,7 +26,7 @@ import picocli.CommandLine;
  */
 @Command(name = "cotenant", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Runs several deep-learning models at once on one device, scheduled together.",
-        subcommands = {DemoCommand.class, CorunCommand.class, PlanCommand.class, RunCommand.class, InspectCommand.class, ConformanceCommand.class, ServeCommand.class, LoadCommand.class, RepoCommand.class, ZooCommand.class, BenchCommand.class, SimulateCommand.class,
+        subcommands = {DemoCommand.class, CorunCommand.class, PlanCommand.class, RunCommand.class, InspectCommand.class, ConformanceCommand.class, ServeCommand.class, LoadCommand.class, RepoCommand.class, PlaceCommand.class, ZooCommand.class, BenchCommand.class, SimulateCommand.class,
                 HelpCommand.class})
 public final class Main {
 

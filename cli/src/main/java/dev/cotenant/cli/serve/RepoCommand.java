@@ -53,33 +53,54 @@ public final class RepoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
         for (String name : names) {
-            Model m = name.equals("tiny") ? tiny() : Zoo.build(name, -1, 42);
-            Path file = dir.resolve(name).resolve("1").resolve("model.onnx");
-            Files.createDirectories(file.getParent());
-            OnnxExport.write(m, file);
-            String slo = "";
+            Double slo = null;
             for (String s : slos) {
                 int eq = s.indexOf('=');
                 if (eq <= 0) {
                     throw new ModelException("--slo-ms '" + s + "': expected NAME=MS");
                 }
                 if (s.substring(0, eq).equals(name)) {
-                    slo = String.format(Locale.ROOT, "parameters { key: \"slo_ms\" value { string_value: \"%s\" } }%n", s.substring(eq + 1));
+                    try {
+                        slo = Double.parseDouble(s.substring(eq + 1));
+                    } catch (NumberFormatException e) {
+                        throw new ModelException("--slo-ms '" + s + "': '" + s.substring(eq + 1) + "' is not a number of milliseconds");
+                    }
                 }
             }
-            String config = String.format(Locale.ROOT, """
-                    name: "%s"
-                    platform: "onnxruntime_onnx"
-                    max_batch_size: %d
-                    dynamic_batching {
-                      max_queue_delay_microseconds: %d
-                      default_queue_policy { max_queue_size: %d }
-                    }
-                    %s""", name, maxBatch, delayUs, queue, slo);
-            Files.writeString(file.getParent().getParent().resolve("config.pbtxt"), config);
+            Path file = write(dir, name, maxBatch, delayUs, queue, slo);
             o.println("wrote " + file + " and " + file.getParent().getParent().resolve("config.pbtxt"));
         }
         return 0;
+    }
+
+    /**
+     * Writes zoo model {@code name} (or 'tiny') into repository {@code dir}: its ONNX file as version 1
+     * with the batch dimension free, and a config.pbtxt with these batching and queue settings and
+     * its SLO ({@code sloMs} null for none). Returns the model file.
+     */
+    static Path write(Path dir, String name, int maxBatch, long delayUs, int queue, Double sloMs) throws IOException {
+        Model m = name.equals("tiny") ? tiny() : Zoo.build(name, -1, 42);
+        Path file = dir.resolve(name).resolve("1").resolve("model.onnx");
+        Files.createDirectories(file.getParent());
+        OnnxExport.write(m, file);
+        String slo = sloMs == null ? ""
+                : String.format(Locale.ROOT, "parameters { key: \"slo_ms\" value { string_value: \"%s\" } }%n", plain(sloMs));
+        String config = String.format(Locale.ROOT, """
+                name: "%s"
+                platform: "onnxruntime_onnx"
+                max_batch_size: %d
+                dynamic_batching {
+                  max_queue_delay_microseconds: %d
+                  default_queue_policy { max_queue_size: %d }
+                }
+                %s""", name, maxBatch, delayUs, queue, slo);
+        Files.writeString(file.getParent().getParent().resolve("config.pbtxt"), config);
+        return file;
+    }
+
+    /** 300.0 as "300", 12.5 as "12.5". */
+    private static String plain(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** The smallest useful model: y = Relu(x + b) over [batch, 16]. */

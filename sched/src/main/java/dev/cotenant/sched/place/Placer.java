@@ -34,8 +34,9 @@ public final class Placer {
             Prediction p = device.predict(List.of(d));
             if (!p.feasible()) {
                 Prediction.Model m = p.models().getFirst();
-                alone.add(String.format(Locale.ROOT, "%s (alone: p99 %.1f ms against its SLO of %.0f ms, device %.0f%% busy)", d.model(),
-                        m.p99Ms(), d.sloMs(), 100 * p.utilisation()));
+                alone.add(String.format(Locale.ROOT, "%s (alone: p99 %.1f ms of which %.1f ms waiting, against its SLO of %.0f ms and "
+                        + "half of it for the wait; device %.0f%% busy, at most %.0f%% planned)", d.model(), m.p99Ms(), m.waitP99Ms(),
+                        d.sloMs(), 100 * p.utilisation(), 100 * Prediction.MAX_UTILISATION));
             }
         }
         if (!alone.isEmpty()) {
@@ -143,7 +144,8 @@ public final class Placer {
 
     /**
      * Naive: in the order given, each model onto the first device whose average load stays within
-     * its capacity (busy fraction at most 1), ignoring latency: bin packing by mean load alone.
+     * {@link Prediction#MAX_UTILISATION} (the target utilisation an operator packs to, and the same
+     * ceiling the SLO-aware placement plans to), ignoring latency: bin packing by mean load alone.
      */
     public static Placement firstFitByLoad(List<Demand> demands, DeviceModel device) {
         List<List<Demand>> groups = new ArrayList<>();
@@ -152,7 +154,7 @@ public final class Placer {
             double u = device.predict(List.of(d)).utilisation();
             int home = -1;
             for (int g = 0; g < groups.size() && home < 0; g++) {
-                home = loads.get(g) + u <= 1 ? g : -1;
+                home = loads.get(g) + u <= Prediction.MAX_UTILISATION ? g : -1;
             }
             if (home < 0) {
                 groups.add(new ArrayList<>());
