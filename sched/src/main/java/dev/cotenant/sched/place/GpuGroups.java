@@ -17,12 +17,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A group of models on one simulated GPU. The simulator runs one request of each model at batch 1
- * alone and then all of them at once on their own streams (multistream, the server's sharing on a
- * GPU). The round's makespan against the sum of the solo times says how much the kernels overlap:
- * a request occupies the GPU for its solo time times that ratio, and the queue is one server (M/G/1)
- * over those occupancies. A request's own service time is its latency in the co-run round: the
- * slowdown it suffers when every other model of the group has a request in flight, an upper end.
+ * A group of models on one simulated GPU, served as multistream serves them: each model on a
+ * stream of its own, its requests one after another on it, the streams' kernels overlapping. The
+ * simulator runs one request of each model at batch 1 alone and then all of them at once. A
+ * model's service time is its latency in that co-run (its slowdown when every other model of the
+ * group has a request in flight: an upper end), and its queue is its own stream, M/D/1 over that
+ * time. The device's busy fraction is the work the group offers with the overlap the co-run showed
+ * (the round's makespan against the sum of the solo times), which is what the planned ceiling
+ * applies to.
  */
 public final class GpuGroups {
 
@@ -63,21 +65,15 @@ public final class GpuGroups {
         KernelTimeline together = run(new Policy.Multistream(false), tenants);
         double overlap = Math.min(1, together.makespanUs() / 1e3 / soloSum);
         double[] latency = ScheduleLowering.latencyMs(together, tenants);
-        double rate = 0;
-        double mean = 0;
-        double second = 0;
-        for (Demand d : group) {
-            double occupancy = soloMs(d.model()) * overlap;
-            rate += d.rate();
-            mean += d.rate() * occupancy;
-            second += d.rate() * occupancy * occupancy;
-        }
-        double waitP99 = Queueing.waitQuantileMs(rate, mean / rate, second / rate, 1, 0.99);
+        double busy = 0;
         List<Prediction.Model> models = new ArrayList<>();
         for (int i = 0; i < group.size(); i++) {
-            double service = Math.max(latency[i], soloMs(group.get(i).model()));
-            models.add(new Prediction.Model(group.get(i), service, waitP99, service + waitP99));
+            Demand d = group.get(i);
+            double service = Math.max(latency[i], soloMs(d.model()));
+            double wait = Queueing.waitQuantileMs(d.rate(), service, service * service, 1, 0.99);
+            models.add(new Prediction.Model(d, service, wait, service + wait));
+            busy += d.rate() * soloMs(d.model()) * overlap / 1e3;
         }
-        return new Prediction(mean / 1e3, models);
+        return new Prediction(busy, models);
     }
 }
