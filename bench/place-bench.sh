@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Placement benchmark (issue 21): `cotenant place` plans one-core CPU devices for a set of models
+# with rates and SLOs; then each placement (the SLO-aware one and first-fit by load) is served for
+# real: one `serve --cores 1` per device, pinned to a core of its own with taskset, every device
+# driven at once by its own `cotenant load` at the planned rates (a warm-up, then SECONDS measured),
+# placements alternated for ROUNDS rounds. one-per-model needs a core per model; on a machine with
+# fewer cores it is reported as predicted only. Devices beyond the machine's cores share cores (said
+# in the summary). The load generators run on the same machine, unpinned.
+# Usage: bench/place-bench.sh [SECONDS] [ROUNDS]   (defaults 60 and 2)
+# Models: $COTENANT_PLACE_MODELS (M:RATE:SLO,...). Writes to $COTENANT_BENCH_OUT (default /tmp/cotenant-place).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+secs="${1:-60}"
+rounds="${2:-2}"
+models="${COTENANT_PLACE_MODELS:-bert-tiny:40:100,resnet50:1.5:2500,mobilenetv2:10:150,yolov4-tiny:1.5:2500,efficientnet-b0:6:300,resnet18:4:1500}"
+out="${COTENANT_BENCH_OUT:-/tmp/cotenant-place}"
+cores="$(nproc)"
+rm -rf "$out" && mkdir -p "$out"
+lscpu | grep -E 'Model name|Flags' | sed 's/\(.\{200\}\).*/\1.../' > "$out/machine.txt"
+
+echo "== plan: cotenant place --models $models --cores 1"
+./cotenant place --models "$models" --cores 1 --out "$out/slo-aware" | tee "$out/place.txt"
+cp "$out/slo-aware/placement.json" "$out/placement.json"
+
+# One line per device of a placement: "model=rate=slo model=rate=slo ..."
+devices() {  # $1: slo-aware | first-fit-by-load
+  python3 - "$out/placement.json" "$1" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+groups = p["devices"] if sys.argv[2] == "slo-aware" else next(n["placement"] for n in p["naive"] if n["name"] == sys.argv[2])
+for d in groups:
+    print(" ".join(f"{m}={v['rate']}={v['slo_ms']}" for m, v in d["predicted"]["models"].items()))
+PY
+}
+
+# Repositories for first-fit, with the same settings `place --out` writes.
+k=0
+while read -r line; do
+  k=$((k + 1)); args=()
+  for item in $line; do IFS== read -r m r s <<< "$item"; args+=(--zoo "$m" --slo-ms "$m=$s"); done
+  ./cotenant repo "$out/first-fit-by-load/device-$k/repository" "${args[@]}" --max-batch 8 --queue 64 > /dev/null
+done < <(devices first-fit-by-load)
+
+serve_and_load() {  # $1 placement, $2 round
+  local placement="$1" round="$2" k=0 pids=() loads=()
+  mapfile -t lines < <(devices "$placement")
+  for line in "${lines[@]}"; do
+    k=$((k + 1))
+    taskset -c $(((k - 1) % cores)) ./cotenant serve --repo "$out/$placement/device-$k/repository" --cores 1 \
+      --http-port $((18200 + k)) --grpc-port -1 > "$out/server-$placement-$round-$k.log" 2>&1 &
+    pids+=($!)
+  done
+  for k in $(seq 1 ${#lines[@]}); do
+    for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$((18200 + k))/v2/health/ready" > /dev/null 2>&1 && break; sleep 0.5; done
+  done
+  for phase in warmup measured; do
+    local duration="$secs"s; [ "$phase" = warmup ] && duration=15s
+    k=0; loads=()
+    for line in "${lines[@]}"; do
+      k=$((k + 1)); local args=() rates=()
+      for item in $line; do IFS== read -r m r s <<< "$item"; args+=(--model "$m" --slo-ms "$m=$s"); rates+=("$r"); done
+      ./cotenant load --url "http://127.0.0.1:$((18200 + k))" "${args[@]}" --rate "$(IFS=,; echo "${rates[*]}")" \
+        --duration "$duration" --json > "$out/load-$placement-$round-$k-$phase.json" 2> "$out/load-$placement-$round-$k-$phase.err" &
+      loads+=($!)
+    done
+    wait "${loads[@]}"
+  done
+  kill "${pids[@]}" 2>/dev/null || true
+  wait "${pids[@]}" 2>/dev/null || true
+}
+
+for round in $(seq 1 "$rounds"); do
+  for placement in slo-aware first-fit-by-load; do
+    echo "== round $round: $placement ($(date -u +%H:%M:%S))"
+    serve_and_load "$placement" "$round"
+  done
+done
+
+python3 - "$out" "$rounds" "$cores" <<'PY'
+import glob, json, os, sys
+out, rounds, cores = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+p = json.load(open(os.path.join(out, "placement.json")))
+print(open(os.path.join(out, "machine.txt")).read().strip())
+print(f"device: {p['device']} (pinned with taskset; {cores} cores on this machine)")
+for placement in ["slo-aware", "first-fit-by-load"]:
+    files = sorted(glob.glob(os.path.join(out, f"load-{placement}-*-measured.json")))
+    devices = len({f.split("-")[-2] for f in files})
+    print(f"\n{placement}: {devices} devices" + ("" if devices <= cores else f" (more than {cores} cores: devices share cores)"))
+    print(f"{'round':>5} {'device':>6} {'model':<16} {'rate':>6} {'SLO ms':>7} {'sent':>6} {'ok':>6} {'refused':>8} {'p50 ms':>8} {'p99 ms':>8} {'in SLO':>7} meets")
+    for f in files:
+        parts = f[:-len("-measured.json")].split("-")
+        rnd, dev = parts[-2], parts[-1]
+        run = json.load(open(f))
+        for m in run["models"]:
+            refused = m["rejected"] + m["errors"] + m["lost"]
+            meets = m["p99"] <= m["sloMs"] and refused <= 0.01 * max(1, m["sent"])
+            print(f"{rnd:>5} {dev:>6} {m['model']:<16} {m['rate']:>6} {m['sloMs']:>7.0f} {m['sent']:>6} {m['ok']:>6} {refused:>8} "
+                  f"{m['p50']:>8.1f} {m['p99']:>8.1f} {100 * m['withinSlo'] / max(1, m['sent']):>6.1f}% {'yes' if meets else 'NO'}")
+PY
