@@ -34,14 +34,16 @@ public final class Placer {
             Prediction p = device.predict(List.of(d));
             if (!p.feasible()) {
                 Prediction.Model m = p.models().getFirst();
-                alone.add(String.format(Locale.ROOT, "%s (alone: p99 %.1f ms of which %.1f ms waiting, against its SLO of %.0f ms and "
-                        + "half of it for the wait; device %.0f%% busy, at most %.0f%% planned)", d.model(), m.p99Ms(), m.waitP99Ms(),
-                        d.sloMs(), 100 * p.utilisation(), 100 * Prediction.MAX_UTILISATION));
+                alone.add(Double.isFinite(m.p99Ms())
+                        ? String.format(Locale.ROOT, "%s (alone: p99 %.1f ms of which %.1f ms waiting, against its SLO of %.0f ms and half of "
+                                + "it for the wait; device %.0f%% busy, at most %.0f%% planned)", d.model(), m.p99Ms(), m.waitP99Ms(), d.sloMs(),
+                                100 * p.utilisation(), 100 * Prediction.MAX_UTILISATION)
+                        : String.format(Locale.ROOT, "%s (alone it overloads the device: %.0f%% busy)", d.model(), 100 * p.utilisation()));
             }
         }
         if (!alone.isEmpty()) {
             throw new ModelException("no device of this kind (" + device.describe() + ") serves " + String.join("; ", alone)
-                    + ": lower the rate, raise the SLO, or give a device more cores");
+                    + ": lower the rate, raise the SLO, or plan with a larger device");
         }
         Placement best = demands.size() <= EXACT ? exact(demands, device, progress) : firstFitDecreasing(demands, device);
         if (best.devices().size() > maxDevices) {
