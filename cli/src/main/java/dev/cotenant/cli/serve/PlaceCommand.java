@@ -57,7 +57,7 @@ public final class PlaceCommand implements Callable<Integer> {
     @Option(names = "--cores", paramLabel = "N", description = "cpu only: cores per device (default: all of this machine's).")
     Integer cores;
 
-    @Option(names = "--max-devices", paramLabel = "K", description = "Refuse a placement that needs more than K devices (default: one per model).")
+    @Option(names = "--max-devices", paramLabel = "K", description = "Refuse a placement that needs more than K devices (default: no limit).")
     Integer maxDevices;
 
     @Option(names = "--samples", defaultValue = "30", paramLabel = "N", description = "cpu only: timed runs per model after warm-up (default ${DEFAULT-VALUE}).")
@@ -83,15 +83,16 @@ public final class PlaceCommand implements Callable<Integer> {
             throw new ModelException("--samples must be at least 5, not " + samples);
         }
         DeviceModel model = deviceModel(Device.parse(device, precision), demands);
-        int cap = maxDevices == null ? demands.size() : maxDevices;
+        int cap = maxDevices == null ? Integer.MAX_VALUE : maxDevices;
         if (cap < 1) {
             throw new ModelException("--max-devices must be at least 1, not " + cap);
         }
+        List<Demand> replicas = Placer.replicate(demands, model);
         Placement best;
-        try (Progress bar = Progress.onTerminal("predicting groups", 1 << Math.min(demands.size(), 12))) {
-            best = Placer.place(demands, model, cap, i -> bar.step("group " + i));
+        try (Progress bar = Progress.onTerminal("predicting groups", 1 << Math.min(replicas.size(), 12))) {
+            best = Placer.place(replicas, model, cap, i -> bar.step("group " + i));
         }
-        List<Placement> naive = List.of(Placer.onePerModel(demands, model), Placer.firstFitByLoad(demands, model));
+        List<Placement> naive = List.of(Placer.onePerModel(replicas, model), Placer.firstFitByLoad(replicas, model));
         ObjectNode report = report(model, best, naive);
         PrintWriter o = spec.commandLine().getOut();
         if (json) {

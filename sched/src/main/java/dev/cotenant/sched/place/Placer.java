@@ -24,26 +24,61 @@ public final class Placer {
 
     private Placer() {}
 
-    /** The SLO-aware placement, with at most {@code maxDevices} devices; {@code progress} counts predictions made. */
-    public static Placement place(List<Demand> demands, DeviceModel device, int maxDevices, IntConsumer progress) {
+    /** The most replicas one model is split into before the placement gives up on it. */
+    static final int MAX_REPLICAS = 64;
+
+    /**
+     * The demands as the devices will see them: a model that no single device can serve at its
+     * rate is split into the fewest replicas that one device each can, its rate shared evenly (as a
+     * load balancer in front of them would); a model that misses its SLO even alone at a trickle is
+     * one clear error, naming every such model.
+     */
+    public static List<Demand> replicate(List<Demand> demands, DeviceModel device) {
         if (demands.isEmpty()) {
             throw new ModelException("--models: no model to place");
         }
+        List<Demand> out = new ArrayList<>();
         List<String> alone = new ArrayList<>();
         for (Demand d : demands) {
-            Prediction p = device.predict(List.of(d));
-            if (!p.feasible()) {
-                Prediction.Model m = p.models().getFirst();
-                alone.add(Double.isFinite(m.p99Ms())
-                        ? String.format(Locale.ROOT, "%s (alone: p99 %.1f ms of which %.1f ms waiting, against its SLO of %.0f ms and half of "
-                                + "it for the wait; device %.0f%% busy, at most %.0f%% planned)", d.model(), m.p99Ms(), m.waitP99Ms(), d.sloMs(),
-                                100 * p.utilisation(), 100 * Prediction.MAX_UTILISATION)
-                        : String.format(Locale.ROOT, "%s (alone it overloads the device: %.0f%% busy)", d.model(), 100 * p.utilisation()));
+            int k = 1;
+            while (k <= MAX_REPLICAS && !device.predict(List.of(share(d, k))).feasible()) {
+                k++;
+            }
+            if (k > MAX_REPLICAS) {
+                alone.add(unservable(d, device.predict(List.of(share(d, MAX_REPLICAS)))));
+                continue;
+            }
+            for (int i = 0; i < k; i++) {
+                out.add(share(d, k));
             }
         }
         if (!alone.isEmpty()) {
             throw new ModelException("no device of this kind (" + device.describe() + ") serves " + String.join("; ", alone)
-                    + ": lower the rate, raise the SLO, or plan with a larger device");
+                    + ": raise the SLO or plan with a faster device");
+        }
+        return out;
+    }
+
+    private static Demand share(Demand d, int k) {
+        return k == 1 ? d : new Demand(d.model(), d.rate() / k, d.sloMs());
+    }
+
+    private static String unservable(Demand d, Prediction p) {
+        Prediction.Model m = p.models().getFirst();
+        return String.format(Locale.ROOT, "%s (even split %d ways: p99 %.1f ms of which %.1f ms waiting, against its SLO of %.0f ms and half of "
+                + "it for the wait)", d.model(), MAX_REPLICAS, m.p99Ms(), m.waitP99Ms(), d.sloMs());
+    }
+
+    /**
+     * The SLO-aware placement of {@link #replicate replicated} demands, with at most
+     * {@code maxDevices} devices and never two replicas of a model on one device;
+     * {@code progress} counts predictions made.
+     */
+    public static Placement place(List<Demand> demands, DeviceModel device, int maxDevices, IntConsumer progress) {
+        for (Demand d : demands) {
+            if (!device.predict(List.of(d)).feasible()) {
+                throw new IllegalArgumentException(d + " alone is not feasible: replicate the demands first");
+            }
         }
         Placement best = demands.size() <= EXACT ? exact(demands, device, progress) : firstFitDecreasing(demands, device);
         if (best.devices().size() > maxDevices) {
@@ -60,7 +95,7 @@ public final class Placer {
         boolean[] feasible = new boolean[all + 1];
         int made = 0;
         for (int mask = 1; mask <= all; mask++) {
-            if (Integer.bitCount(mask) > 1 && !everySmallerFeasible(mask, feasible)) {
+            if (Integer.bitCount(mask) > 1 && (!everySmallerFeasible(mask, feasible) || !distinct(members(demands, mask)))) {
                 continue;
             }
             group[mask] = device.predict(members(demands, mask));
@@ -105,6 +140,11 @@ public final class Placer {
         return true;
     }
 
+    /** Whether no model appears twice: replicas of one model go to different devices. */
+    private static boolean distinct(List<Demand> group) {
+        return group.stream().map(Demand::model).distinct().count() == group.size();
+    }
+
     private static List<Demand> members(List<Demand> demands, int mask) {
         List<Demand> out = new ArrayList<>();
         for (int i = 0; i < demands.size(); i++) {
@@ -125,7 +165,7 @@ public final class Placer {
             for (List<Demand> g : groups) {
                 List<Demand> with = new ArrayList<>(g);
                 with.add(d);
-                if (device.predict(with).feasible()) {
+                if (distinct(with) && device.predict(with).feasible()) {
                     home = g;
                     break;
                 }
@@ -156,7 +196,8 @@ public final class Placer {
             double u = device.predict(List.of(d)).utilisation();
             int home = -1;
             for (int g = 0; g < groups.size() && home < 0; g++) {
-                home = loads.get(g) + u <= Prediction.MAX_UTILISATION ? g : -1;
+                boolean twice = groups.get(g).stream().anyMatch(o -> o.model().equals(d.model()));
+                home = !twice && loads.get(g) + u <= Prediction.MAX_UTILISATION ? g : -1;
             }
             if (home < 0) {
                 groups.add(new ArrayList<>());

@@ -29,6 +29,7 @@ class PlacerTest {
 
     @Test
     void theSearchFindsTheFewestFeasibleDevicesAndSeparatesHeavyFromTight() {
+        assertEquals(MIX, Placer.replicate(MIX, CORE), "every model of the mix fits a device alone");
         Placement p = Placer.place(MIX, CORE, 6, i -> { });
         assertTrue(p.meetsSlos(), p.toString());
         assertEquals(fewestFeasible(MIX, CORE), p.devices().size(), "no partition with fewer devices is feasible");
@@ -60,15 +61,22 @@ class PlacerTest {
                 demands.add(new Demand("m" + i, 0.5 + r.nextDouble(0.4) * 1e3 / ms, ms * (2 + r.nextDouble(20))));
             }
             DeviceModel.Cpu cores = new DeviceModel.Cpu(1 + r.nextInt(2), times);
-            int best = fewestFeasible(demands, cores);
-            if (best == Integer.MAX_VALUE) {
-                assertThrows(ModelException.class, () -> Placer.place(demands, cores, n, i -> { }));
+            List<Demand> replicas;
+            try {
+                replicas = Placer.replicate(demands, cores);
+            } catch (ModelException e) {
+                assertTrue(e.getMessage().contains("even split 64 ways"), e.getMessage());
                 continue;
             }
-            Placement p = Placer.place(demands, cores, n, i -> { });
+            if (replicas.size() > 8) {
+                continue;
+            }
+            int best = fewestFeasible(replicas, cores);
+            Placement p = Placer.place(replicas, cores, replicas.size(), i -> { });
             assertEquals(best, p.devices().size(), "trial " + trial + ": " + p);
             assertTrue(p.meetsSlos());
-            assertEquals(n, p.groups().stream().mapToInt(List::size).sum(), "every model placed once");
+            assertEquals(replicas.size(), p.groups().stream().mapToInt(List::size).sum(), "every replica placed once");
+            p.groups().forEach(g -> assertEquals(g.size(), g.stream().distinct().count(), "two replicas of a model on one device: " + g));
             placed++;
             shared += p.devices().size() < n ? 1 : 0;
         }
@@ -77,9 +85,9 @@ class PlacerTest {
 
     @Test
     void whatCannotBePlacedIsOneClearError() {
-        List<Demand> tooFast = List.of(new Demand("heavy-a", 2, 100));
-        String alone = assertThrows(ModelException.class, () -> Placer.place(tooFast, CORE, 4, i -> { })).getMessage();
-        assertTrue(alone.contains("heavy-a (alone: p99") && alone.contains("SLO of 100 ms"), alone);
+        List<Demand> tooTight = List.of(new Demand("heavy-a", 2, 100), new Demand("light-a", 1, 1000));
+        String alone = assertThrows(ModelException.class, () -> Placer.replicate(tooTight, CORE)).getMessage();
+        assertTrue(alone.contains("heavy-a (even split 64 ways: p99") && alone.contains("SLO of 100 ms") && !alone.contains("light-a"), alone);
         String cap = assertThrows(ModelException.class, () -> Placer.place(MIX, CORE, 1, i -> { })).getMessage();
         assertTrue(cap.contains("more than --max-devices 1"), cap);
         assertTrue(assertThrows(ModelException.class, () -> Demand.parseList("a:1:2,a:3:4")).getMessage().contains("'a' is given twice"));
@@ -87,6 +95,21 @@ class PlacerTest {
         assertTrue(assertThrows(ModelException.class, () -> Demand.parse("resnet18:x:300")).getMessage().contains("the rate 'x'"));
         assertTrue(assertThrows(ModelException.class, () -> Demand.parse("resnet18:-1:300")).getMessage().contains("positive"));
         assertEquals(new Demand("resnet18", 4, 300), Demand.parse("resnet18:4:300ms"));
+    }
+
+    @Test
+    void aModelNoDeviceCanCarryIsSplitIntoReplicasOnDifferentDevices() {
+        List<Demand> busy = Placer.replicate(List.of(new Demand("light-c", 70, 400), new Demand("light-b", 30, 100)), CORE);
+        long replicas = busy.stream().filter(d -> d.model().equals("light-c")).count();
+        assertTrue(replicas >= 3, "70/s of 30 ms is 2.1 cores: " + busy);
+        busy.stream().filter(d -> d.model().equals("light-c")).forEach(d -> assertEquals(70.0 / replicas, d.rate(), 1e-9));
+        assertEquals(1, busy.stream().filter(d -> d.model().equals("light-b")).count());
+        Placement p = Placer.place(busy, CORE, 10, i -> { });
+        assertTrue(p.meetsSlos());
+        assertTrue(p.devices().size() >= replicas);
+        p.groups().forEach(g -> assertTrue(g.stream().filter("light-c"::equals).count() <= 1, "two replicas on one device: " + p.groups()));
+        Placement byLoad = Placer.firstFitByLoad(busy, CORE);
+        byLoad.groups().forEach(g -> assertTrue(g.stream().filter("light-c"::equals).count() <= 1, "first fit too: " + byLoad.groups()));
     }
 
     /** The fewest devices of any feasible partition, by enumerating every partition (restricted growth strings). */
@@ -108,7 +131,7 @@ class PlacerTest {
                             members.add(demands.get(i));
                         }
                     }
-                    ok = device.predict(members).feasible();
+                    ok = members.stream().map(Demand::model).distinct().count() == members.size() && device.predict(members).feasible();
                 }
                 best = ok ? groups : best;
             }
