@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Placement benchmark (issue 21): `cotenant place` plans one-core CPU devices for a set of models
 # with rates and SLOs; then each placement (the SLO-aware one and first-fit by load) is served for
-# real: one `serve --cores 1` per device, pinned to a core of its own with taskset, every device
-# driven at once by its own `cotenant load` at the planned rates (a warm-up, then SECONDS measured),
-# placements alternated for ROUNDS rounds. one-per-model needs a core per model; on a machine with
-# fewer cores it is reported as predicted only. Devices beyond the machine's cores share cores (said
-# in the summary). The load generators run on the same machine, unpinned.
+# real, one device at a time: its `serve --cores 1` pinned to core 0 with taskset, driven by
+# `cotenant load` pinned to core 1 at the planned rates (a warm-up, then SECONDS measured). Devices
+# are separate servers on separate cores, so measuring them one after another measures what each
+# would do beside the others, without the load generators and the other device taking its core (a
+# first version ran every device at once on a 2-core machine, and the load generators' JIT and the
+# other server preempted the pinned servers: p99s of 2-10 times the service time at 45% load).
+# Placements alternate for ROUNDS rounds. one-per-model needs a core per model and is reported as
+# predicted.
 # Usage: bench/place-bench.sh [SECONDS] [ROUNDS]   (defaults 60 and 2)
 # Models: $COTENANT_PLACE_MODELS (M:RATE:SLO,...). Writes to $COTENANT_BENCH_OUT (default /tmp/cotenant-place).
 set -euo pipefail
@@ -43,31 +46,24 @@ while read -r line; do
 done < <(devices first-fit-by-load)
 
 serve_and_load() {  # $1 placement, $2 round
-  local placement="$1" round="$2" k=0 pids=() loads=()
+  local placement="$1" round="$2" k=0
   mapfile -t lines < <(devices "$placement")
   for line in "${lines[@]}"; do
     k=$((k + 1))
-    taskset -c $(((k - 1) % cores)) ./cotenant serve --repo "$out/$placement/device-$k/repository" --cores 1 \
-      --http-port $((18200 + k)) --grpc-port -1 > "$out/server-$placement-$round-$k.log" 2>&1 &
-    pids+=($!)
-  done
-  for k in $(seq 1 ${#lines[@]}); do
-    for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$((18200 + k))/v2/health/ready" > /dev/null 2>&1 && break; sleep 0.5; done
-  done
-  for phase in warmup measured; do
-    local duration="$secs"s; [ "$phase" = warmup ] && duration=15s
-    k=0; loads=()
-    for line in "${lines[@]}"; do
-      k=$((k + 1)); local args=() rates=()
-      for item in $line; do IFS== read -r m r s <<< "$item"; args+=(--model "$m" --slo-ms "$m=$s"); rates+=("$r"); done
-      ./cotenant load --url "http://127.0.0.1:$((18200 + k))" "${args[@]}" --rate "$(IFS=,; echo "${rates[*]}")" \
-        --duration "$duration" --json > "$out/load-$placement-$round-$k-$phase.json" 2> "$out/load-$placement-$round-$k-$phase.err" &
-      loads+=($!)
+    local port=$((18200 + k)) args=() rates=()
+    taskset -c 0 ./cotenant serve --repo "$out/$placement/device-$k/repository" --cores 1 \
+      --http-port $port --grpc-port -1 > "$out/server-$placement-$round-$k.log" 2>&1 &
+    local server=$!
+    for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null 2>&1 && break; sleep 0.5; done
+    for item in $line; do IFS== read -r m r s <<< "$item"; args+=(--model "$m" --slo-ms "$m=$s"); rates+=("$r"); done
+    for phase in warmup measured; do
+      local duration="$secs"s; [ "$phase" = warmup ] && duration=15s
+      taskset -c 1 ./cotenant load --url "http://127.0.0.1:$port" "${args[@]}" --rate "$(IFS=,; echo "${rates[*]}")" \
+        --duration "$duration" --json > "$out/load-$placement-$round-$k-$phase.json" 2> "$out/load-$placement-$round-$k-$phase.err"
     done
-    wait "${loads[@]}"
+    kill "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
   done
-  kill "${pids[@]}" 2>/dev/null || true
-  wait "${pids[@]}" 2>/dev/null || true
 }
 
 for round in $(seq 1 "$rounds"); do
@@ -83,10 +79,11 @@ out, rounds, cores = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 p = json.load(open(os.path.join(out, "placement.json")))
 print(open(os.path.join(out, "machine.txt")).read().strip())
 print(f"device: {p['device']} (pinned with taskset; {cores} cores on this machine)")
+print(open(os.path.join(out, "place.txt")).read().split("\n\n", 1)[1].strip())
 for placement in ["slo-aware", "first-fit-by-load"]:
     files = sorted(glob.glob(os.path.join(out, f"load-{placement}-*-measured.json")))
     devices = len({f.split("-")[-2] for f in files})
-    print(f"\n{placement}: {devices} devices" + ("" if devices <= cores else f" (more than {cores} cores: devices share cores)"))
+    print(f"\n{placement}: {devices} devices, each measured on core 0 with the load generator on core 1")
     print(f"{'round':>5} {'device':>6} {'model':<16} {'rate':>6} {'SLO ms':>7} {'sent':>6} {'ok':>6} {'refused':>8} {'p50 ms':>8} {'p99 ms':>8} {'in SLO':>7} meets")
     for f in files:
         parts = f[:-len("-measured.json")].split("-")
