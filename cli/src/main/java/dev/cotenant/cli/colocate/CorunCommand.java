@@ -2,6 +2,7 @@ package dev.cotenant.cli.colocate;
 
 import dev.cotenant.bench.peer.OnnxRuntimePeer;
 import dev.cotenant.cli.common.Common;
+import dev.cotenant.cli.common.Library;
 import dev.cotenant.cli.common.MachineFacts;
 import dev.cotenant.cli.common.PhaseProgress;
 import dev.cotenant.ir.ModelException;
@@ -81,7 +82,7 @@ public final class CorunCommand implements Callable<Integer> {
             throw new ModelException("--budget must be a positive number of seconds");
         }
         Workload w = Workload.parse(tenants);
-        Asked asked = asked(policies, dev, w.tenants().size());
+        Asked asked = asked(policies, dev, w.tenants().size(), spec.commandLine().getErr());
         List<Policy> chosen = new ArrayList<>(asked.policies());
         if (schedule != null) {
             if (!Files.isRegularFile(schedule)) {
@@ -128,17 +129,29 @@ public final class CorunCommand implements Callable<Integer> {
 
     /**
      * Parses {@code --policies}: the scheduler's policies for the CPU, plus {@code onnxruntime} (the
-     * peer); {@code all} is every CPU policy and the peer.
+     * peer); {@code all} is every CPU policy and the peer. Without ONNX Runtime (the distribution),
+     * naming {@code onnxruntime} is an error, while {@code all} goes on without it after a note on
+     * {@code err}: the comparison of Cotenant's own policies is still whole.
      */
-    static Asked asked(String spec, CpuDevice device, int tenants) {
+    static Asked asked(String spec, CpuDevice device, int tenants, PrintWriter err) {
         List<String> rest = new ArrayList<>();
-        boolean peer = false;
+        boolean named = false;
+        boolean all = false;
         for (String part : spec.split(",")) {
             String p = part.strip();
-            peer |= p.equals("onnxruntime") || p.equals("all");
+            named |= p.equals("onnxruntime");
+            all |= p.equals("all");
             if (!p.equals("onnxruntime")) {
                 rest.add(p);
             }
+        }
+        if (named) {
+            Library.ONNX_RUNTIME.require("the onnxruntime policy of corun and demo");
+        }
+        boolean peer = named || all && Library.ONNX_RUNTIME.present();
+        if (all && !peer) {
+            err.println("cotenant: note: " + Library.ONNX_RUNTIME.missing() + "; 'all' compares Cotenant's policies without the onnxruntime peer");
+            err.flush();
         }
         List<Policy> list = rest.isEmpty() ? List.of() : Policy.parse(String.join(",", rest), device, tenants);
         return new Asked(list, peer ? Optional.of(OnnxRuntimePeer.PEER) : Optional.empty());

@@ -56,7 +56,7 @@ public final class DemoCommand implements Callable<Integer> {
         o.flush();
         CoLocation.Report r;
         try (PhaseProgress progress = new PhaseProgress()) {
-            CorunCommand.Asked all = CorunCommand.asked("all", device, w.tenants().size());
+            CorunCommand.Asked all = CorunCommand.asked("all", device, w.tenants().size(), spec.commandLine().getErr());
             r = CoLocation.compare(w, device, all.policies(), all.peer(),
                     new CoLocation.Options(rounds, budget, 2_000_000, 1, 2, progress));
         }

@@ -7,6 +7,7 @@ import dev.cotenant.bench.SideBySide;
 import dev.cotenant.bench.kernels.KernelReport;
 import dev.cotenant.cli.common.Common;
 import dev.cotenant.cli.common.DimSizes;
+import dev.cotenant.cli.common.Library;
 import dev.cotenant.cli.common.Progress;
 import dev.cotenant.ir.ModelException;
 import dev.cotenant.zoo.Zoo;
@@ -73,6 +74,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         if (kernels) {
+            Library.JMH.require("`bench --kernels` (the kernel benchmarks)");
             KernelReport.run(filter, threads, o, common.verbose ? System.err : null);
             return 0;
         }
@@ -81,6 +83,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (!vs.equals("onnxruntime") && !vs.equals("none")) {
             throw new ModelException("--vs " + vs + ": the peers are onnxruntime and none");
+        }
+        if (vs.equals("onnxruntime")) {
+            Library.ONNX_RUNTIME.require("`bench` as its peer (`bench --vs none` runs Cotenant alone)");
         }
         Map<String, Integer> sizes = DimSizes.parse(dims);
         Settings s = new Settings(warmup, runs, vs.equals("onnxruntime"), !noMemory, seq, sizes);
