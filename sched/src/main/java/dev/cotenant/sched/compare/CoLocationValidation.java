@@ -12,8 +12,10 @@ import dev.cotenant.sched.policy.Policy;
 import dev.cotenant.sched.policy.SimulatedPolicy;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The simulator against published measurements of models co-running on real NVIDIA GPUs: the
@@ -57,9 +59,12 @@ public final class CoLocationValidation {
      * @param over how the batch sizes combine
      * @param published the published throughput ratio, co-run over baseline
      * @param regime whether the models fill the GPU or leave it idle, for the reader
+     * @param partner a second, different model that co-runs with one copy of {@code model} (one
+     *                process each, at its own batch), or null; with it the baseline runs both
      */
     public record Figure(String name, String source, String gpu, Precision precision, String runtime, String model,
-                         List<Integer> batches, int copies, Policy corun, Policy baseline, Over over, double published, String regime) {
+                         List<Integer> batches, int copies, Policy corun, Policy baseline, Over over, double published, String regime,
+                         ZooModels.Entry partner) {
         public Figure {
             batches = List.copyOf(batches);
         }
@@ -82,24 +87,33 @@ public final class CoLocationValidation {
     /** Simulates every figure. */
     public static List<Row> simulate(List<Figure> figures) {
         List<Row> rows = new ArrayList<>();
+        // Lowering builds the model with its weights (VGG-16's are half a gigabyte): once per model, batch and setting.
+        Map<String, LoweredModel> lowered = new HashMap<>();
         for (Figure f : figures) {
-            rows.add(new Row(f, predict(f)));
+            rows.add(new Row(f, predict(f, lowered)));
         }
         return rows;
     }
 
     /** The figure's ratio as the simulator sees it, combined over its batch sizes. */
-    static double predict(Figure f) {
+    static double predict(Figure f, Map<String, LoweredModel> lowered) {
         Gpu gpu = Gpu.load(f.gpu());
         HostRuntime runtime = HostRuntime.load(f.runtime());
         Sharing.Host host = new Sharing.Host(runtime, Sharing.DEFAULT_WORK_QUEUES, true);
         List<Double> ratios = new ArrayList<>();
         for (int b : f.batches()) {
-            LoweredModel m = ZooModels.lower(List.of(new ZooModels.Entry(f.model(), b)), f.precision(), gpu,
-                    Lowering.Fusion.of(runtime)).getFirst();
-            double corun = throughput(gpu, host, f.corun(), m, f.copies());
-            double base = f.baseline() == null ? throughput(gpu, host, new Policy.Sequential(), m, 1)
-                    : throughput(gpu, host, f.baseline(), m, f.copies());
+            LoweredModel m = lower(f.model(), b, f, gpu, runtime, lowered);
+            List<LoweredModel> tenants = f.partner() == null ? copies(m, f.copies())
+                    : List.of(m, lower(f.partner().model(), f.partner().batch(), f, gpu, runtime, lowered));
+            // MIG instances share nothing the simulator models, so their processes cannot drift apart: one round says it all.
+            int rounds = f.corun() instanceof Policy.Mig ? 1 : ROUNDS;
+            double corun = throughput(gpu, host, f.corun(), tenants, rounds);
+            double base = switch (f.baseline()) {
+                case null -> throughput(gpu, host, new Policy.Sequential(), tenants.subList(0, 1), rounds);
+                // One copy per MIG instance: a baseline of one whole-GPU instance runs one copy.
+                case Policy.Mig mig -> throughput(gpu, host, mig, copies(m, mig.slices().size()), rounds);
+                default -> throughput(gpu, host, f.baseline(), tenants, rounds);
+            };
             ratios.add(corun / base);
         }
         return switch (f.over()) {
@@ -109,14 +123,24 @@ public final class CoLocationValidation {
         };
     }
 
-    /** Inferences per microsecond of {@code copies} processes of {@code m} under {@code policy}. */
-    private static double throughput(Gpu gpu, Sharing.Host host, Policy policy, LoweredModel m, int copies) {
+    private static LoweredModel lower(String model, int batch, Figure f, Gpu gpu, HostRuntime runtime, Map<String, LoweredModel> lowered) {
+        String key = String.join("/", model, Integer.toString(batch), f.precision().name(), f.gpu(), f.runtime());
+        return lowered.computeIfAbsent(key, k -> ZooModels.lower(List.of(new ZooModels.Entry(model, batch)), f.precision(), gpu,
+                Lowering.Fusion.of(runtime)).getFirst());
+    }
+
+    private static List<LoweredModel> copies(LoweredModel m, int copies) {
         List<LoweredModel> tenants = new ArrayList<>();
         for (int i = 0; i < copies; i++) {
             tenants.add(new LoweredModel(m.name() + "#" + i, m.precision(), m.operators(), m.kernelsPerStep()));
         }
-        double us = Simulator.run(gpu, SimulatedPolicy.of(policy).submission(tenants, ROUNDS, gpu, host)).makespanUs();
-        return copies * ROUNDS / us;
+        return tenants;
+    }
+
+    /** Inferences per microsecond of {@code tenants}, one process each running {@code rounds} inferences, under {@code policy}. */
+    private static double throughput(Gpu gpu, Sharing.Host host, Policy policy, List<LoweredModel> tenants, int rounds) {
+        double us = Simulator.run(gpu, SimulatedPolicy.of(policy).submission(tenants, rounds, gpu, host)).makespanUs();
+        return tenants.size() * (double) rounds / us;
     }
 
     /** Mean absolute error, as a fraction. */
