@@ -59,8 +59,9 @@ public record ServerOptions(Path repository, String host, int httpPort, int grpc
         if (device == null || policy == null || simOutputs == null || access == null || drain == null) {
             throw new IllegalArgumentException("a device, a policy, simulated outputs, access and a drain time are needed");
         }
-        if (!serves(policy)) {
-            throw new IllegalArgumentException("policy '" + policy.name() + "' does not serve: a server runs gacer (the regulator) or multistream");
+        if (!serves(policy, device)) {
+            throw new IllegalArgumentException("policy '" + policy.name() + "' does not serve on " + device.describe()
+                    + ": a server runs gacer (the regulator) or multistream, and on a simulated GPU plain mps");
         }
         if (device instanceof CpuDevice c && c.cores() != cores) {
             throw new IllegalArgumentException("the CPU device has " + c.cores() + " cores but the options say " + cores);
@@ -83,15 +84,18 @@ public record ServerOptions(Path repository, String host, int httpPort, int grpc
     }
 
     /**
-     * Whether a server can serve under {@code p}: the regulator ({@link Policy.Gacer}, every stream
-     * its own host thread) or the multistream baseline. The others make one schedule for a fixed
-     * workload, or are a GPU's partitions, and have no form for requests that come and go.
+     * Whether a server can serve under {@code p} on {@code device}: the regulator ({@link
+     * Policy.Gacer}, every stream its own host thread) or the multistream baseline anywhere, and on
+     * a simulated GPU plain MPS (a process per batch, each with its own host thread and work queues).
+     * The others make one schedule for a fixed workload, or are a GPU's partitions with caps, and
+     * have no form for requests that come and go.
      */
-    public static boolean serves(Policy p) {
+    public static boolean serves(Policy p, Device device) {
         return switch (p) {
             case Policy.Gacer g -> !g.oneHostThread();
             case Policy.Multistream m -> !m.oneHostThread();
-            case Policy.Sequential _, Policy.Interleave _, Policy.Given _, Policy.Timeslice _, Policy.Mps _, Policy.Mig _ -> false;
+            case Policy.Mps mps -> device instanceof SimulatedGpu && mps.percent().isEmpty();
+            case Policy.Sequential _, Policy.Interleave _, Policy.Given _, Policy.Timeslice _, Policy.Mig _ -> false;
         };
     }
 

@@ -1,9 +1,11 @@
 package dev.cotenant.cli.serve;
 
 import dev.cotenant.cli.common.Common;
+import dev.cotenant.gpusim.hardware.HostRuntime;
 import dev.cotenant.ir.ModelException;
 import dev.cotenant.sched.device.CpuDevice;
 import dev.cotenant.sched.device.Device;
+import dev.cotenant.sched.device.SimulatedGpu;
 import dev.cotenant.sched.policy.Policy;
 import dev.cotenant.server.Server;
 import dev.cotenant.server.ServerOptions;
@@ -50,10 +52,15 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--precision", description = "sim:GPU only: the arithmetic kernels are lowered for, fp16 (default), tf32 or fp32.")
     String precision;
 
+    @Option(names = "--runtime", paramLabel = "native|graph|eager|FILE", description = "sim:GPU only: the host runtime that feeds the "
+            + "simulated GPU: native (default: a C++ runtime, a few microseconds per kernel), graph (CUDA graphs) or eager (a framework "
+            + "dispatching every operator from host code, unfused kernels), or a runtime sheet file; see `simulate --runtime`.")
+    String runtime;
+
     @Option(names = "--sim-outputs", paramLabel = "real|none", description = "sim:GPU only: real (default) computes every output on the host's CPU and answers at the later of the simulated end and the host's; none computes NOTHING and answers zero tensors marked simulated_outputs.")
     String simOutputs;
 
-    @Option(names = "--policy", defaultValue = "gacer", description = "gacer (default): the regulator, also accepted as 'regulated'; or multistream (every model on its own stream, unregulated).")
+    @Option(names = "--policy", defaultValue = "gacer", description = "gacer (default): the regulator, also accepted as 'regulated'; or multistream (every model on its own stream, unregulated); on a simulated GPU also mps (every batch its own process, unregulated).")
     String policy;
 
     @Option(names = "--cores", description = "Cores the scheduler hands out (default: all).")
@@ -115,13 +122,20 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Logs.configure(LogFormat.parse(logFormat), Logs.level(logLevel), accessLog, System.err);
         Device dev = Device.parse(device, precision);
-        if (dev instanceof CpuDevice && simOutputs != null) {
-            throw new ModelException("--device cpu: --sim-outputs applies only to --device sim:GPU");
+        if (dev instanceof CpuDevice && (simOutputs != null || runtime != null)) {
+            throw new ModelException("--device cpu: " + (simOutputs != null ? "--sim-outputs" : "--runtime") + " applies only to --device sim:GPU");
+        }
+        if (dev instanceof SimulatedGpu g && runtime != null) {
+            try {
+                dev = g.withRuntime(HostRuntime.load(runtime));
+            } catch (ModelException e) {
+                throw new ModelException("--runtime " + runtime + ": " + e.getMessage());
+            }
         }
         SimOutputs outputs = SimOutputs.parse(simOutputs);
         Policy p = servingPolicy(policy, dev);
-        ServerOptions opts = ServerOptions.defaults(repo).withHost(host).withPorts(httpPort, grpcPort).withPolicy(p)
-                .withMaxBodyBytes(maxBodyMb << 20).withDevice(dev).withSimOutputs(outputs)
+        ServerOptions opts = ServerOptions.defaults(repo).withHost(host).withPorts(httpPort, grpcPort).withDevice(dev).withPolicy(p)
+                .withMaxBodyBytes(maxBodyMb << 20).withSimOutputs(outputs)
                 .withStrictReadiness(strictReadiness).withDrain(drain(drainTimeout)).withAccess(access());
         if (cores != null) {
             opts = opts.withCores(cores);
@@ -166,7 +180,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** What {@code --policy} may name, for messages. */
-    private static final String SERVING_POLICIES = "gacer (the regulator, also accepted as regulated) or multistream";
+    private static final String SERVING_POLICIES = "gacer (the regulator, also accepted as regulated) or multistream, "
+            + "and on a simulated GPU mps";
 
     /**
      * Parses {@code --policy} once, here at the edge: {@code gacer} (or its old name
@@ -181,7 +196,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (ModelException e) {
             throw new ModelException("--policy " + spec + ": expected " + SERVING_POLICIES);
         }
-        if (parsed.size() != 1 || !ServerOptions.serves(parsed.getFirst())) {
+        if (parsed.size() != 1 || !ServerOptions.serves(parsed.getFirst(), device)) {
             throw new ModelException("--policy " + spec + ": does not serve requests; expected " + SERVING_POLICIES);
         }
         return parsed.getFirst();

@@ -81,6 +81,12 @@ class ServingCommandsTest {
         }
         String cpuOutputs = error(run("serve", "--repo", dir.toString(), "--sim-outputs", "none"));
         assertTrue(cpuOutputs.contains("--device cpu: --sim-outputs applies only to --device sim:GPU"), cpuOutputs);
+        String cpuRuntime = error(run("serve", "--repo", dir.toString(), "--runtime", "eager"));
+        assertTrue(cpuRuntime.contains("--device cpu: --runtime applies only to --device sim:GPU"), cpuRuntime);
+        String runtime = error(run("serve", "--repo", dir.toString(), "--device", "sim:h200", "--runtime", "fastest"));
+        assertTrue(runtime.startsWith("cotenant: error: --runtime fastest: "), runtime);
+        String cpuMps = error(run("serve", "--repo", dir.toString(), "--policy", "mps"));
+        assertTrue(cpuMps.contains("--policy mps: ") && cpuMps.contains("on a simulated GPU mps"), cpuMps);
         String gpu = error(run("serve", "--repo", dir.toString(), "--device", "sim:b300"));
         assertTrue(gpu.startsWith("cotenant: error: --device 'sim:b300': no GPU named 'b300'"), gpu);
         assertEquals(1, gpu.strip().lines().count(), gpu);

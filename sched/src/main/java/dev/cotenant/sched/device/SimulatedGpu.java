@@ -6,6 +6,7 @@ import dev.cotenant.gpusim.hardware.Precision;
 import dev.cotenant.gpusim.kernel.LoweredModel;
 import dev.cotenant.gpusim.kernel.Lowering;
 import dev.cotenant.gpusim.kernel.ZooModels;
+import dev.cotenant.gpusim.sim.Sharing;
 import dev.cotenant.sched.workload.Tenant;
 import dev.cotenant.sched.workload.TenantPlan;
 import dev.cotenant.sched.workload.Workload;
@@ -14,11 +15,32 @@ import java.util.List;
 
 /**
  * A simulated GPU: the discrete-event model of the device sheet {@code gpu}, with kernels lowered
- * for {@code precision}. Schedules reach it through {@link ScheduleLowering}.
+ * for {@code precision} and fed by a host that runs {@code runtime} (a native runtime unless said
+ * otherwise). Schedules reach it through {@link ScheduleLowering}.
  *
  * @param spec as given ({@code sim:h200}, {@code sim:/path/my.gpu}), for messages
  */
-public record SimulatedGpu(String spec, Gpu gpu, Precision precision) implements Device {
+public record SimulatedGpu(String spec, Gpu gpu, Precision precision, HostRuntime runtime) implements Device {
+
+    /** The GPU fed by a native runtime. */
+    public SimulatedGpu(String spec, Gpu gpu, Precision precision) {
+        this(spec, gpu, precision, HostRuntime.NATIVE);
+    }
+
+    /** The same GPU fed by another host runtime. */
+    public SimulatedGpu withRuntime(HostRuntime r) {
+        return new SimulatedGpu(spec, gpu, precision, r);
+    }
+
+    /** How the host feeds it: {@code runtime}, the default work queues, interference off (the simulator's default). */
+    public Sharing.Host host() {
+        return new Sharing.Host(runtime, Sharing.DEFAULT_WORK_QUEUES, false);
+    }
+
+    /** The fusion of kernels {@code runtime} launches. */
+    public Lowering.Fusion fusion() {
+        return Lowering.Fusion.of(runtime);
+    }
 
     /** A built-in or file sheet by name ({@code h200}, {@code my.gpu}). */
     public static SimulatedGpu of(String sheet, Precision precision) {
@@ -58,6 +80,7 @@ public record SimulatedGpu(String spec, Gpu gpu, Precision precision) implements
 
     @Override
     public String describe() {
-        return spec + " (" + gpu.name() + ", " + Device.spell(precision) + ")";
+        return spec + " (" + gpu.name() + ", " + Device.spell(precision) + (runtime.equals(HostRuntime.NATIVE) ? "" : ", " + runtime.name() + " runtime")
+                + ")";
     }
 }

@@ -1,10 +1,10 @@
 package dev.cotenant.server.regulate;
 
-import dev.cotenant.gpusim.hardware.Gpu;
 import dev.cotenant.gpusim.kernel.LoweredModel;
 import dev.cotenant.gpusim.sim.Sharing;
 import dev.cotenant.gpusim.sim.Submission;
 import dev.cotenant.sched.device.ScheduleLowering;
+import dev.cotenant.sched.device.SimulatedGpu;
 import dev.cotenant.sched.policy.Policy;
 import dev.cotenant.sched.policy.SimulatedPolicy;
 import dev.cotenant.sched.schedule.Schedule;
@@ -23,8 +23,8 @@ interface RoundSharing {
     /** The name reported on the dashboard and in logs. */
     String name();
 
-    /** The workload running each of {@code batches} once. */
-    Submission workload(List<LoweredModel> batches, Gpu gpu);
+    /** The workload running each of {@code batches} once on {@code device}, fed by its host runtime. */
+    Submission workload(List<LoweredModel> batches, SimulatedGpu device);
 
     /** One of the simulator's sharing mechanisms (sequential, multistream, MPS, ...). */
     record Of(SimulatedPolicy mechanism) implements RoundSharing {
@@ -34,8 +34,8 @@ interface RoundSharing {
         }
 
         @Override
-        public Submission workload(List<LoweredModel> batches, Gpu gpu) {
-            return mechanism.submission(batches, 1, gpu);
+        public Submission workload(List<LoweredModel> batches, SimulatedGpu device) {
+            return mechanism.submission(batches, 1, device.gpu(), device.host());
         }
     }
 
@@ -46,8 +46,8 @@ interface RoundSharing {
      */
     record Scheduled(String name, Schedule schedule) implements RoundSharing {
         @Override
-        public Submission workload(List<LoweredModel> batches, Gpu gpu) {
-            return ScheduleLowering.workload(schedule, batches, Sharing.SHARED, 1);
+        public Submission workload(List<LoweredModel> batches, SimulatedGpu device) {
+            return ScheduleLowering.workload(schedule, batches, Sharing.SHARED.withHost(device.host()), 1);
         }
     }
 
@@ -56,4 +56,7 @@ interface RoundSharing {
 
     /** A stream per batch in one process, overlapped as the hardware can: the unregulated baseline. */
     RoundSharing MULTISTREAM = new Of(SimulatedPolicy.of(new Policy.Multistream(false)));
+
+    /** A process per batch sharing the GPU through MPS, each with its own host thread and work queues. */
+    RoundSharing MPS = new Of(SimulatedPolicy.of(new Policy.Mps(List.of())));
 }

@@ -84,7 +84,7 @@ final class SharingChoice {
     /** Every mechanism the simulator offers for these batches, simulated; the best first. */
     Ranked rank(List<LoweredModel> batches) {
         RoundSharing best = RoundSharing.SEQUENTIAL;
-        SimulatedRound bestRound = SimulatedRound.run(gpu, best, batches);
+        SimulatedRound bestRound = SimulatedRound.run(device, best, batches);
         for (Policy p : Policy.all(device, batches.size())) {
             if (p.scheduled()) {
                 continue; // the search below is this round's scheduled policy
@@ -92,7 +92,7 @@ final class SharingChoice {
             RoundSharing s = new RoundSharing.Of(SimulatedPolicy.of(p));
             SimulatedRound r;
             try {
-                r = SimulatedRound.run(gpu, s, batches);
+                r = SimulatedRound.run(device, s, batches);
             } catch (RuntimeException e) {
                 continue; // a mechanism this sheet cannot host (say, MIG instances it lacks)
             }
@@ -103,10 +103,10 @@ final class SharingChoice {
             }
         }
         try {
-            GpuGacer.Outcome o = GpuGacer.regulate("round", gpu, SimulatedRound.named(batches), Sharing.SHARED, 1, SEARCH, p -> {});
+            GpuGacer.Outcome o = GpuGacer.regulate("round", gpu, SimulatedRound.named(batches), Sharing.SHARED.withHost(device.host()), 1, SEARCH, p -> {});
             if (o.searched()) {
                 RoundSharing s = new RoundSharing.Scheduled("gacer", o.schedule());
-                SimulatedRound r = SimulatedRound.run(gpu, s, batches);
+                SimulatedRound r = SimulatedRound.run(device, s, batches);
                 if (r.makespanUs() < bestRound.makespanUs() * (1 - 1e-9)) {
                     best = s;
                     bestRound = r;

@@ -1,9 +1,9 @@
 package dev.cotenant.server.regulate;
 
-import dev.cotenant.gpusim.hardware.Gpu;
 import dev.cotenant.gpusim.kernel.LoweredModel;
 import dev.cotenant.gpusim.sim.KernelTimeline;
 import dev.cotenant.gpusim.sim.Simulator;
+import dev.cotenant.sched.device.SimulatedGpu;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,12 +24,12 @@ record SimulatedRound(String sharing, double[] endUs, double makespanUs, double 
     }
 
     /**
-     * Simulates {@code batches} sharing {@code gpu} as {@code sharing} says. Batches are renamed
+     * Simulates {@code batches} sharing {@code device} as {@code sharing} says. Batches are renamed
      * {@code b0, b1, ...} first so each one's kernels are found by tag whatever the workload's
      * stream layout (one stream for all, one per batch, or a searched schedule's).
      */
-    static SimulatedRound run(Gpu gpu, RoundSharing sharing, List<LoweredModel> batches) {
-        KernelTimeline t = Simulator.run(gpu, sharing.workload(named(batches), gpu));
+    static SimulatedRound run(SimulatedGpu device, RoundSharing sharing, List<LoweredModel> batches) {
+        KernelTimeline t = Simulator.run(device.gpu(), sharing.workload(named(batches), device));
         double[] end = new double[batches.size()];
         for (KernelTimeline.KernelSpan k : t.kernels()) {
             int colon = k.tag().indexOf(':');

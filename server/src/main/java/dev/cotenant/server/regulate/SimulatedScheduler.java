@@ -94,7 +94,8 @@ public final class SimulatedScheduler implements Scheduler {
     /**
      * @param policy  {@link Policy.Gacer}: the regulator, each round's sharing chosen by
      *                {@link SharingChoice}, with SLO admission; {@link Policy.Multistream}: a stream
-     *                per batch, unregulated
+     *                per batch, unregulated; {@link Policy.Mps} without caps: a process per batch,
+     *                unregulated
      * @param outputs what the answers hold
      * @param cores   host threads computing outputs
      */
@@ -108,6 +109,8 @@ public final class SimulatedScheduler implements Scheduler {
         this.sharings = switch (policy) {
             case Policy.Gacer g -> choice::forRound;
             case Policy.Multistream m -> (key, batches) -> RoundSharing.MULTISTREAM;
+            // Plain MPS: every batch its own process, with its own host thread and work queues.
+            case Policy.Mps mps when mps.percent().isEmpty() -> (key, batches) -> RoundSharing.MPS;
             case Policy.Sequential _, Policy.Interleave _, Policy.Given _, Policy.Timeslice _, Policy.Mps _, Policy.Mig _ ->
                     throw new IllegalArgumentException("policy '" + policy.name() + "' does not serve");
         };
@@ -407,7 +410,7 @@ public final class SimulatedScheduler implements Scheduler {
         String key = e.types().values().toString();
         LoweredModel m = mine.get(key);
         if (m == null) {
-            m = Lowering.lower(e.model().name(), e.model().plan(e.types(), 1), device.precision(), device.gpu(), Lowering.Fusion.ENGINE);
+            m = Lowering.lower(e.model().name(), e.model().plan(e.types(), 1), device.precision(), device.gpu(), device.fusion());
             mine.put(key, m);
         }
         return m;
@@ -421,7 +424,7 @@ public final class SimulatedScheduler implements Scheduler {
                 return r;
             }
         }
-        SimulatedRound r = SimulatedRound.run(device.gpu(), sharing, kernels);
+        SimulatedRound r = SimulatedRound.run(device, sharing, kernels);
         synchronized (rounds) {
             rounds.put(k, r);
             if (rounds.size() > ROUND_CACHE) {

@@ -132,7 +132,7 @@ class SimulatedServingTest {
         Map<String, TensorType> types = Map.of("x", new TensorType(dev.cotenant.ir.DataType.FLOAT, Shape.of(1, 16)));
         var plan = Planner.plan(Passes.optimize(Fixtures.tiny(), types), types, Workers.single());
         LoweredModel m = Lowering.lower("tiny", plan, Precision.FP16, gpu, Lowering.Fusion.ENGINE);
-        return SimulatedRound.run(gpu, RoundSharing.SEQUENTIAL, List.of(m)).makespanUs() / 1000;
+        return SimulatedRound.run(new SimulatedGpu("sim", gpu, Precision.FP16), RoundSharing.SEQUENTIAL, List.of(m)).makespanUs() / 1000;
     }
 
     private static double medianLatencyMs(Server s, int n) throws Exception {
@@ -205,17 +205,18 @@ class SimulatedServingTest {
             var plan = Planner.plan(Passes.optimize(Fixtures.slow(3), types), types, Workers.single());
             batches.add(Lowering.lower("slow" + rows, plan, Precision.FP16, gpu, Lowering.Fusion.ENGINE));
         }
-        SharingChoice choice = new SharingChoice(new SimulatedGpu("sim:h200", gpu, Precision.FP16));
+        SimulatedGpu device = new SimulatedGpu("sim:h200", gpu, Precision.FP16);
+        SharingChoice choice = new SharingChoice(device);
         try {
             assertEquals(RoundSharing.SEQUENTIAL, choice.forRound("k", batches), "the safe sharing while the search runs");
             SharingChoice.Ranked best = choice.rank(batches);
             for (RoundSharing s : List.of(RoundSharing.SEQUENTIAL, RoundSharing.MULTISTREAM)) {
-                assertTrue(best.round().makespanUs() <= SimulatedRound.run(gpu, s, batches).makespanUs() + 1e-9, s.name());
+                assertTrue(best.round().makespanUs() <= SimulatedRound.run(device, s, batches).makespanUs() + 1e-9, s.name());
             }
             // a schedule searched by gacer runs through the same round: each batch's end is found by its kernels' tags
             var searched = dev.cotenant.sched.policy.GpuGacer.regulate("t", gpu, SimulatedRound.named(batches),
                     dev.cotenant.gpusim.sim.Sharing.SHARED, 1, SharingChoice.SEARCH, p -> {});
-            SimulatedRound g = SimulatedRound.run(gpu, new RoundSharing.Scheduled("gacer", searched.schedule()), batches);
+            SimulatedRound g = SimulatedRound.run(device, new RoundSharing.Scheduled("gacer", searched.schedule()), batches);
             assertTrue(g.endUs()[0] > 0 && g.endUs()[1] > 0 && Math.max(g.endUs()[0], g.endUs()[1]) <= g.makespanUs() + 1e-9,
                     Arrays.toString(g.endUs()) + " within " + g.makespanUs());
             assertTrue(best.round().makespanUs() <= g.makespanUs() + 1e-9, "the choice is never slower than gacer's");
