@@ -419,17 +419,22 @@ public final class Gacer {
         for (double[] round : confirmMs) {
             rounds.add(Arrays.stream(round).boxed().toList());
         }
-        CompactSchedule chosen = finalist.schedule();
-        double bestMedian = Double.MAX_VALUE;
+        List<CompactSchedule> baselines = List.of(Baselines.sequential(shapes, cores), Baselines.multistream(shapes, cores),
+                Baselines.interleave(shapes, cores));
+        boolean[] isBaseline = new boolean[contenders.size()];
         for (int i = 0; i < contenders.size(); i++) {
-            double med = median(rounds.get(i));
-            r.log().add(String.format(Locale.ROOT, "contender %d: median %.1f ms of %s; %s", i + 1, med,
+            isBaseline[i] = baselines.contains(contenders.get(i));
+            r.log().add(String.format(Locale.ROOT, "contender %d: median %.1f ms of %s; %s", i + 1, median(rounds.get(i)),
                     rounds.get(i).stream().map(v -> String.format(Locale.ROOT, "%.1f", v)).toList(), contenders.get(i).summary()));
-            if (med < bestMedian) {
-                bestMedian = med;
-                chosen = contenders.get(i);
-            }
         }
+        int fastest = Confirmation.fastest(confirmMs);
+        int kept = Confirmation.keep(confirmMs, isBaseline);
+        if (kept != fastest) {
+            r.log().add(String.format(Locale.ROOT, "confirmation: contender %d's lower median is within the noise (faster than contender %d "
+                    + "in fewer than %d of %d paired rounds); the baseline stays", fastest + 1, kept + 1, Confirmation.clearWins(confirmRounds), confirmRounds));
+        }
+        CompactSchedule chosen = contenders.get(kept);
+        double bestMedian = median(rounds.get(kept));
         double predicted = predictMs.applyAsDouble(chosen.compile(members));
         r.log().add(String.format(Locale.ROOT, "confirmation: %d contenders (best measured and the baselines) measured %d more times each; lowest median %.1f ms",
                 contenders.size(), confirmRounds, bestMedian));
