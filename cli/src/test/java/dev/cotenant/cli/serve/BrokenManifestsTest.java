@@ -26,22 +26,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BrokenManifestsTest {
 
-    private static LiveServer ready;
-    private static LiveServer unready;
+    private static LiveServer.Pair servers;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws IOException {
-        ready = LiveServer.start(dir.resolve("ready"), false);
-        unready = LiveServer.start(dir.resolve("unready"), true);
+        servers = LiveServer.Pair.start(dir);
     }
 
     @AfterAll
     static void stop() {
-        if (ready != null) {
-            ready.close();
-        }
-        if (unready != null) {
-            unready.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
@@ -136,7 +131,7 @@ class BrokenManifestsTest {
 
     @Test
     void theManifestsAsWrittenPass() {
-        assertEquals(List.of(), new ManifestChecks(ready, unready).check(manifests()));
+        assertEquals(List.of(), servers.checks().check(manifests()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -144,7 +139,7 @@ class BrokenManifestsTest {
     void aBrokenManifestIsCaught(String what, Consumer<List<JsonNode>> breakage, String expected) {
         List<JsonNode> broken = manifests();
         breakage.accept(broken);
-        List<String> problems = new ManifestChecks(ready, unready).check(broken);
+        List<String> problems = servers.checks().check(broken);
         assertTrue(problems.stream().anyMatch(p -> p.contains(expected)), what + ": expected a problem with '" + expected + "', got " + problems);
     }
 
@@ -154,13 +149,13 @@ class BrokenManifestsTest {
         List<JsonNode> all = manifests();
         ObjectNode c = container(all);
         c.putObject("readinessProbe").putObject("grpc").put("port", 8001);
-        assertEquals(List.of(), new ManifestChecks(ready, unready).check(all));
+        assertEquals(List.of(), servers.checks().check(all));
         c.putObject("livenessProbe").putObject("grpc").put("port", 8001).put("service", "inference.GRPCInferenceService");
-        List<String> problems = new ManifestChecks(ready, unready).check(all);
+        List<String> problems = servers.checks().check(all);
         assertEquals(1, problems.size(), problems.toString());
         assertTrue(problems.getFirst().contains("livenessProbe: grpc.health.v1 Check(\"inference.GRPCInferenceService\") answers NOT_SERVING"
                 + " on a server that is live but not ready: it follows readiness"), problems.toString());
         c.putObject("readinessProbe").putObject("grpc").put("port", 8000);
-        assertTrue(new ManifestChecks(ready, unready).check(all).stream().anyMatch(p -> p.contains("readinessProbe: port 8000 is not --grpc-port 8001")));
+        assertTrue(servers.checks().check(all).stream().anyMatch(p -> p.contains("readinessProbe: port 8000 is not --grpc-port 8001")));
     }
 }

@@ -89,4 +89,29 @@ final class LiveServer implements AutoCloseable {
         channel.shutdownNow();
         server.close();
     }
+
+    /** The two servers the manifest checks probe: one ready, one live but not ready (a model that cannot load). */
+    record Pair(LiveServer ready, LiveServer unready) implements AutoCloseable {
+
+        static Pair start(Path dir) throws IOException {
+            LiveServer ready = LiveServer.start(dir.resolve("ready"), false);
+            try {
+                return new Pair(ready, LiveServer.start(dir.resolve("unready"), true));
+            } catch (IOException | RuntimeException e) {
+                ready.close();
+                throw e;
+            }
+        }
+
+        /** The checks, against these two servers. */
+        ManifestChecks checks() {
+            return new ManifestChecks(ready, unready);
+        }
+
+        @Override
+        public void close() {
+            ready.close();
+            unready.close();
+        }
+    }
 }

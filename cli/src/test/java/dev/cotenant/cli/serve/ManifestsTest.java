@@ -34,27 +34,22 @@ class ManifestsTest {
 
     static final Path ROOT = Manifests.root();
 
-    private static LiveServer ready;
-    private static LiveServer unready;
+    private static LiveServer.Pair servers;
 
     @BeforeAll
     static void start(@TempDir Path dir) throws IOException {
-        ready = LiveServer.start(dir.resolve("ready"), false);
-        unready = LiveServer.start(dir.resolve("unready"), true);
+        servers = LiveServer.Pair.start(dir);
     }
 
     @AfterAll
     static void stop() {
-        if (ready != null) {
-            ready.close();
-        }
-        if (unready != null) {
-            unready.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
     static List<String> problems(List<JsonNode> resources) {
-        return new ManifestChecks(ready, unready).check(resources);
+        return servers.checks().check(resources);
     }
 
     static Stream<Path> kustomizations() {
@@ -70,11 +65,11 @@ class ManifestsTest {
 
     @Test
     void theServersAnswerAsTheChecksAssume() {
-        assertEquals(200, ready.get("/v2/health/ready"));
-        assertEquals(200, unready.get("/v2/health/live"));
-        assertFalse(ManifestChecks.success(unready.get("/v2/health/ready")), "a model that cannot load keeps the server unready");
-        assertEquals("SERVING", ready.grpcHealth(""));
-        assertEquals("NOT_SERVING", unready.grpcHealth(""));
+        assertEquals(200, servers.ready().get("/v2/health/ready"));
+        assertEquals(200, servers.unready().get("/v2/health/live"));
+        assertFalse(ManifestChecks.success(servers.unready().get("/v2/health/ready")), "a model that cannot load keeps the server unready");
+        assertEquals("SERVING", servers.ready().grpcHealth(""));
+        assertEquals("NOT_SERVING", servers.unready().grpcHealth(""));
     }
 
     @Test
