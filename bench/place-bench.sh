@@ -7,7 +7,9 @@
 # would do beside the others, without the load generators and the other device taking its core (a
 # first version ran every device at once on a 2-core machine, and the load generators' JIT and the
 # other server preempted the pinned servers: p99s of 2-10 times the service time at 45% load).
-# Placements alternate for ROUNDS rounds. one-per-model needs a core per model and is reported as
+# Each server runs one batch at a time on its core (`--concurrency 1`, what `place` writes in
+# serve.args): the plan's queue is FIFO with one batch per core, and the server's default of two
+# batches per core made each heavy batch take twice its measured time. Placements alternate for ROUNDS rounds. one-per-model needs a core per model and is reported as
 # predicted.
 # Usage: bench/place-bench.sh [SECONDS] [ROUNDS]   (defaults 60 and 2)
 # Models: $COTENANT_PLACE_MODELS (M:RATE:SLO,...). Writes to $COTENANT_BENCH_OUT (default /tmp/cotenant-place).
@@ -51,7 +53,7 @@ serve_and_load() {  # $1 placement, $2 round
   for line in "${lines[@]}"; do
     k=$((k + 1))
     local port=$((18200 + k)) args=() rates=()
-    taskset -c 0 ./cotenant serve --repo "$out/$placement/device-$k/repository" --cores 1 \
+    taskset -c 0 ./cotenant serve --repo "$out/$placement/device-$k/repository" --cores 1 --concurrency 1 \
       --http-port $port --grpc-port -1 > "$out/server-$placement-$round-$k.log" 2>&1 &
     local server=$!
     for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/v2/health/ready" > /dev/null 2>&1 && break; sleep 0.5; done

@@ -67,7 +67,8 @@ public final class PlaceCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Also write DIR/device-K/repository (one model repository per device, "
-            + "each model's SLO in its config), DIR/device-K/serve.args (the arguments of its `cotenant serve`) and DIR/placement.json.")
+            + "each model's SLO in its config), DIR/device-K/serve.args (the arguments of its `cotenant serve`: on the CPU one batch per core at a time, "
+            + "as planned) and DIR/placement.json.")
     Path out;
 
     @Mixin
@@ -75,6 +76,9 @@ public final class PlaceCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** The flags of each device's `serve` that make it the device the plan predicted. */
+    private List<String> serveFlags = List.of();
 
     @Override
     public Integer call() throws IOException {
@@ -119,12 +123,17 @@ public final class PlaceCommand implements Callable<Integer> {
                 try (Progress bar = Progress.onTerminal("measuring service times", names.size())) {
                     times = CpuServiceTimes.measure(names, samples, bar::step);
                 }
+                // The plan's queue is FIFO with one batch per core at a time (M/G/c); the server's
+                // default of twice the cores shares each core between two batches, doubling service
+                // times past what was measured, so each device is served at one batch per core.
+                serveFlags = List.of("--cores", Integer.toString(n), "--concurrency", Integer.toString(n));
                 yield new DeviceModel.Cpu(n, times);
             }
             case SimulatedGpu g -> {
                 if (cores != null) {
                     throw new ModelException("--cores applies only to --device cpu");
                 }
+                serveFlags = List.of("--device", device, "--precision", g.precision().name().toLowerCase(Locale.ROOT));
                 yield new DeviceModel.Gpu(new GpuGroups(g.gpu(), g.precision()));
             }
         };
@@ -214,9 +223,7 @@ public final class PlaceCommand implements Callable<Integer> {
                 RepoCommand.write(dir.resolve("repository"), e.getKey(), 8, 0, 64, e.getValue());
             }
             List<String> args = new ArrayList<>(List.of("serve", "--repo", dir.resolve("repository").toAbsolutePath().toString()));
-            if (cores != null) {
-                args.addAll(List.of("--cores", Integer.toString(cores)));
-            }
+            args.addAll(serveFlags);
             Files.writeString(dir.resolve("serve.args"), String.join("\n", args) + "\n");
             o.println("wrote " + dir + " (" + String.join(", ", slos.keySet()) + ")");
         }

@@ -56,7 +56,7 @@ class PlaceCommandTest {
         assertTrue(r.out().contains("first-fit-by-load:") && r.out().contains("one-per-model: 2 devices"), r.out());
         Path repo = out.resolve("device-1/repository");
         assertTrue(Files.readString(repo.resolve("bert-tiny/config.pbtxt")).contains("string_value: \"5000\""));
-        assertEquals(List.of("serve", "--repo", repo.toAbsolutePath().toString(), "--cores", "1"),
+        assertEquals(List.of("serve", "--repo", repo.toAbsolutePath().toString(), "--cores", "1", "--concurrency", "1"),
                 Files.readAllLines(out.resolve("device-1/serve.args")));
         assertEquals(1, JSON.readTree(out.resolve("placement.json").toFile()).get("devices").size());
         try (Server s = Server.start(ServerOptions.defaults(repo).withPorts(0, -1).withCores(1))) {
