@@ -60,7 +60,7 @@ public final class PlaceCommand implements Callable<Integer> {
     @Option(names = "--max-devices", paramLabel = "K", description = "Refuse a placement that needs more than K devices (default: no limit).")
     Integer maxDevices;
 
-    @Option(names = "--samples", defaultValue = "30", paramLabel = "N", description = "cpu only: timed runs per model after warm-up, taken in three passes over the models, the pass with the lowest mean counting (default ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", defaultValue = "30", paramLabel = "N", description = "cpu only: timed runs per model after warm-up, taken in three passes over the models so that they spread over time, all counting (default ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--json", description = "Print {\"devices\":[{\"models\":[...],\"predicted\":{...}}],\"naive\":[{\"name\",\"devices\"}]} instead of a table.")

@@ -22,7 +22,12 @@ import java.util.List;
  * threads in the serial parts of the graph), and a batch holding every core would make a short
  * request of another tenant wait for all of it. The last free core is guarded: a batch that
  * takes it is cut so it cannot hold the core longer than half the tightest SLO among the other
- * active tenants (a non-preemptive dispatcher's only defence against head-of-line blocking).
+ * active tenants (a non-preemptive dispatcher's only defence against head-of-line blocking). The
+ * guard needs another core: a batch it holds back runs once every core is free at once, which on a
+ * one-core device is every time, so there the core would be guarded for ever. Placement serves
+ * one-core devices, and with the guard a 135 ms ResNet-50 request beside a 250 ms-SLO tenant
+ * asking 40 times a second was never dispatched (bench/RESULTS.md, "Placement"); on one core
+ * every batch takes the only core, most urgent first.
  */
 final class SafeRounds implements RoundPolicy {
 
@@ -49,7 +54,7 @@ final class SafeRounds implements RoundPolicy {
                 break;
             }
             int cap = Integer.MAX_VALUE;
-            if (free == 1) {
+            if (free == 1 && cores > 1) {
                 cap = lastCoreCap(c.model(), active);
                 if (cap == 0) {
                     continue;

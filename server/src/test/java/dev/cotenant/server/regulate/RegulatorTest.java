@@ -40,6 +40,8 @@ class RegulatorTest {
                     "the last core stays free for the 2 ms tenant");
             assertEquals(List.of(new RoundPolicy.Dispatch(slow, 1)), SafeRounds.INSTANCE.pick(List.of(c), 2, 2, List.of(slow, tight), 0),
                     "with a core to spare the slow batch runs");
+            assertEquals(List.of(new RoundPolicy.Dispatch(slow, 1)), SafeRounds.INSTANCE.pick(List.of(c), 1, 1, List.of(slow, tight), 0),
+                    "on a one-core device the only core is never guarded: held back, the slow batch would never run");
         }
     }
     @Test
