@@ -102,6 +102,18 @@ public record HostRuntime(String name, double dispatchUs, boolean graph, double 
         return graph ? Math.min(graphKernelGapUs, gpu.kernelGapUs()) : gpu.kernelGapUs();
     }
 
+    /**
+     * The same runtime on another host: {@code us} of host time per kernel instead of the sheet's,
+     * named {@code name}. A framework's dispatch cost is mostly the host CPU's and the framework
+     * version's, so measurements taken on different hosts fit different values.
+     */
+    public HostRuntime withDispatchUs(String name, double us) {
+        if (!(us >= 0)) {
+            throw new ModelException("runtime " + name + ": dispatch time must be zero or more, got " + us);
+        }
+        return new HostRuntime(name, us, graph, graphLaunchUs, graphKernelGapUs, oneHostThread, perOperatorKernels, requestUs);
+    }
+
     /** The same runtime serving requests: {@code us} of host work per inference after the previous one completed. */
     public HostRuntime withRequestUs(double us) {
         if (!(us >= 0)) {

@@ -50,7 +50,7 @@ public final class CoLocationValidation {
      * @param source the publication: title and address
      * @param gpu built-in device sheet
      * @param precision of the kernels
-     * @param runtime built-in host runtime the measured system used
+     * @param runtime the host runtime the measured system used (a built-in sheet, or one fitted to the source's host)
      * @param model zoo model every process runs
      * @param batches batch sizes the figure covers
      * @param copies processes co-running
@@ -62,7 +62,7 @@ public final class CoLocationValidation {
      * @param partner a second, different model that co-runs with one copy of {@code model} (one
      *                process each, at its own batch), or null; with it the baseline runs both
      */
-    public record Figure(String name, String source, String gpu, Precision precision, String runtime, String model,
+    public record Figure(String name, String source, String gpu, Precision precision, HostRuntime runtime, String model,
                          List<Integer> batches, int copies, Policy corun, Policy baseline, Over over, double published, String regime,
                          ZooModels.Entry partner) {
         public Figure {
@@ -98,7 +98,7 @@ public final class CoLocationValidation {
     /** The figure's ratio as the simulator sees it, combined over its batch sizes. */
     static double predict(Figure f, Map<String, LoweredModel> lowered) {
         Gpu gpu = Gpu.load(f.gpu());
-        HostRuntime runtime = HostRuntime.load(f.runtime());
+        HostRuntime runtime = f.runtime();
         Sharing.Host host = new Sharing.Host(runtime, Sharing.DEFAULT_WORK_QUEUES, true);
         List<Double> ratios = new ArrayList<>();
         for (int b : f.batches()) {
@@ -124,7 +124,7 @@ public final class CoLocationValidation {
     }
 
     private static LoweredModel lower(String model, int batch, Figure f, Gpu gpu, HostRuntime runtime, Map<String, LoweredModel> lowered) {
-        String key = String.join("/", model, Integer.toString(batch), f.precision().name(), f.gpu(), f.runtime());
+        String key = String.join("/", model, Integer.toString(batch), f.precision().name(), f.gpu(), f.runtime().name());
         return lowered.computeIfAbsent(key, k -> ZooModels.lower(List.of(new ZooModels.Entry(model, batch)), f.precision(), gpu,
                 Lowering.Fusion.of(runtime)).getFirst());
     }
@@ -156,7 +156,7 @@ public final class CoLocationValidation {
         for (Row r : rows) {
             Figure f = r.figure();
             b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.3f | %.3f | %+.0f%% | %s |%n", f.name(),
-                    f.gpu().toUpperCase(Locale.ROOT), f.precision(), f.runtime(), f.regime(), f.published(), r.predicted(),
+                    f.gpu().toUpperCase(Locale.ROOT), f.precision(), f.runtime().name(), f.regime(), f.published(), r.predicted(),
                     100 * r.error(), f.source()));
         }
         b.append(String.format(Locale.ROOT, "mean absolute error %.1f%% over %d rows; largest %.1f%%%n", 100 * mape(rows), rows.size(),

@@ -9,12 +9,14 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The co-location table of {@code simulate --validate}: every row cites its source, and the rows
- * the simulator is known to get right stay within the issue's 30%. The rows it misses are named
- * here and reported, not hidden (bench/RESULTS.md, "The co-location validation, 32 rows"): eight
- * ResNet-50 engines under MPS, where the simulated FP32 kernels already fill the V100 alone, and
- * ResNet-50 on small MIG slices at batch 1 and 8, where the simulated eager host keeps a slice
- * launch-bound while the real one is already compute-bound.
+ * The co-location table of {@code simulate --validate}: every row cites its source, the mean
+ * absolute error stays within 15%, and the rows the simulator is known to get right stay within
+ * 30%. The rows it misses are named here and reported, not hidden (bench/RESULTS.md, "The
+ * co-location validation, 32 rows"): eight ResNet-50 engines under MPS, where the simulated FP32
+ * kernels already fill the V100 alone, and ResNet-50 on MIG slices at batch 8 (and the 1g slice at
+ * batch 1), where the real slices are compute-bound sooner than the simulated ones: against
+ * MIGPerf's per-slice latencies the simulated kernels are 1.2-1.3 times too fast at batch 32-256
+ * and about 1.6 times at batch 8.
  */
 class CoLocationValidationTest {
 
@@ -40,6 +42,7 @@ class CoLocationValidationTest {
                 assertTrue(Math.abs(r.error()) <= 0.30, r.figure().name() + " off by more than 30%:\n" + table);
             }
         }
+        assertTrue(CoLocationValidation.mape(rows) <= 0.15, "mean absolute error over 15%:\n" + table);
         String json = SimulatorJson.coLocationValidation(rows);
         assertTrue(json.startsWith("{\"table\":\"co-location\",\"rows\":[{\"name\":"), json);
         assertTrue(json.matches(".*\\],\"mape\":[0-9.]+\\}"), json);
