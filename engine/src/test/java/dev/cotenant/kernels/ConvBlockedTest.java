@@ -55,6 +55,12 @@ class ConvBlockedTest {
                 {L + 2, 5, 13, 3 * L, 1, 1, 1, 1, 0, 0, 1, 1},
                 {L, 9, 14, L, 3, 3, 2, 1, 1, 1, 1, 1},
                 {L, 9, 26, 3 * L - 4, 3, 3, 2, 1, 1, 1, 2, 1},
+                // Planes 14 and 28 wide in flat tiles of 8 with the 16-register kernels: 1x1 layers
+                // whose pixels run on across rows (two K chunks, an odd block count), and a bordered
+                // 3x3 layer whose tiles that wrap a row take a base per pixel.
+                {40 * L, 14, 14, 3 * L, 1, 1, 1, 1, 0, 0, 2, 1},
+                {2 * L, 28, 28, 2 * L + 1, 1, 1, 1, 1, 0, 0, 1, 1},
+                {L, 28, 28, 2 * L, 3, 3, 1, 1, 1, 1, 1, 1},
         };
         Activation[] acts = {null, new Activation.Relu(), new Activation.Clip(0f, 6f), new Activation.Sigmoid()};
         try (Workers two = Workers.create(2)) {
