@@ -59,6 +59,12 @@ public sealed interface Activation {
     /** {@code x * tanh(softplus(x))}. */
     record Mish() implements Activation {}
 
+    /**
+     * {@code x * sigmoid(x)} (SiLU): Cotenant's own, what {@code SwishFusion} makes of a Mul of a
+     * value and its Sigmoid, so that a convolution applies it to each tile still in cache.
+     */
+    record Swish() implements Activation {}
+
     /** Looks up an activation parameter by its ONNX attribute name, with its default. */
     @FunctionalInterface
     interface Parameters {
@@ -91,7 +97,7 @@ public sealed interface Activation {
     static boolean supports(String opType) {
         return switch (opType) {
             case "Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Elu", "Selu", "Softplus",
-                 "Softsign", "Gelu", "ThresholdedRelu", "Celu", "Mish" -> true;
+                 "Softsign", "Gelu", "ThresholdedRelu", "Celu", "Mish", "Swish" -> true;
             default -> false;
         };
     }
@@ -120,6 +126,7 @@ public sealed interface Activation {
             case "ThresholdedRelu" -> new ThresholdedRelu(p.get("alpha", 1.0f));
             case "Celu" -> new Celu(p.get("alpha", 1.0f));
             case "Mish" -> new Mish();
+            case "Swish" -> new Swish();
             default -> throw new IllegalArgumentException("not an activation: " + opType);
         };
     }
@@ -142,6 +149,7 @@ public sealed interface Activation {
             case ThresholdedRelu t -> "ThresholdedRelu";
             case Celu c -> "Celu";
             case Mish m -> "Mish";
+            case Swish s -> "Swish";
         };
     }
 

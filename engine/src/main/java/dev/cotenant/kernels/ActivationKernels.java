@@ -99,6 +99,7 @@ final class ActivationKernels {
             }
             case Activation.Celu c -> celuRows(src, so, dst, dOff, bound, c.alpha());
             case Activation.Mish m -> mishRows(src, so, dst, dOff, bound);
+            case Activation.Swish s -> swishRows(src, so, dst, dOff, bound);
         }
     }
 
@@ -153,6 +154,14 @@ final class ActivationKernels {
         for (int i = 0; i < bound; i += W) {
             FloatVector v = FloatVector.fromArray(S, src, so + i);
             v.mul(VectorMath.tanh(softplus(v))).intoArray(dst, dOff + i);
+        }
+    }
+
+    /** x / (1 + exp(-x)): one division, no product; for very negative x, x / infinity = -0. */
+    private static void swishRows(float[] src, int so, float[] dst, int dOff, int bound) {
+        for (int i = 0; i < bound; i += W) {
+            FloatVector v = FloatVector.fromArray(S, src, so + i);
+            v.div(VectorMath.exp(v.neg()).add(1f)).intoArray(dst, dOff + i);
         }
     }
 

@@ -24,6 +24,7 @@ final class ActivationReference {
             case Activation.ThresholdedRelu t -> x > t.alpha() ? x : 0;
             case Activation.Celu c -> Math.max(0, x) + Math.min(0, c.alpha() * Math.expm1(x / c.alpha()));
             case Activation.Mish m -> x * Math.tanh(softplus(x));
+            case Activation.Swish s -> x * sigmoid(x);
         };
     }
 

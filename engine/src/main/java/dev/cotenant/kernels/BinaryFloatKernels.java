@@ -64,6 +64,39 @@ public final class BinaryFloatKernels {
         }
     }
 
+    /**
+     * Rows {@code [r0, r1)} of {@code inner} elements each: row r of the output starts at
+     * {@code oo + r * inner}, of a at {@code ao + aRows[r]}, of b at {@code bo + bRows[r]}, each
+     * operand advancing by its stride (0 or 1) along the row.
+     *
+     * <p>Why. A channel-blocked activation times a per-channel vector ({@code [N][C/L][H][W][L]} by
+     * {@code [N][C/L][1][1][L]}: EfficientNet's squeeze-and-excitation scale) collapses to rows of one
+     * vector, and {@link #apply} called once per row ran at 0.5 G elements/s, the call and its
+     * set-up costing ten times the one multiply (bench/RESULTS.md, Zen 3 section). Rows that are whole
+     * vectors on both sides take a loop with nothing else in it.
+     */
+    public static void applyRows(Fn fn, float[] a, int ao, int as, int[] aRows, float[] b, int bo, int bs, int[] bRows,
+                                 float[] o, int oo, int inner, int r0, int r1) {
+        if (as == 1 && bs == 1 && inner == W) {
+            for (int r = r0; r < r1; r++) {
+                op(fn, FloatVector.fromArray(S, a, ao + aRows[r]), FloatVector.fromArray(S, b, bo + bRows[r]))
+                        .intoArray(o, oo + r * W);
+            }
+            return;
+        }
+        for (int r = r0; r < r1; r++) {
+            apply(fn, a, ao + aRows[r], as, b, bo + bRows[r], bs, o, oo + r * inner, inner);
+        }
+    }
+
+    /** The scalar twin of {@link #applyRows}. */
+    public static void applyRowsReference(Fn fn, float[] a, int ao, int as, int[] aRows, float[] b, int bo, int bs,
+                                          int[] bRows, float[] o, int oo, int inner, int r0, int r1) {
+        for (int r = r0; r < r1; r++) {
+            applyReference(fn, a, ao + aRows[r], as, b, bo + bRows[r], bs, o, oo + r * inner, inner);
+        }
+    }
+
     /** The scalar twin of {@link #apply}. */
     public static void applyReference(Fn fn, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int n) {
         for (int i = 0; i < n; i++) {

@@ -199,20 +199,60 @@ public final class ConvDepthwiseBlocked {
         }
     }
 
+    /**
+     * Any kernel size, four output pixels of a row at a time, each with its own accumulator. One
+     * pixel at a time, every pixel was a single chain of KH x KW dependent FMAs (100 cycles for a
+     * 5x5 window at four cycles each) that the core could not overlap enough: EfficientNet's 5x5
+     * layers ran at 12-13 GFLOP/s on a Zen 3 core (bench/RESULTS.md, Zen 3 section).
+     */
     private static void pixelsAny(float[] buf, int at, Im2col.Geometry g, int wp, float[] wts, int wAt, int bAt, float[] dst,
                                   int out, boolean clamps, float lo, float hi) {
         FloatVector bv = FloatVector.fromArray(S, wts, bAt);
         FloatVector lov = FloatVector.broadcast(S, lo);
         FloatVector hiv = FloatVector.broadcast(S, hi);
+        int kh = g.kh();
+        int kw = g.kw();
+        int sx = g.sw() * L;
+        int tw = g.dw() * L;
+        int th = g.dh() * wp * L;
+        int rs = g.sh() * wp * L;
+        int fours = g.ow() - g.ow() % 4;
         int o = out;
         for (int oh = 0; oh < g.oh(); oh++) {
-            for (int ow = 0; ow < g.ow(); ow++, o += L) {
+            int row = at + oh * rs;
+            int ow = 0;
+            for (; ow < fours; ow += 4, o += 4 * L) {
+                FloatVector a0 = bv;
+                FloatVector a1 = bv;
+                FloatVector a2 = bv;
+                FloatVector a3 = bv;
+                int wk = wAt;
+                for (int i = 0, r = row + ow * sx; i < kh; i++, r += th) {
+                    for (int j = 0, c = r; j < kw; j++, c += tw, wk += L) {
+                        FloatVector wv = FloatVector.fromArray(S, wts, wk);
+                        a0 = FloatVector.fromArray(S, buf, c).fma(wv, a0);
+                        a1 = FloatVector.fromArray(S, buf, c + sx).fma(wv, a1);
+                        a2 = FloatVector.fromArray(S, buf, c + 2 * sx).fma(wv, a2);
+                        a3 = FloatVector.fromArray(S, buf, c + 3 * sx).fma(wv, a3);
+                    }
+                }
+                if (clamps) {
+                    a0 = a0.max(lov).min(hiv);
+                    a1 = a1.max(lov).min(hiv);
+                    a2 = a2.max(lov).min(hiv);
+                    a3 = a3.max(lov).min(hiv);
+                }
+                a0.intoArray(dst, o);
+                a1.intoArray(dst, o + L);
+                a2.intoArray(dst, o + 2 * L);
+                a3.intoArray(dst, o + 3 * L);
+            }
+            for (; ow < g.ow(); ow++, o += L) {
                 FloatVector acc = bv;
-                for (int kh = 0; kh < g.kh(); kh++) {
-                    int r = at + ((oh * g.sh() + kh * g.dh()) * wp + ow * g.sw()) * L;
-                    for (int kw = 0; kw < g.kw(); kw++) {
-                        acc = FloatVector.fromArray(S, buf, r + kw * g.dw() * L)
-                                .fma(FloatVector.fromArray(S, wts, wAt + (kh * g.kw() + kw) * L), acc);
+                int wk = wAt;
+                for (int i = 0, r = row + ow * sx; i < kh; i++, r += th) {
+                    for (int j = 0, c = r; j < kw; j++, c += tw, wk += L) {
+                        acc = FloatVector.fromArray(S, buf, c).fma(FloatVector.fromArray(S, wts, wk), acc);
                     }
                 }
                 if (clamps) {

@@ -135,7 +135,29 @@ final class ConvUnits {
      * narrower than 8 of another width gives a tile per row.
      */
     private static int tileWidth(Geometry g, boolean runs) {
+        if (flat(g, runs)) {
+            return P;
+        }
         return runs && g.blockedInput() && g.ow() % P != 0 && g.ow() % 7 == 0 ? 7 : g.ow() < P ? g.ow() : P;
+    }
+
+    /**
+     * Whether a plane 7, 14 or 28 wide takes flat tiles of 8 anyway, with the 16-register kernels.
+     * There a tile of 7 is a part of four pixels and a part of three, the second doing three
+     * quarters of the first's work for the same loop; a tile of 8 is two full parts. Where the
+     * pixels a layer reads follow one another across rows (a 1x1 kernel at stride 1 without a
+     * border, or read through a compact copy) every flat tile is still a run; on a zero-bordered
+     * plane the tiles that wrap a row take the kernel with a base per pixel, which only pays where
+     * rows are long enough for few tiles to wrap. One thread, best of 1-s rounds, Zen 3
+     * (bench/RESULTS.md): 1x1 512 > 128 at 28x28 68-72 -> 75 GFLOP/s, 1024 > 256 at 14x14 63-64 ->
+     * 68-69, 3x3 128 > 128 at 28x28 72-73 -> 77-79; 3x3 at 14x14 lost 5% and at 7x7 23%.
+     */
+    private static boolean flat(Geometry g, boolean runs) {
+        if (!SPLIT || !runs || !g.blockedInput() || g.ow() <= P || g.ow() % P == 0) {
+            return false;
+        }
+        boolean straight = g.cols() == g.ow() && g.colStride() == 1 && g.rowStride() == 1;
+        return straight || g.ow() >= 28;
     }
 
     /** The offsets chunk by chunk, so a kernel indexes them from 0 and needs no start register. */

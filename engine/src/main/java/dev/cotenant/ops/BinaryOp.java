@@ -19,6 +19,8 @@ final class BinaryOp implements Op {
     /** Elements below which an operator runs on the calling thread only. */
     static final int PARALLEL_MIN = 1 << 15;
     static final int GRAIN = 1 << 13;
+    /** Rows at most this long run through {@link BinaryFloatKernels#applyRows}, not one call each. */
+    static final int SHORT_ROW = 64;
 
     private final BinaryFn fn;
     private final boolean sameTypes;
@@ -136,12 +138,36 @@ final class BinaryOp implements Op {
             }
             int row = start / inner;
             int from = start - row * inner;
+            if (fast != null && tOut == DataType.FLOAT && inner <= SHORT_ROW) {
+                shortRows(a, b, o, row, from, start, end);
+                return;
+            }
             while (start < end) {
                 int to = Math.min(inner, from + (end - start));
                 segment(a, b, o, row, from, to);
                 start += to - from;
                 row++;
                 from = 0;
+            }
+        }
+
+        /** As {@link #range} for short FP32 rows: a partial row at each end, whole rows in one call between. */
+        private void shortRows(Tensor a, Tensor b, Tensor o, int row, int from, int start, int end) {
+            int inner = layout.inner;
+            if (from > 0) {
+                int to = Math.min(inner, from + (end - start));
+                segment(a, b, o, row, from, to);
+                start += to - from;
+                row++;
+            }
+            int whole = (end - start) / inner;
+            BinaryFloatKernels.applyRows(fast, a.floats(), a.offset(), layout.innerStride[0], layout.rowOffset[0],
+                    b.floats(), b.offset(), layout.innerStride[1], layout.rowOffset[1], o.floats(), o.offset(), inner,
+                    row, row + whole);
+            start += whole * inner;
+            row += whole;
+            if (start < end) {
+                segment(a, b, o, row, 0, end - start);
             }
         }
 

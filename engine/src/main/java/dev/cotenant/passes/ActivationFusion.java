@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * Fuses an activation that follows a Conv, a Gemm or a biased MatMul ({@link MatMulFusion}; GELU
- * too) into it, so the activation is applied to each
+ * too; {@link SwishFusion}'s Swish after any of them) into it, so the activation is applied to each
  * output tile while it is still in cache instead of in a second pass over memory. The result is a
  * {@code FusedConv} / {@code FusedGemm} node of Cotenant's domain: the original node's inputs and
  * attributes plus {@code activation} (the ONNX op type of the activation) and its parameters
@@ -45,7 +45,8 @@ public final class ActivationFusion implements Pass {
             Node act = uses.soleConsumer(host.outputs().getFirst());
             boolean gelu = act != null && act.opType().equals("Gelu") && act.domain().equals(OpTable.COTENANT_DOMAIN)
                     && host.opType().equals("FusedMatMul");
-            if (act == null || !(gelu || act.domain().isEmpty() && ACTIVATIONS.contains(act.opType()))
+            boolean swish = act != null && act.opType().equals("Swish") && act.domain().equals(OpTable.COTENANT_DOMAIN);
+            if (act == null || !(gelu || swish || act.domain().isEmpty() && ACTIVATIONS.contains(act.opType()))
                     || !act.inputs().getFirst().equals(host.outputs().getFirst())) {
                 continue;
             }

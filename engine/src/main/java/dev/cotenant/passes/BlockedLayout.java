@@ -40,7 +40,8 @@ public final class BlockedLayout implements Pass {
 
     private static final int L = ConvBlocked.L;
     private static final Set<String> BINARY = Set.of("Add", "Sub", "Mul");
-    private static final Set<String> UNARY = Set.of("Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh");
+    private static final Set<String> UNARY = Set.of("Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh",
+            "Swish");
 
     private final Map<String, TensorType> inputTypes;
 
@@ -134,7 +135,8 @@ public final class BlockedLayout implements Pass {
                 converted++;
                 return;
             }
-            if (n.domain().isEmpty() && n.outputs().size() == 1 && staysBlocked(n)) {
+            boolean swish = n.domain().equals(OpTable.COTENANT_DOMAIN) && n.opType().equals("Swish");
+            if ((n.domain().isEmpty() || swish) && n.outputs().size() == 1 && staysBlocked(n)) {
                 if (foldResidual(n) || foldRelu(n)) {
                     return;
                 }

@@ -18,6 +18,7 @@ public final class Passes {
                 new DeadCodeElimination(),
                 new BatchNormFolding(),
                 new GeluFusion(),
+                new SwishFusion(),
                 new MatMulFusion(),
                 new ActivationFusion(),
                 new DeadCodeElimination());

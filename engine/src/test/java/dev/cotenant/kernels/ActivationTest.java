@@ -17,7 +17,7 @@ class ActivationTest {
             new Activation.Sigmoid(), new Activation.Tanh(), new Activation.HardSigmoid(0.2f, 0.5f),
             new Activation.HardSwish(), new Activation.Elu(1.3f), new Activation.Selu(1.6732632f, 1.050701f),
             new Activation.Softplus(), new Activation.Softsign(), new Activation.Gelu(false), new Activation.Gelu(true),
-            new Activation.ThresholdedRelu(0.7f), new Activation.Celu(0.8f), new Activation.Mish());
+            new Activation.ThresholdedRelu(0.7f), new Activation.Celu(0.8f), new Activation.Mish(), new Activation.Swish());
 
     static final int[] SIZES = {0, 1, 2, 3, 7, 8, 15, 16, 17, 31, 33, 64, 100, 257, 1000};
 

@@ -55,6 +55,12 @@ class ConvBlockedTest {
                 {L + 2, 5, 13, 3 * L, 1, 1, 1, 1, 0, 0, 1, 1},
                 {L, 9, 14, L, 3, 3, 2, 1, 1, 1, 1, 1},
                 {L, 9, 26, 3 * L - 4, 3, 3, 2, 1, 1, 1, 2, 1},
+                // Planes 14 and 28 wide in flat tiles of 8 with the 16-register kernels: 1x1 layers
+                // whose pixels run on across rows (two K chunks, an odd block count), and a bordered
+                // 3x3 layer whose tiles that wrap a row take a base per pixel.
+                {40 * L, 14, 14, 3 * L, 1, 1, 1, 1, 0, 0, 2, 1},
+                {2 * L, 28, 28, 2 * L + 1, 1, 1, 1, 1, 0, 0, 1, 1},
+                {L, 28, 28, 2 * L, 3, 3, 1, 1, 1, 1, 1, 1},
         };
         Activation[] acts = {null, new Activation.Relu(), new Activation.Clip(0f, 6f), new Activation.Sigmoid()};
         try (Workers two = Workers.create(2)) {
@@ -151,7 +157,9 @@ class ConvBlockedTest {
         // c, h, w, k, stride, dilation, pad, batch
         int[][] cases = {{L, 7, 7, 3, 1, 1, 1, 1}, {2 * L + 3, 9, 11, 3, 2, 1, 1, 2}, {L, 10, 9, 3, 1, 2, 2, 1}, {L + 2, 3, 4, 3, 2, 1, 1, 1}, {L + 1, 12, 12, 5, 1, 2, 4, 1}, {L, 6, 6, 3, 1, 1, 0, 2},
                 // planes beyond 28x28 read in place, border pixels tap by tap
-                {L + 1, 30, 29, 3, 1, 1, 1, 1}, {L, 31, 30, 3, 2, 1, 1, 2}};
+                {L + 1, 30, 29, 3, 1, 1, 1, 1}, {L, 31, 30, 3, 2, 1, 1, 2},
+                // 5x5: rows of four pixels and a remainder of three
+                {2 * L, 7, 7, 5, 1, 1, 2, 1}, {L + 3, 14, 15, 5, 2, 1, 2, 2}};
         try (Workers two = Workers.create(2)) {
             for (int t = 0; t < cases.length; t++) {
                 int[] cs = cases[t];

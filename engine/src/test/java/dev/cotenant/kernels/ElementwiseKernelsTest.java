@@ -51,6 +51,37 @@ class ElementwiseKernelsTest {
         }
     }
 
+    /** Rows of one vector and of other lengths, with per-row offsets as a blocked per-channel broadcast gives. */
+    @Test
+    void binaryRows() {
+        Random r = new Random(3);
+        int w = VectorUnit.FLOAT.length();
+        for (BinaryFloatKernels.Fn fn : BinaryFloatKernels.Fn.values()) {
+            for (int inner : new int[] {1, 3, w, 2 * w, w + 1}) {
+                for (int mode = 0; mode < 4; mode++) {
+                    int as = mode & 1;
+                    int bs = (mode >> 1) & 1;
+                    int rows = 13;
+                    int[] aRows = new int[rows];
+                    int[] bRows = new int[rows];
+                    for (int k = 0; k < rows; k++) {
+                        aRows[k] = k * inner;
+                        bRows[k] = (k / 4) * inner;
+                    }
+                    float[] a = random(r, rows * inner + 2, 3);
+                    float[] b = random(r, rows * inner + 3, 3);
+                    float[] o1 = new float[rows * inner + 4];
+                    float[] o2 = new float[rows * inner + 4];
+                    BinaryFloatKernels.applyRows(fn, a, 2, as, aRows, b, 3, bs, bRows, o1, 1, inner, 2, rows);
+                    BinaryFloatKernels.applyRowsReference(fn, a, 2, as, aRows, b, 3, bs, bRows, o2, 1, inner, 2, rows);
+                    for (int i = 0; i < o1.length; i++) {
+                        close(fn + " rows of " + inner + " strides " + as + "," + bs + " at " + i, o2[i], o1[i], 0);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void unaryFunctions() {
         Random r = new Random(2);

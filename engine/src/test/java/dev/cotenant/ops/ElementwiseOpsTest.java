@@ -101,6 +101,32 @@ class ElementwiseOpsTest {
         }
     }
 
+    /**
+     * A blocked activation times a per-channel vector (short rows, one vector or a few values each),
+     * large enough to be cut among threads, at cuts that fall inside a row.
+     */
+    @Test
+    void shortRowBroadcastsAgreeWithIndexArithmetic() {
+        Random r = new Random(7);
+        try (Workers two = Workers.create(2)) {
+            for (int[][] shapes : new int[][][] {{{1, 5, 37, 41, 8}, {1, 5, 1, 1, 8}}, {{2, 7, 61, 43, 3}, {2, 7, 1, 1, 3}},
+                    {{1, 3, 1, 1, 16}, {1, 3, 29, 31, 16}}}) {
+                Tensor a = random(r, shapes[0]);
+                Tensor b = random(r, shapes[1]);
+                int[] out = Broadcast.shape(shapes[0], shapes[1]);
+                int[] st = Broadcast.strides(shapes[0], out);
+                int[] stb = Broadcast.strides(shapes[1], out);
+                for (Workers w : new Workers[] {two, Workers.single()}) {
+                    Tensor got = run("Mul", 17, Map.of(), true, w, a, b)[0];
+                    for (int i = 0; i < got.size(); i++) {
+                        float e = a.floats()[Broadcast.offset(i, out, st)] * b.floats()[Broadcast.offset(i, out, stb)];
+                        assertEquals(e, got.floats()[i], 0, Shape.of(shapes[0]) + " at " + i);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void largeBroadcastRunsInParallel() {
         Random r = new Random(6);

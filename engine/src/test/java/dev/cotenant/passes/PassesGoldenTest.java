@@ -97,4 +97,40 @@ class PassesGoldenTest {
                     """.formatted(y, y), GraphText.of(new GeluFusion().apply(b.build())), "half first: " + halfFirst);
         }
     }
+
+    @Test
+    void sigmoidTimesItsInputBecomesSwishAndFusesIntoTheConv() {
+        for (boolean sigmoidFirst : new boolean[] {false, true}) {
+            GraphBuilder b = new GraphBuilder("g", 1);
+            String x = b.input("x", DataType.FLOAT, 1, 2, 5, 5);
+            String w = b.normal("w", 0.5f, 3, 2, 3, 3);
+            String c = b.nodeNamed("conv", "Conv", List.of(x, w), Map.of("pads", ints(1, 1, 1, 1)));
+            String s = b.nodeNamed("sig", "Sigmoid", List.of(c), Map.of());
+            String y = b.nodeNamed("mul", "Mul", sigmoidFirst ? List.of(s, c) : List.of(c, s), Map.of());
+            b.output(y);
+            Graph swish = new SwishFusion().apply(b.build());
+            assertEquals("""
+                    input x: float[1,2,5,5]
+                    conv.out = Conv[pads=[1, 1, 1, 1]](x, w:float[3,2,3,3])
+                    mul.out = dev.cotenant::Swish(conv.out)
+                    output mul.out
+                    """, GraphText.of(swish), "sigmoid first: " + sigmoidFirst);
+            assertEquals("""
+                    input x: float[1,2,5,5]
+                    mul.out = dev.cotenant::FusedConv[activation="Swish", pads=[1, 1, 1, 1]](x, w:float[3,2,3,3])
+                    output mul.out
+                    """, GraphText.of(new ActivationFusion().apply(swish)));
+        }
+    }
+
+    @Test
+    void sigmoidWithAnotherReaderStays() {
+        GraphBuilder b = new GraphBuilder("g", 1);
+        String x = b.input("x", DataType.FLOAT, 4);
+        String s = b.nodeNamed("sig", "Sigmoid", List.of(x), Map.of());
+        b.output(b.nodeNamed("mul", "Mul", List.of(x, s), Map.of()));
+        b.output(s);
+        Graph g = b.build();
+        assertEquals(GraphText.of(g), GraphText.of(new SwishFusion().apply(g)));
+    }
 }

@@ -40,7 +40,7 @@ public final class Lowering {
 
     private static final Set<String> ELEMENTWISE = Set.of("Add", "Sub", "Mul", "Div", "Relu", "Gelu", "Sigmoid", "Tanh",
             "Erf", "Clip", "LeakyRelu", "HardSigmoid", "HardSwish", "Sqrt", "Pow", "Cast", "Neg", "Exp", "Log", "Abs",
-            "Elu", "Selu", "Softplus", "Mish", "PRelu", "Where", "Min", "Max", "Reciprocal");
+            "Elu", "Selu", "Softplus", "Mish", "Swish", "PRelu", "Where", "Min", "Max", "Reciprocal");
     private static final Set<String> ROWS = Set.of("Softmax", "LogSoftmax", "LayerNormalization", "InstanceNormalization",
             "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceProd",
             "ReduceL2", "ReduceL1", "ReduceSumSquare", "ReduceLogSumExp", "ArgMax", "ArgMin");
