@@ -119,10 +119,17 @@ public final class PlaceCommand implements Callable<Integer> {
                     throw new ModelException("--cores must be at least 1, not " + n);
                 }
                 List<String> names = demands.stream().map(Demand::model).toList();
-                Map<String, ServiceTime> times;
+                CpuServiceTimes.Measured measured;
                 try (Progress bar = Progress.onTerminal("measuring service times", names.size())) {
-                    times = CpuServiceTimes.measure(names, samples, bar::step);
+                    measured = CpuServiceTimes.measure(names, samples, bar::step);
                 }
+                if (measured.unsteady()) {
+                    String m = measured.unsteadiest();
+                    spec.commandLine().getErr().printf(Locale.ROOT, "warning: this machine's speed moved while measuring: the passes over "
+                            + "%s differed by %.1fx; the service times pool every pass, but a plan here is less certain than its "
+                            + "figures (bench/RESULTS.md, \"Placement\")%n", m, measured.passSpread().get(m));
+                }
+                Map<String, ServiceTime> times = measured.times();
                 // The plan's queue is FIFO with one batch per core at a time (M/G/c); the server's
                 // default of twice the cores shares each core between two batches, doubling service
                 // times past what was measured, so each device is served at one batch per core.

@@ -39,6 +39,32 @@ public final class CpuServiceTimes {
 
     private CpuServiceTimes() {}
 
+    /** A pass spread above this says the host's speed moved while measuring (a plain core keeps within 10-20%). */
+    public static final double UNSTEADY_SPREAD = 1.5;
+
+    /**
+     * What was measured: each model's service time over all passes, and how far apart its passes
+     * were, as the slowest pass's mean over the quickest's.
+     */
+    public record Measured(Map<String, ServiceTime> times, Map<String, Double> passSpread) {
+
+        public Measured {
+            times = Map.copyOf(times);
+            passSpread = Map.copyOf(passSpread);
+        }
+
+        /** The model whose passes were furthest apart, or null with no models. */
+        public String unsteadiest() {
+            return passSpread.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+        }
+
+        /** Whether some model's passes differ by more than {@link #UNSTEADY_SPREAD}: the host's speed moved. */
+        public boolean unsteady() {
+            String m = unsteadiest();
+            return m != null && passSpread.get(m) > UNSTEADY_SPREAD;
+        }
+    }
+
     /** Reads and writes every cache line of a buffer larger than the caches; returns a value so the JIT keeps the loop. */
     private static long evict(long[] buffer) {
         long sum = 0;
@@ -59,7 +85,7 @@ public final class CpuServiceTimes {
      * Spreading the samples over passes spreads them over the phases, so a single slow (or quiet)
      * stretch does not decide the plan.
      */
-    public static Map<String, ServiceTime> measure(List<String> models, int samples, Consumer<String> progress) {
+    public static Measured measure(List<String> models, int samples, Consumer<String> progress) {
         long[] buffer = new long[EVICT_BYTES / Long.BYTES];
         Map<String, TenantPlan> plans = new LinkedHashMap<>();
         for (String m : models) {
@@ -73,15 +99,19 @@ public final class CpuServiceTimes {
         }
         int perPass = Math.max(1, (samples + PASSES - 1) / PASSES);
         Map<String, double[]> all = new LinkedHashMap<>();
+        Map<String, double[]> passMeans = new LinkedHashMap<>();
         for (int pass = 0; pass < PASSES; pass++) {
             for (var e : plans.entrySet()) {
                 double[] t = timed(e.getValue(), perPass, buffer);
                 all.merge(e.getKey(), t, CpuServiceTimes::concat);
+                passMeans.merge(e.getKey(), new double[] {ServiceTime.of(t).meanMs()}, CpuServiceTimes::concat);
             }
         }
         Map<String, ServiceTime> out = new LinkedHashMap<>();
         all.forEach((m, t) -> out.put(m, ServiceTime.of(t)));
-        return out;
+        Map<String, Double> spread = new LinkedHashMap<>();
+        passMeans.forEach((m, means) -> spread.put(m, Arrays.stream(means).max().orElse(1) / Arrays.stream(means).min().orElse(1)));
+        return new Measured(out, spread);
     }
 
     private static double[] concat(double[] a, double[] b) {
