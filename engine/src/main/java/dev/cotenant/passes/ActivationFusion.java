@@ -6,7 +6,6 @@ import dev.cotenant.ir.Graph;
 import dev.cotenant.ir.Node;
 import dev.cotenant.ir.Tensor;
 import dev.cotenant.ops.OpTable;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -61,12 +60,7 @@ public final class ActivationFusion implements Pass {
         if (removed.isEmpty()) {
             return g;
         }
-        List<Node> nodes = new ArrayList<>();
-        for (Node n : g.nodes()) {
-            if (!removed.contains(n)) {
-                nodes.add(replaced.getOrDefault(n, n));
-            }
-        }
+        List<Node> nodes = Rewrite.nodes(g, replaced, removed);
         return new DeadCodeElimination().apply(g.withNodes(nodes));
     }
 

@@ -82,12 +82,7 @@ public final class BatchNormFolding implements Pass {
         if (removed.isEmpty()) {
             return g;
         }
-        List<Node> nodes = new ArrayList<>();
-        for (Node n : g.nodes()) {
-            if (!removed.contains(n)) {
-                nodes.add(replaced.getOrDefault(n, n));
-            }
-        }
+        List<Node> nodes = Rewrite.nodes(g, replaced, removed);
         return new DeadCodeElimination().apply(g.withNodesAndInitializers(nodes, inits));
     }
 

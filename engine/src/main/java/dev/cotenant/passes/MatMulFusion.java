@@ -5,7 +5,6 @@ import dev.cotenant.ir.Graph;
 import dev.cotenant.ir.Node;
 import dev.cotenant.ir.Tensor;
 import dev.cotenant.ops.OpTable;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -55,12 +54,7 @@ public final class MatMulFusion implements Pass {
         if (removed.isEmpty()) {
             return g;
         }
-        List<Node> nodes = new ArrayList<>();
-        for (Node n : g.nodes()) {
-            if (!removed.contains(n)) {
-                nodes.add(replaced.getOrDefault(n, n));
-            }
-        }
+        List<Node> nodes = Rewrite.nodes(g, replaced, removed);
         return g.withNodes(nodes);
     }
 }

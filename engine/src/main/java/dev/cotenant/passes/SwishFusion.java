@@ -3,7 +3,6 @@ package dev.cotenant.passes;
 import dev.cotenant.ir.Graph;
 import dev.cotenant.ir.Node;
 import dev.cotenant.ops.OpTable;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -51,12 +50,7 @@ public final class SwishFusion implements Pass {
         if (replaced.isEmpty()) {
             return g;
         }
-        List<Node> nodes = new ArrayList<>();
-        for (Node n : g.nodes()) {
-            if (!removed.contains(n)) {
-                nodes.add(replaced.getOrDefault(n, n));
-            }
-        }
+        List<Node> nodes = Rewrite.nodes(g, replaced, removed);
         return new DeadCodeElimination().apply(g.withNodes(nodes));
     }
 }
