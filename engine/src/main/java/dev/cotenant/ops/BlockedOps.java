@@ -7,6 +7,7 @@ import dev.cotenant.kernels.Activation;
 import dev.cotenant.kernels.ChannelBlocks;
 import dev.cotenant.kernels.ConvBlocked;
 import dev.cotenant.kernels.ConvDepthwiseBlocked;
+import dev.cotenant.kernels.ConvWinograd;
 import dev.cotenant.kernels.GemmEpilogue;
 import dev.cotenant.kernels.Im2col;
 import dev.cotenant.kernels.Workers;
@@ -33,6 +34,8 @@ import java.util.List;
 final class BlockedOps {
 
     static final int L = ConvBlocked.L;
+    /** Channels in and out from which a 3x3 stride-1 convolution runs by Winograd (bench/RESULTS.md). */
+    static final int WINOGRAD_MIN_CHANNELS = 32;
 
     private BlockedOps() {}
 
@@ -166,6 +169,11 @@ final class BlockedOps {
         }
         ConvBlocked.Geometry cg = new ConvBlocked.Geometry(c, h, wdt, m, wd[2], wd[3], g.strides()[0], g.strides()[1],
                 g.dilations()[0], g.dilations()[1], g.padsBegin()[0], g.padsBegin()[1], oh, ow, blocked);
+        if (ConvWinograd.ENABLED && ConvWinograd.suits(cg, WINOGRAD_MIN_CHANNELS)) {
+            ConvWinograd.Geometry wg = ConvWinograd.Geometry.of(cg);
+            return new Winograd(yt, wg, ConvWinograd.packWeights(wk.floats(), wk.offset(), wg), bias,
+                    new GemmEpilogue(null, null, act), cost, residual);
+        }
         float[] packed = new float[cg.packedWeights()];
         ConvBlocked.packWeights(wk.floats(), wk.offset(), cg, packed);
         float[] pb = new float[cg.packedBias()];
@@ -267,6 +275,73 @@ final class BlockedOps {
             Tensor res = in.length > 3 ? in[3] : null;
             ConvBlocked.run(in[0].floats(), in[0].offset(), p.n0(), p.n1(), p.c0(), p.c1(), g, koff, weights, bias, ep, pad,
                     out[0].floats(), out[0].offset(), res == null ? null : res.floats(), res == null ? 0 : res.offset(), w);
+        }
+    }
+
+    /**
+     * A 3x3 stride-1 blocked convolution by Winograd's F(2x2, 3x3); parts as {@link Dense}'s. Its
+     * two buffers (a chunk's transformed input and products) are allocated on the first run.
+     */
+    private static final class Winograd implements BoundOp {
+        private final TensorType type;
+        private final ConvWinograd.Geometry g;
+        private final ConvWinograd.Weights weights;
+        private final float[] bias;
+        private final GemmEpilogue ep;
+        private final Cost cost;
+        private final boolean residual;
+        private float[] transformed = new float[0];
+        private float[] products = new float[0];
+
+        Winograd(TensorType type, ConvWinograd.Geometry g, ConvWinograd.Weights weights, float[] bias, GemmEpilogue ep,
+                 Cost cost, boolean residual) {
+            this.type = type;
+            this.g = g;
+            this.weights = weights;
+            this.bias = bias;
+            this.ep = ep;
+            this.cost = cost;
+            this.residual = residual;
+        }
+
+        @Override
+        public List<TensorType> outputTypes() {
+            return List.of(type);
+        }
+
+        @Override
+        public Cost cost() {
+            return cost;
+        }
+
+        @Override
+        public void run(Tensor[] in, Tensor[] out, Workers w) {
+            runPart(in, out, 0, 1, w);
+        }
+
+        /** As {@link Dense#overwrites}: each output pixel is written after its residual was read. */
+        @Override
+        public int overwrites() {
+            return residual ? 3 : -1;
+        }
+
+        @Override
+        public int maxParts() {
+            int n = type.dims()[0];
+            return n > 1 ? n : ConvWinograd.pairs(g);
+        }
+
+        @Override
+        public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers w) {
+            if (transformed.length == 0) {
+                transformed = new float[g.transformed()];
+                products = new float[g.products()];
+            }
+            Part p = Part.of(in[0].dim(0), ConvWinograd.pairs(g), part, parts);
+            Tensor res = in.length > 3 ? in[3] : null;
+            ConvWinograd.run(in[0].floats(), in[0].offset(), p.n0(), p.n1(), p.c0(), p.c1(), g, weights, bias, ep,
+                    res == null ? null : res.floats(), res == null ? 0 : res.offset(), out[0].floats(), out[0].offset(),
+                    transformed, products, w);
         }
     }
 
