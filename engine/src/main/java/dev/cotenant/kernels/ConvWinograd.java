@@ -138,32 +138,30 @@ public final class ConvWinograd {
     public static Weights packWeights(float[] w, int off, Geometry g) {
         int c = g.c();
         int m = g.m();
-        float[][] u = new float[XI][m * c];
-        double[][] gg = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
-        double[] t = new double[12];
-        for (int o = 0; o < m; o++) {
-            for (int i = 0; i < c; i++) {
-                int at = off + (o * c + i) * 9;
-                // t = G . g (4x3), then U = t . G^T (4x4).
-                for (int r = 0; r < 4; r++) {
-                    for (int s = 0; s < 3; s++) {
-                        t[r * 3 + s] = gg[r][0] * w[at + s] + gg[r][1] * w[at + 3 + s] + gg[r][2] * w[at + 6 + s];
-                    }
-                }
-                for (int r = 0; r < 4; r++) {
-                    for (int s = 0; s < 4; s++) {
-                        u[r * 4 + s][o * c + i] = (float) (t[r * 3] * gg[s][0] + t[r * 3 + 1] * gg[s][1] + t[r * 3 + 2] * gg[s][2]);
-                    }
-                }
-            }
-        }
         int rows = Math.min(g.chunkRows(), g.tilesH());
         int lastRows = g.tilesH() - (g.tilesH() - 1) / rows * rows;
         ConvBlocked.Geometry chunk = g.product(rows * g.tilesW());
         ConvBlocked.Geometry last = g.product(lastRows * g.tilesW());
+        double[][] gg = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
         float[][] packed = new float[XI][chunk.packedWeights()];
+        // One plane at a time, so binding holds one plane of unpacked values beside the packed ones.
+        float[] u = new float[m * c];
         for (int xi = 0; xi < XI; xi++) {
-            ConvBlocked.packWeights(u[xi], 0, chunk, packed[xi]);
+            double[] gr = gg[xi / 4];
+            double[] gs = gg[xi % 4];
+            for (int o = 0; o < m; o++) {
+                for (int i = 0; i < c; i++) {
+                    int at = off + (o * c + i) * 9;
+                    double sum = 0;
+                    for (int a = 0; a < 3; a++) {
+                        for (int b = 0; b < 3; b++) {
+                            sum += gr[a] * w[at + a * 3 + b] * gs[b];
+                        }
+                    }
+                    u[o * c + i] = (float) sum;
+                }
+            }
+            ConvBlocked.packWeights(u, 0, chunk, packed[xi]);
         }
         // The products take no bias: it is added once, after the output transform.
         return new Weights(packed, chunk, ConvBlocked.offsets(chunk), last, ConvBlocked.offsets(last),

@@ -26,14 +26,19 @@ class InPlaceTest {
 
     /**
      * conv(conv(s)) + s on a stem's output s, or with {@code direct} conv(s) + s (the shortcut is
-     * also the convolution's input); then, when {@code reuse}, the shortcut once more.
+     * also the convolution's input); then, when {@code reuse}, the shortcut once more. With
+     * {@code wide}, 32 channels and a 3x3 residual convolution: the Winograd kernel's case.
      */
-    private static Model net(boolean direct, boolean reuse) {
+    private static Model net(boolean direct, boolean reuse, boolean wide) {
+        int ch = wide ? 32 : 20;
+        int k = wide ? 3 : 1;
+        int p = k / 2;
         GraphBuilder b = new GraphBuilder("g", 3);
         String x = b.input("x", DataType.FLOAT, 2, 3, 10, 10);
-        String stem = b.nodeNamed("stem", "Conv", List.of(x, b.normal("w0", 0.4f, 20, 3, 3, 3)), Map.of("pads", ints(1, 1, 1, 1)));
-        String mid = direct ? stem : b.nodeNamed("mid", "Conv", List.of(stem, b.normal("wm", 0.2f, 20, 20, 1, 1)), Map.of());
-        String pw = b.nodeNamed("pw", "Conv", List.of(mid, b.normal("w1", 0.2f, 20, 20, 1, 1)), Map.of());
+        String stem = b.nodeNamed("stem", "Conv", List.of(x, b.normal("w0", 0.4f, ch, 3, 3, 3)), Map.of("pads", ints(1, 1, 1, 1)));
+        String mid = direct ? stem : b.nodeNamed("mid", "Conv", List.of(stem, b.normal("wm", 0.2f, ch, ch, 1, 1)), Map.of());
+        String pw = b.nodeNamed("pw", "Conv", List.of(mid, b.normal("w1", 0.2f / k, ch, ch, k, k)),
+                Map.of("pads", ints(p, p, p, p)));
         String sum = b.nodeNamed("add", "Add", List.of(pw, stem), Map.of());
         String act = b.nodeNamed("relu", "Relu", List.of(sum), Map.of());
         if (reuse) {
@@ -59,10 +64,10 @@ class InPlaceTest {
         for (int i = 0; i < input.size(); i++) {
             input.floats()[i] = r.nextFloat() * 2 - 1;
         }
-        for (int k = 0; k < 3; k++) {
-            boolean direct = k == 2;
-            boolean reuse = k == 1;
-            Model m = net(direct, reuse);
+        for (int k = 0; k < 6; k++) {
+            boolean direct = k % 3 == 2;
+            boolean reuse = k % 3 == 1;
+            Model m = net(direct, reuse, k >= 3);
             Plan blocked = Planner.plan(Passes.optimize(m, types), types, Workers.single());
             Step conv = step(blocked, "BlockedConv");
             if (reuse) {
