@@ -1,5 +1,6 @@
 package dev.cotenant.kernels;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -27,10 +28,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <li>the output transform {@code Y = A^T P A}, with the bias, the residual and the activation, into
  * the blocked output.
  * </ol>
- * Steps 2 and 3 run per pair of output blocks, so a worker's products for a pair are still in its
- * cache when it transforms them. F(2x2, 3x3)'s transforms use only 0, 1 and 1/2, so its results
- * differ from the direct sum by a few ulps (ConvWinogradTest measures them); the larger tiles
- * F(4x4, 3x3) and up trade more of that accuracy for more speed and are not used.
+ * Step 2 runs plane by plane, so a worker keeps one plane of transformed input in its cache across
+ * every output block (taken pair by pair instead, every pair re-read the chunk's whole transformed
+ * input); step 3 runs block by block. F(2x2, 3x3)'s transforms use only 0, 1 and 1/2, so its results
+ * stay within about 1e-5 of the outputs' size of the direct sum (ConvWinogradTest bounds it); the
+ * larger tiles F(4x4, 3x3) and up trade more of that accuracy for more speed and are not used.
  */
 public final class ConvWinograd {
 
@@ -178,46 +180,74 @@ public final class ConvWinograd {
      * {@code y} (at {@code yOff}), output block pairs {@code [q0, q1)} only. {@code bias} holds one
      * value per output channel (or is {@code null}); {@code res} (or {@code null}) a blocked
      * residual of the output's shape, added before the activation, which may be {@code y} itself
-     * at the same offset. {@code v} and {@code p} are the buffers of {@link Geometry#transformed}
-     * and {@link Geometry#products} floats.
+     * at the same offset. {@code v} and {@code p} are the buffers of one or more workers:
+     * {@link Geometry#transformed} and {@link Geometry#products} floats for each.
+     *
+     * <p>Two ways to share the work. With as many buffers as threads and at least two chunks per
+     * thread (wide planes: ResNet's first stage, a U-Net's outer levels), each worker takes whole
+     * chunks, transforms, multiplies and transforms back in its own buffers, in its own cache, with
+     * no barrier between the steps. Otherwise (deep layers: one chunk) the workers share each step
+     * of each chunk, a barrier after each.
      */
     public static void run(float[] x, int xOff, int n0, int n1, int q0, int q1, Geometry g, Weights wt, float[] bias,
                            GemmEpilogue ep, float[] res, int resOff, float[] y, int yOff, float[] v, float[] p, Workers w) {
         int rows = Math.min(g.chunkRows(), g.tilesH());
-        float[] b = bias == null ? NO_BIAS : bias;
-        for (int n = n0; n < n1; n++) {
+        int perImage = (g.tilesH() + rows - 1) / rows;
+        int units = (n1 - n0) * perImage;
+        int slots = Math.min(w.threads(), Math.min(v.length / g.transformed(), p.length / g.products()));
+        Chunks c = new Chunks(x, xOff, n0, q0, q1, g, wt, bias == null ? NO_BIAS : bias, ep, res, resOff, y, yOff, rows, perImage);
+        if (slots > 1 && units >= 2 * slots) {
+            AtomicInteger next = new AtomicInteger();
+            w.parallelFor(slots, 1, (s, e) -> {
+                for (int slot = s; slot < e; slot++) {
+                    for (int u = next.getAndIncrement(); u < units; u = next.getAndIncrement()) {
+                        c.chunk(u, v, slot * g.transformed(), p, slot * g.products(), Workers.single());
+                    }
+                }
+            });
+        } else {
+            for (int u = 0; u < units; u++) {
+                c.chunk(u, v, 0, p, 0, w);
+            }
+        }
+    }
+
+    /** One call's chunks: what {@link #run} was given, and the three steps of chunk {@code u}. */
+    private record Chunks(float[] x, int xOff, int n0, int q0, int q1, Geometry g, Weights wt, float[] bias, GemmEpilogue ep,
+                          float[] res, int resOff, float[] y, int yOff, int rows, int perImage) {
+
+        void chunk(int u, float[] v, int vOff, float[] p, int pOff, Workers w) {
+            int n = n0 + u / perImage;
+            int r0 = u % perImage * rows;
+            int r1 = Math.min(g.tilesH(), r0 + rows);
             int xi0 = xOff + n * g.inputImage();
             int yo = yOff + n * g.outputImage();
             int ro = resOff + n * g.outputImage();
-            for (int r0 = 0; r0 < g.tilesH(); r0 += rows) {
-                int r1 = Math.min(g.tilesH(), r0 + rows);
-                boolean whole = r1 - r0 == rows;
-                ConvBlocked.Geometry pg = whole ? wt.chunk() : wt.last();
-                int[] koff = whole ? wt.chunkOffsets() : wt.lastOffsets();
-                int tiles = (r1 - r0) * g.tilesW();
-                int fr0 = r0;
-                w.parallelFor(g.inBlocks() * (r1 - r0), 1, (s, e) -> {
-                    float[] rowsBuf = new float[rowsScratch(g)];
-                    for (int u = s; u < e; u++) {
-                        input(x, xi0, g, u / (r1 - fr0), fr0 + u % (r1 - fr0), fr0, tiles, v, rowsBuf);
-                    }
-                });
-                int vPlane = g.inBlocks() * L * tiles;
-                int pPlane = g.outBlocks() * L * tiles;
-                // The products plane by plane: each worker keeps one plane of transformed input in its
-                // cache across every output block; then the output transform block by block.
-                w.parallelFor(XI, 1, (s, e) -> {
-                    for (int xi = s; xi < e; xi++) {
-                        ConvBlocked.run(v, xi * vPlane, 0, 1, q0, q1, pg, koff, wt.packed()[xi], wt.zeros(), null, null,
-                                p, xi * pPlane, null, 0, Workers.single());
-                    }
-                });
-                w.parallelFor(Math.min(g.outBlocks(), 2 * q1) - 2 * q0, 1, (s, e) -> {
-                    for (int blk = 2 * q0 + s; blk < 2 * q0 + e; blk++) {
-                        output(p, pPlane, tiles, g, blk, fr0, r1, b, ep, res, ro, y, yo);
-                    }
-                });
-            }
+            boolean whole = r1 - r0 == rows;
+            ConvBlocked.Geometry pg = whole ? wt.chunk() : wt.last();
+            int[] koff = whole ? wt.chunkOffsets() : wt.lastOffsets();
+            int tiles = (r1 - r0) * g.tilesW();
+            w.parallelFor(g.inBlocks() * (r1 - r0), 1, (s, e) -> {
+                float[] rowsBuf = new float[rowsScratch(g)];
+                for (int t = s; t < e; t++) {
+                    input(x, xi0, g, t / (r1 - r0), r0 + t % (r1 - r0), r0, tiles, v, vOff, rowsBuf);
+                }
+            });
+            int vPlane = g.inBlocks() * L * tiles;
+            int pPlane = g.outBlocks() * L * tiles;
+            // The products plane by plane: each worker keeps one plane of transformed input in its
+            // cache across every output block; then the output transform block by block.
+            w.parallelFor(XI, 1, (s, e) -> {
+                for (int xi = s; xi < e; xi++) {
+                    ConvBlocked.run(v, vOff + xi * vPlane, 0, 1, q0, q1, pg, koff, wt.packed()[xi], wt.zeros(), null, null,
+                            p, pOff + xi * pPlane, null, 0, Workers.single());
+                }
+            });
+            w.parallelFor(Math.min(g.outBlocks(), 2 * q1) - 2 * q0, 1, (s, e) -> {
+                for (int blk = 2 * q0 + s; blk < 2 * q0 + e; blk++) {
+                    output(p, pOff, pPlane, tiles, g, blk, r0, r1, bias, ep, res, ro, y, yo);
+                }
+            });
         }
     }
 
@@ -233,7 +263,8 @@ public final class ConvWinograd {
      * (eight loads from L1 for four results), which keeps a dozen vectors live: with all sixteen
      * input values and their sixteen partial sums at once, C2 spilled most of them.
      */
-    private static void input(float[] x, int xOff, Geometry g, int cb, int ty, int r0, int tiles, float[] v, float[] rows) {
+    private static void input(float[] x, int xOff, Geometry g, int cb, int ty, int r0, int tiles, float[] v, int vOff,
+                              float[] rows) {
         int h = g.h();
         int w = g.w();
         int plane = xOff + cb * h * w * L;
@@ -248,7 +279,7 @@ public final class ConvWinograd {
                 java.util.Arrays.fill(rows, i * rowLen, (i + 1) * rowLen, 0f);
             }
         }
-        int to = cb * tiles * L + (ty - r0) * g.tilesW() * L;
+        int to = vOff + cb * tiles * L + (ty - r0) * g.tilesW() * L;
         for (int tx = 0; tx < g.tilesW(); tx++, to += L) {
             inputTile(rows, 2 * tx * L, rowLen, v, to, vPlane);
         }
@@ -289,7 +320,7 @@ public final class ConvWinograd {
     }
 
     /** The output transform of tile rows {@code [r0, r1)}, output block {@code blk}, with its epilogue. */
-    private static void output(float[] p, int pPlane, int tiles, Geometry g, int blk, int r0, int r1, float[] bias,
+    private static void output(float[] p, int pOff, int pPlane, int tiles, Geometry g, int blk, int r0, int r1, float[] bias,
                                GemmEpilogue ep, float[] res, int resOff, float[] y, int yOff) {
         int oh = g.oh();
         int ow = g.ow();
@@ -300,7 +331,7 @@ public final class ConvWinograd {
         boolean clamps = ep != null && ep.clamps;
         float lo = clamps ? ep.lo : Float.NEGATIVE_INFINITY;
         float hi = clamps ? ep.hi : Float.POSITIVE_INFINITY;
-        int from = blk * tiles * L;
+        int from = pOff + blk * tiles * L;
         for (int ty = r0; ty < r1; ty++) {
             int oy = 2 * ty;
             int down = oy + 1 < oh ? ow * L : -1;

@@ -281,8 +281,8 @@ final class BlockedOps {
     /**
      * A 3x3 stride-1 blocked convolution by Winograd's F(2x2, 3x3); parts as {@link Dense}'s.
      *
-     * <p>Its two buffers (a chunk's transformed input and products, up to 1 MiB each) belong to the
-     * thread that runs the part, not to the operator: parts that run at the same time run on
+     * <p>Its buffers (for each worker, a chunk's transformed input and products, about 1 MiB each)
+     * belong to the thread that runs the part, not to the operator: parts that run at the same time run on
      * different threads, and one thread runs one part at a time, so every Winograd layer of every
      * plan a thread runs can share them. Per operator they came to 20-25 MiB for ResNet-18.
      */
@@ -337,12 +337,13 @@ final class BlockedOps {
 
         @Override
         public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers w) {
+            // One pair of buffers per worker, so that on wide planes each worker can take whole chunks.
             float[][] buffers = WINOGRAD_BUFFERS.get();
-            if (buffers[0].length < g.transformed()) {
-                buffers[0] = new float[g.transformed()];
+            if (buffers[0].length < g.transformed() * w.threads()) {
+                buffers[0] = new float[g.transformed() * w.threads()];
             }
-            if (buffers[1].length < g.products()) {
-                buffers[1] = new float[g.products()];
+            if (buffers[1].length < g.products() * w.threads()) {
+                buffers[1] = new float[g.products() * w.threads()];
             }
             Part p = Part.of(in[0].dim(0), ConvWinograd.pairs(g), part, parts);
             Tensor res = in.length > 3 ? in[3] : null;
