@@ -212,143 +212,138 @@ final class BlockedOps {
         }
     }
 
-    /** A dense blocked convolution; it runs in parts of whole images, or of output-channel block pairs for one image. */
-    private static final class Dense implements BoundOp {
+    /**
+     * A dense blocked convolution, by either kernel: one output type, a residual it may write over,
+     * and parts of whole images, or of output-channel block pairs for one image.
+     */
+    private abstract static class DenseConv implements BoundOp {
         private final TensorType type;
+        private final Cost cost;
+        private final boolean residual;
+
+        DenseConv(TensorType type, Cost cost, boolean residual) {
+            this.type = type;
+            this.cost = cost;
+            this.residual = residual;
+        }
+
+        /** Output-channel block pairs: the parts one image can be cut into. */
+        abstract int pairs();
+
+        /** Computes images {@code [p.n0, p.n1)}, block pairs {@code [p.c0, p.c1)}, adding {@code res} when not null. */
+        abstract void compute(Tensor x, Tensor y, Tensor res, Part p, Workers w);
+
+        @Override
+        public final List<TensorType> outputTypes() {
+            return List.of(type);
+        }
+
+        @Override
+        public final Cost cost() {
+            return cost;
+        }
+
+        @Override
+        public final void run(Tensor[] in, Tensor[] out, Workers w) {
+            runPart(in, out, 0, 1, w);
+        }
+
+        /**
+         * The residual: each kernel reads an output position's residual before it writes the output
+         * there, so the sum can land where the shortcut was. That saves ResNet's widest layers a
+         * fresh output buffer (3 MiB at 56x56x256) and the memory traffic of filling it.
+         */
+        @Override
+        public final int overwrites() {
+            return residual ? 3 : -1;
+        }
+
+        @Override
+        public final int maxParts() {
+            int n = type.dims()[0];
+            return n > 1 ? n : pairs();
+        }
+
+        @Override
+        public final void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers w) {
+            compute(in[0], out[0], in.length > 3 ? in[3] : null, Part.of(in[0].dim(0), pairs(), part, parts), w);
+        }
+    }
+
+    /** A dense blocked convolution by the direct kernel ({@link ConvBlocked}). */
+    private static final class Dense extends DenseConv {
         private final ConvBlocked.Geometry g;
         private final int[] koff;
         private final float[] weights;
         private final float[] bias;
         private final GemmEpilogue ep;
-        private final Cost cost;
         private final float[] pad;
-        private final boolean residual;
 
         Dense(TensorType type, ConvBlocked.Geometry g, int[] koff, float[] weights, float[] bias, GemmEpilogue ep, Cost cost,
               boolean residual) {
-            this.type = type;
+            super(type, cost, residual);
             this.g = g;
             this.koff = koff;
             this.weights = weights;
             this.bias = bias;
             this.ep = ep;
-            this.cost = cost;
             this.pad = new float[Math.multiplyExact(g.paddedImage(), type.dims()[0])];
-            this.residual = residual;
         }
 
         @Override
-        public List<TensorType> outputTypes() {
-            return List.of(type);
+        int pairs() {
+            return ConvBlocked.pairs(g);
         }
 
         @Override
-        public Cost cost() {
-            return cost;
-        }
-
-        @Override
-        public void run(Tensor[] in, Tensor[] out, Workers w) {
-            runPart(in, out, 0, 1, w);
-        }
-
-        /**
-         * The residual: each tile reads it when it starts and writes the output over the same
-         * positions when it ends, so the sum can land where the shortcut was. That saves ResNet's
-         * widest layers a fresh output buffer (3 MiB at 56x56x256) and the memory traffic of filling
-         * it.
-         */
-        @Override
-        public int overwrites() {
-            return residual ? 3 : -1;
-        }
-
-        @Override
-        public int maxParts() {
-            int n = type.dims()[0];
-            return n > 1 ? n : ConvBlocked.pairs(g);
-        }
-
-        @Override
-        public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers w) {
-            Part p = Part.of(in[0].dim(0), ConvBlocked.pairs(g), part, parts);
-            Tensor res = in.length > 3 ? in[3] : null;
-            ConvBlocked.run(in[0].floats(), in[0].offset(), p.n0(), p.n1(), p.c0(), p.c1(), g, koff, weights, bias, ep, pad,
-                    out[0].floats(), out[0].offset(), res == null ? null : res.floats(), res == null ? 0 : res.offset(), w);
+        void compute(Tensor x, Tensor y, Tensor res, Part p, Workers w) {
+            ConvBlocked.run(x.floats(), x.offset(), p.n0(), p.n1(), p.c0(), p.c1(), g, koff, weights, bias, ep, pad,
+                    y.floats(), y.offset(), res == null ? null : res.floats(), res == null ? 0 : res.offset(), w);
         }
     }
 
     /**
-     * A 3x3 stride-1 blocked convolution by Winograd's F(2x2, 3x3); parts as {@link Dense}'s.
+     * A 3x3 stride-1 blocked convolution by Winograd's F(2x2, 3x3) ({@link ConvWinograd}).
      *
      * <p>Its buffers (for each worker, a chunk's transformed input and products, about 1 MiB each)
-     * belong to the thread that runs the part, not to the operator: parts that run at the same time run on
-     * different threads, and one thread runs one part at a time, so every Winograd layer of every
-     * plan a thread runs can share them. Per operator they came to 20-25 MiB for ResNet-18.
+     * belong to the thread that runs the part, not to the operator: parts that run at the same time
+     * run on different threads, and one thread runs one part at a time, so every Winograd layer of
+     * every plan a thread runs can share them. Per operator they came to 20-25 MiB for ResNet-18.
      */
-    private static final class Winograd implements BoundOp {
-        private static final ThreadLocal<float[][]> WINOGRAD_BUFFERS = ThreadLocal.withInitial(() -> new float[][] {{}, {}});
+    private static final class Winograd extends DenseConv {
+        private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {{}, {}});
 
-        private final TensorType type;
         private final ConvWinograd.Geometry g;
         private final ConvWinograd.Weights weights;
         private final float[] bias;
         private final GemmEpilogue ep;
-        private final Cost cost;
-        private final boolean residual;
 
         Winograd(TensorType type, ConvWinograd.Geometry g, ConvWinograd.Weights weights, float[] bias, GemmEpilogue ep,
                  Cost cost, boolean residual) {
-            this.type = type;
+            super(type, cost, residual);
             this.g = g;
             this.weights = weights;
             this.bias = bias;
             this.ep = ep;
-            this.cost = cost;
-            this.residual = residual;
         }
 
         @Override
-        public List<TensorType> outputTypes() {
-            return List.of(type);
+        int pairs() {
+            return ConvWinograd.pairs(g);
         }
 
         @Override
-        public Cost cost() {
-            return cost;
-        }
-
-        @Override
-        public void run(Tensor[] in, Tensor[] out, Workers w) {
-            runPart(in, out, 0, 1, w);
-        }
-
-        /** As {@link Dense#overwrites}: each output pixel is written after its residual was read. */
-        @Override
-        public int overwrites() {
-            return residual ? 3 : -1;
-        }
-
-        @Override
-        public int maxParts() {
-            int n = type.dims()[0];
-            return n > 1 ? n : ConvWinograd.pairs(g);
-        }
-
-        @Override
-        public void runPart(Tensor[] in, Tensor[] out, int part, int parts, Workers w) {
+        void compute(Tensor x, Tensor y, Tensor res, Part p, Workers w) {
             // One pair of buffers per worker, so that on wide planes each worker can take whole chunks.
-            float[][] buffers = WINOGRAD_BUFFERS.get();
+            float[][] buffers = BUFFERS.get();
             if (buffers[0].length < g.transformed() * w.threads()) {
                 buffers[0] = new float[g.transformed() * w.threads()];
             }
             if (buffers[1].length < g.products() * w.threads()) {
                 buffers[1] = new float[g.products() * w.threads()];
             }
-            Part p = Part.of(in[0].dim(0), ConvWinograd.pairs(g), part, parts);
-            Tensor res = in.length > 3 ? in[3] : null;
-            ConvWinograd.run(in[0].floats(), in[0].offset(), p.n0(), p.n1(), p.c0(), p.c1(), g, weights, bias, ep,
-                    res == null ? null : res.floats(), res == null ? 0 : res.offset(), out[0].floats(), out[0].offset(),
+            ConvWinograd.run(x.floats(), x.offset(), p.n0(), p.n1(), p.c0(), p.c1(), g, weights, bias, ep,
+                    res == null ? null : res.floats(), res == null ? 0 : res.offset(), y.floats(), y.offset(),
                     buffers[0], buffers[1], w);
         }
     }

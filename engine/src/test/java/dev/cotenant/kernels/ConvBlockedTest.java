@@ -105,8 +105,8 @@ class ConvBlockedTest {
                 }
                 float[] y = new float[batch * m * oh * ow];
                 ChannelBlocks.fromBlocked(yb, 1, batch, m, oh * ow, y, 0, pool);
-                double[] want = ConvReference.conv(toDouble(x), new int[] {batch, c, h, w}, toDouble(wt), m,
-                        bias == null ? null : toDouble(bias), 1,
+                double[] want = ConvReference.conv(TestArrays.toDouble(x), new int[] {batch, c, h, w}, TestArrays.toDouble(wt), m,
+                        bias == null ? null : TestArrays.toDouble(bias), 1,
                         new ConvReference.Window(new int[] {kh, kw}, new int[] {s, s}, new int[] {d, d}, new int[] {pt, pl}, new int[] {oh, ow}));
                 for (int i = 0; i < want.length; i++) {
                     double v = act == null ? want[i] : act.at(want[i]);
@@ -145,7 +145,7 @@ class ConvBlockedTest {
                 new float[g.paddedImage()], yb, 0, rb, 2, Workers.single());
         float[] y = new float[m * h * w];
         ChannelBlocks.fromBlocked(yb, 0, 1, m, h * w, y, 0, Workers.single());
-        double[] want = ConvReference.conv(toDouble(x), new int[] {1, c, h, w}, toDouble(wt), m, toDouble(bias), 1,
+        double[] want = ConvReference.conv(TestArrays.toDouble(x), new int[] {1, c, h, w}, TestArrays.toDouble(wt), m, TestArrays.toDouble(bias), 1,
                 new ConvReference.Window(new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {h, w}));
         for (int i = 0; i < want.length; i++) {
             assertEquals(Math.max(0, want[i] + res[i]), y[i], 1e-4, "c=" + c + " m=" + m + " at " + i);
@@ -188,7 +188,7 @@ class ConvBlockedTest {
                 }
                 float[] y = new float[batch * c * oh * ow];
                 ChannelBlocks.fromBlocked(yb, 0, batch, c, oh * ow, y, 0, pool);
-                double[] want = ConvReference.conv(toDouble(x), new int[] {batch, c, h, w}, toDouble(wt), c, toDouble(bias), c,
+                double[] want = ConvReference.conv(TestArrays.toDouble(x), new int[] {batch, c, h, w}, TestArrays.toDouble(wt), c, TestArrays.toDouble(bias), c,
                         new ConvReference.Window(new int[] {k, k}, new int[] {s, s}, new int[] {d, d}, new int[] {p, p}, new int[] {oh, ow}));
                 for (int i = 0; i < want.length; i++) {
                     assertEquals(act.at(want[i]), y[i], 1e-4, "case " + t + " at " + i);
@@ -249,18 +249,6 @@ class ConvBlockedTest {
     }
 
     private float[] random(int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = r.nextFloat() * 2 - 1;
-        }
-        return a;
-    }
-
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
+        return TestArrays.uniform(r, n);
     }
 }

@@ -31,9 +31,9 @@ class ConvDepthwiseBlockedTest {
                 int oh = (h + 2 * p - d * (k - 1) - 1) / s + 1;
                 int ow = (w + 2 * p - d * (k - 1) - 1) / s + 1;
                 Im2col.Geometry g = new Im2col.Geometry(c, h, w, k, k, s, s, d, d, p, p, oh, ow);
-                float[] x = random(r, batch * c * h * w + 2);
-                float[] wt = random(r, c * k * k);
-                float[] bias = t % 2 == 0 ? random(r, c) : null;
+                float[] x = TestArrays.uniform(r, batch * c * h * w + 2);
+                float[] wt = TestArrays.uniform(r, c * k * k);
+                float[] bias = t % 2 == 0 ? TestArrays.uniform(r, c) : null;
                 GemmEpilogue ep = act == null ? null : new GemmEpilogue(null, null, act);
                 Workers pool = t % 3 == 0 ? Workers.single() : two;
                 float[][] scratch = new float[pool.threads()][ConvDepthwiseBlocked.scratchSize(g)];
@@ -44,7 +44,7 @@ class ConvDepthwiseBlockedTest {
                 for (int i = 0; i < xd.length; i++) {
                     xd[i] = x[2 + i];
                 }
-                double[] want = ConvReference.conv(xd, new int[] {batch, c, h, w}, toDouble(wt), c, bias == null ? null : toDouble(bias), c,
+                double[] want = ConvReference.conv(xd, new int[] {batch, c, h, w}, TestArrays.toDouble(wt), c, bias == null ? null : TestArrays.toDouble(bias), c,
                         new ConvReference.Window(new int[] {k, k}, new int[] {s, s}, new int[] {d, d}, new int[] {p, p}, new int[] {oh, ow}));
                 for (int i = 0; i < want.length; i++) {
                     double v = act == null ? want[i] : act.at(want[i]);
@@ -52,21 +52,5 @@ class ConvDepthwiseBlockedTest {
                 }
             }
         }
-    }
-
-    private static float[] random(Random r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = r.nextFloat() * 2 - 1;
-        }
-        return a;
-    }
-
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
     }
 }

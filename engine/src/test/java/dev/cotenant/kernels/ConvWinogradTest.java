@@ -73,8 +73,8 @@ class ConvWinogradTest {
                 ConvWinograd.run(xb, 2, 0, batch, cut, pairs, g, packed, bias, ep, rb, 3, yb, 3, v, p, pool);
                 float[] y = new float[batch * m * oh * ow];
                 ChannelBlocks.fromBlocked(yb, 3, batch, m, oh * ow, y, 0, pool);
-                double[] want = ConvReference.conv(toDouble(x), new int[] {batch, c, h, w}, toDouble(wt), m,
-                        bias == null ? null : toDouble(bias), 1,
+                double[] want = ConvReference.conv(TestArrays.toDouble(x), new int[] {batch, c, h, w}, TestArrays.toDouble(wt), m,
+                        bias == null ? null : TestArrays.toDouble(bias), 1,
                         new ConvReference.Window(new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {pt, pl},
                                 new int[] {oh, ow}));
                 for (int i = 0; i < want.length; i++) {
@@ -112,18 +112,6 @@ class ConvWinogradTest {
     }
 
     private float[] random(int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = r.nextFloat() * 2 - 1;
-        }
-        return a;
-    }
-
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
+        return TestArrays.uniform(r, n);
     }
 }
