@@ -9,10 +9,12 @@
 # other server preempted the pinned servers: p99s of 2-10 times the service time at 45% load).
 # Each server runs one batch at a time on its core (`--concurrency 1`, what `place` writes in
 # serve.args): the plan's queue is FIFO with one batch per core, and the server's default of two
-# batches per core made each heavy batch take twice its measured time. Placements alternate for ROUNDS rounds. one-per-model needs a core per model and is reported as
-# predicted.
+# batches per core made each heavy batch take twice its measured time. Placements alternate for ROUNDS rounds.
+# one-per-model is measured the same way, its devices one after another on core 0 (six of them
+# take as long as the other two placements together).
 # Usage: bench/place-bench.sh [SECONDS] [ROUNDS]   (defaults 60 and 2)
-# Models: $COTENANT_PLACE_MODELS (M:RATE:SLO,...). Writes to $COTENANT_BENCH_OUT (default /tmp/cotenant-place).
+# Models: $COTENANT_PLACE_MODELS (M:RATE:SLO,...). Placements: $COTENANT_PLACE_PLACEMENTS (default
+# "slo-aware first-fit-by-load one-per-model"). Writes to $COTENANT_BENCH_OUT (default /tmp/cotenant-place).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -20,6 +22,7 @@ secs="${1:-60}"
 rounds="${2:-2}"
 models="${COTENANT_PLACE_MODELS:-bert-tiny:40:250,resnet50:2:4000,mobilenetv2:10:300,yolov4-tiny:2:4000,efficientnet-b0:6:500,resnet18:4:3000}"
 out="${COTENANT_BENCH_OUT:-/tmp/cotenant-place}"
+placements="${COTENANT_PLACE_PLACEMENTS:-slo-aware first-fit-by-load one-per-model}"
 cores="$(nproc)"
 rm -rf "$out" && mkdir -p "$out"
 lscpu | grep -E 'Model name|Flags' | sed 's/\(.\{200\}\).*/\1.../' > "$out/machine.txt"
@@ -29,7 +32,7 @@ taskset -c 0 ./cotenant place --models "$models" --cores 1 --out "$out/slo-aware
 cp "$out/slo-aware/placement.json" "$out/placement.json"
 
 # One line per device of a placement: "model=rate=slo model=rate=slo ..."
-devices() {  # $1: slo-aware | first-fit-by-load
+devices() {  # $1: slo-aware | first-fit-by-load | one-per-model
   python3 - "$out/placement.json" "$1" <<'PY'
 import json, sys
 p = json.load(open(sys.argv[1]))
@@ -39,13 +42,16 @@ for d in groups:
 PY
 }
 
-# Repositories for first-fit, with the same settings `place --out` writes.
-k=0
-while read -r line; do
-  k=$((k + 1)); args=()
-  for item in $line; do IFS== read -r m r s <<< "$item"; args+=(--zoo "$m" --slo-ms "$m=$s"); done
-  ./cotenant repo "$out/first-fit-by-load/device-$k/repository" "${args[@]}" --max-batch 8 --queue 64 > /dev/null
-done < <(devices first-fit-by-load)
+# Repositories for the naive placements, with the same settings `place --out` writes.
+for placement in $placements; do
+  [ "$placement" = slo-aware ] && continue
+  k=0
+  while read -r line; do
+    k=$((k + 1)); args=()
+    for item in $line; do IFS== read -r m r s <<< "$item"; args+=(--zoo "$m" --slo-ms "$m=$s"); done
+    ./cotenant repo "$out/$placement/device-$k/repository" "${args[@]}" --max-batch 8 --queue 64 > /dev/null
+  done < <(devices "$placement")
+done
 
 serve_and_load() {  # $1 placement, $2 round
   local placement="$1" round="$2" k=0
@@ -69,20 +75,20 @@ serve_and_load() {  # $1 placement, $2 round
 }
 
 for round in $(seq 1 "$rounds"); do
-  for placement in slo-aware first-fit-by-load; do
+  for placement in $placements; do
     echo "== round $round: $placement ($(date -u +%H:%M:%S))"
     serve_and_load "$placement" "$round"
   done
 done
 
-python3 - "$out" "$rounds" "$cores" <<'PY'
+python3 - "$out" "$rounds" "$cores" $placements <<'PY'
 import glob, json, os, sys
 out, rounds, cores = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 p = json.load(open(os.path.join(out, "placement.json")))
 print(open(os.path.join(out, "machine.txt")).read().strip())
 print(f"device: {p['device']} (pinned with taskset; {cores} cores on this machine)")
 print(open(os.path.join(out, "place.txt")).read().split("\n\n", 1)[1].strip())
-for placement in ["slo-aware", "first-fit-by-load"]:
+for placement in sys.argv[4:]:
     files = sorted(glob.glob(os.path.join(out, f"load-{placement}-*-measured.json")))
     devices = len({f.split("-")[-2] for f in files})
     print(f"\n{placement}: {devices} devices, each measured on core 0 with the load generator on core 1")

@@ -40,7 +40,10 @@ public final class ConvWinograd {
     static final int L = ConvBlocked.L;
     /** Products per tile: the 4x4 transformed input. */
     static final int XI = 16;
-    /** What one chunk's transformed input (and its products) may take: about a core's L2. */
+    /**
+     * What one chunk's transformed input (and its products) may take. 128 KiB to 2 MiB measured
+     * alike on a Zen 3 core (bench/RESULTS.md); smaller chunks re-read the weights more often.
+     */
     static final long CHUNK_BYTES = 1L << 20;
     /**
      * Whether planners use this kernel where it suits ({@code -Dcotenant.winograd=false} turns it
