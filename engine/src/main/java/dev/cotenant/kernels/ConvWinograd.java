@@ -50,7 +50,6 @@ public final class ConvWinograd {
      * off, to measure the direct kernels in its place).
      */
     public static final boolean ENABLED = !"false".equals(System.getProperty("cotenant.winograd"));
-    private static final float[] NO_BIAS = new float[0];
 
     private ConvWinograd() {}
 
@@ -198,7 +197,7 @@ public final class ConvWinograd {
         int perImage = (g.tilesH() + rows - 1) / rows;
         int units = (n1 - n0) * perImage;
         int slots = Math.min(w.threads(), Math.min(v.length / g.transformed(), p.length / g.products()));
-        Chunks c = new Chunks(x, xOff, n0, q0, q1, g, wt, bias == null ? NO_BIAS : bias, ep, res, resOff, y, yOff, rows, perImage);
+        Chunks c = new Chunks(x, xOff, n0, q0, q1, g, wt, wholeBlocks(bias, g), ep, res, resOff, y, yOff, rows, perImage);
         if (slots > 1 && units >= 2 * slots) {
             AtomicInteger next = new AtomicInteger();
             w.parallelFor(slots, 1, (s, e) -> {
@@ -329,8 +328,6 @@ public final class ConvWinograd {
         int ow = g.ow();
         int tw = g.tilesW();
         int plane = blk * oh * ow * L;
-        float[] bv = blk * L + L <= bias.length ? bias : blockBias(bias, blk);
-        int bo = bv == bias ? blk * L : 0;
         boolean clamps = ep != null && ep.clamps;
         float lo = clamps ? ep.lo : Float.NEGATIVE_INFINITY;
         float hi = clamps ? ep.hi : Float.POSITIVE_INFINITY;
@@ -340,7 +337,7 @@ public final class ConvWinograd {
             int down = oy + 1 < oh ? ow * L : -1;
             for (int tx = 0; tx < tw; tx++) {
                 int o = plane + (oy * ow + 2 * tx) * L;
-                outputTile(p, from + ((ty - r0) * tw + tx) * L, pPlane, bv, bo, res, resOff + o, y, yOff + o,
+                outputTile(p, from + ((ty - r0) * tw + tx) * L, pPlane, bias, blk * L, res, resOff + o, y, yOff + o,
                         2 * tx + 1 < ow ? L : -1, down, lo, hi);
             }
         }
@@ -406,11 +403,15 @@ public final class ConvWinograd {
         }
     }
 
-    /** The bias of block {@code blk}, zeros past the last channel, as an array of one vector. */
-    private static float[] blockBias(float[] bias, int blk) {
-        float[] b = new float[L];
-        for (int i = 0; i < L && blk * L + i < bias.length; i++) {
-            b[i] = bias[blk * L + i];
+    /** The bias over whole output blocks, zeros past the last channel (and for no bias): once per call, not per block. */
+    private static float[] wholeBlocks(float[] bias, Geometry g) {
+        int n = g.outBlocks() * L;
+        if (bias != null && bias.length >= n) {
+            return bias;
+        }
+        float[] b = new float[n];
+        if (bias != null) {
+            System.arraycopy(bias, 0, b, 0, Math.min(bias.length, g.m()));
         }
         return b;
     }
