@@ -160,6 +160,11 @@ public final class ConvDepthwiseBlocked {
         }
     }
 
+    /** Whether {@link ConvDepthwise3x3} takes this 3x3 window: stride and dilation 1. */
+    private static boolean pairs(Im2col.Geometry g) {
+        return g.sh() == 1 && g.sw() == 1 && g.dh() == 1 && g.dw() == 1;
+    }
+
     private static void pixels3x3(float[] src, int at, Im2col.Geometry g, int wp, float[] wts, int wAt, int bAt, float[] dst,
                                   int out, boolean clamps, float lo, float hi) {
         float[] buf = src;
@@ -176,7 +181,15 @@ public final class ConvDepthwiseBlocked {
         int t2 = 2 * t1;
         int rowStep = g.dh() * wp * L;
         int o = out;
-        for (int oh = 0; oh < g.oh(); oh++) {
+        int oh = 0;
+        if (pairs(g)) {
+            // Two rows at a time with eight accumulators (ConvDepthwise3x3); an odd last row below.
+            int rs = wp * L;
+            for (; oh + 2 <= g.oh(); oh += 2, o += 2 * g.ow() * L) {
+                ConvDepthwise3x3.rowPair(src, at + oh * rs, rs, g.ow(), wts, wAt, bAt, dst, o, g.ow() * L, clamps, lo, hi);
+            }
+        }
+        for (; oh < g.oh(); oh++) {
             int r0 = at + oh * g.sh() * wp * L;
             int r1 = r0 + rowStep;
             int r2 = r1 + rowStep;
@@ -292,11 +305,28 @@ public final class ConvDepthwiseBlocked {
         int t1 = dw * L;
         int t2 = 2 * t1;
         int rowStep = dh * w * L;
+        boolean pairs = pairs(g);
         for (int oh = 0; oh < g.oh(); oh++) {
             int ih0 = oh * sh - g.ph();
             boolean rowsInside = ih0 >= 0 && ih0 + 2 * dh < h;
             int o = out + oh * g.ow() * L;
             int ow = 0;
+            if (pairs && rowsInside && oh + 1 < g.oh() && ih0 + sh + 2 < h) {
+                // This row and the next lie inside: their inner columns two rows at a time.
+                int o2 = o + g.ow() * L;
+                for (; ow < lo0; ow++) {
+                    border(x, at, g, wts, wAt, bAt, dst, o + ow * L, oh, ow, clamps, lo, hi);
+                    border(x, at, g, wts, wAt, bAt, dst, o2 + ow * L, oh + 1, ow, clamps, lo, hi);
+                }
+                ConvDepthwise3x3.rowPair(x, at + (ih0 * w + lo0 - g.pw()) * L, w * L, hi0 - lo0, wts, wAt, bAt, dst, o + lo0 * L,
+                        g.ow() * L, clamps, lo, hi);
+                for (ow = hi0; ow < g.ow(); ow++) {
+                    border(x, at, g, wts, wAt, bAt, dst, o + ow * L, oh, ow, clamps, lo, hi);
+                    border(x, at, g, wts, wAt, bAt, dst, o2 + ow * L, oh + 1, ow, clamps, lo, hi);
+                }
+                oh++;
+                continue;
+            }
             if (rowsInside) {
                 for (; ow < lo0; ow++) {
                     border(x, at, g, wts, wAt, bAt, dst, o + ow * L, oh, ow, clamps, lo, hi);
