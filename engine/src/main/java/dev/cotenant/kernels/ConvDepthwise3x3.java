@@ -99,7 +99,8 @@ final class ConvDepthwise3x3 {
         }
     }
 
-    private static void clamp(float[] y, int from, int n, float lo, float hi) {
+    /** Clamps {@code y[from, from + n)} to {@code [lo, hi]}, a vector at a time ({@code n} a multiple of the lanes). */
+    static void clamp(float[] y, int from, int n, float lo, float hi) {
         FloatVector lov = FloatVector.broadcast(S, lo);
         FloatVector hiv = FloatVector.broadcast(S, hi);
         for (int i = from; i < from + n; i += L) {

@@ -155,6 +155,13 @@ public final class ConvDepthwiseBlocked {
                                int out, boolean clamps, float lo, float hi) {
         if (g.kh() == 3 && g.kw() == 3) {
             pixels3x3(src, at, g, wp, wts, wAt, bAt, dst, out, clamps, lo, hi);
+        } else if (g.kw() == 5 && g.sh() == 1 && g.sw() == 1 && g.dh() == 1 && g.dw() == 1) {
+            for (int oh = 0, o = out; oh < g.oh(); oh++, o += g.ow() * L) {
+                ConvDepthwise5Wide.row(src, at + oh * wp * L, wp * L, g.kh(), g.ow(), wts, wAt, bAt, dst, o);
+                if (clamps) {
+                    ConvDepthwise3x3.clamp(dst, o, g.ow() * L, lo, hi);
+                }
+            }
         } else {
             pixelsAny(src, at, g, wp, wts, wAt, bAt, dst, out, clamps, lo, hi);
         }
