@@ -158,8 +158,9 @@ class ConvBlockedTest {
         int[][] cases = {{L, 7, 7, 3, 1, 1, 1, 1}, {2 * L + 3, 9, 11, 3, 2, 1, 1, 2}, {L, 10, 9, 3, 1, 2, 2, 1}, {L + 2, 3, 4, 3, 2, 1, 1, 1}, {L + 1, 12, 12, 5, 1, 2, 4, 1}, {L, 6, 6, 3, 1, 1, 0, 2},
                 // planes beyond 28x28 read in place, border pixels tap by tap
                 {L + 1, 30, 29, 3, 1, 1, 1, 1}, {L, 31, 30, 3, 2, 1, 1, 2},
-                // beyond IN_PLACE_FLOATS at every width: row pairs between border columns, an odd last row, one pixel left per row
-                {L + 1, 57, 59, 3, 1, 1, 1, 1},
+                // beyond IN_PLACE_FLOATS at every width: row pairs between border columns, an odd last row, one pixel left per
+                // row; stride 2 in place, one pixel at a time
+                {L + 1, 57, 59, 3, 1, 1, 1, 1}, {L, 57, 58, 3, 2, 1, 1, 1},
                 // row pairs over a zero-bordered copy and over an unpadded plane, with two and three pixels left per row
                 {2 * L, 9, 10, 3, 1, 1, 1, 1}, {L, 8, 13, 3, 1, 1, 0, 2},
                 // 5x5: rows of four pixels and a remainder of three
