@@ -161,13 +161,13 @@ final class ActivationKernels {
     private static void swishRows(float[] src, int so, float[] dst, int dOff, int bound) {
         for (int i = 0; i < bound; i += W) {
             FloatVector v = FloatVector.fromArray(S, src, so + i);
-            v.div(VectorMath.exp(v.neg()).add(1f)).intoArray(dst, dOff + i);
+            v.div(VectorMath.expForDenominator(v.neg()).add(1f)).intoArray(dst, dOff + i);
         }
     }
 
     /** 1 / (1 + exp(-x)): exp overflows to infinity for very negative x, giving the right 0. */
     static FloatVector sigmoid(FloatVector v) {
-        return v.broadcast(1f).div(VectorMath.exp(v.neg()).add(1f));
+        return v.broadcast(1f).div(VectorMath.expForDenominator(v.neg()).add(1f));
     }
 
     /** log(1 + exp(x)) as max(x, 0) + log1p(exp(-|x|)), which neither overflows nor loses small values. */

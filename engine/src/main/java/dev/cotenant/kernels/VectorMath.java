@@ -82,6 +82,8 @@ final class VectorMath {
 
     private static final float EXP_LO = -104f;
     private static final float EXP_HI = 89f;
+    /** e^-87 is a normal float and under half an ulp of 1. */
+    private static final float DENOMINATOR_LO = -87f;
     /** expm1 is -1.0f below about -17.3; its 2^(n-1) must stay a normal float. */
     private static final float EXPM1_LO = -30f;
     private static final float TANH_HI = 10f;
@@ -102,6 +104,25 @@ final class VectorMath {
         IntVector ni = shifted.reinterpretAsInts().sub(SHIFTER_BITS);
         IntVector half = ni.lanewise(VectorOperators.ASHR, 1);
         return p.mul(pow2(half)).mul(pow2(ni.sub(half)));
+    }
+
+    /**
+     * e^x for the denominators {@code 1 + e^x} of sigmoid and Swish: x is clamped to [-87, 89],
+     * where 2^n is one normal float or infinity, so the result needs one power of two, not two
+     * (one multiply and four integer operations fewer a vector; EfficientNet runs it after most
+     * convolutions). The same bits as {@link #exp(FloatVector)} on [-87, 88.37]. Below, e^x is
+     * under half an ulp of 1 and {@code 1 + e^x} rounds to 1 either way. From 88.38 on (n = 128)
+     * it is infinity where exp is above 1.7e38 (or infinity too): Swish of x below -88.37 is then
+     * -0 instead of a value under 6e-37 in magnitude, sigmoid 0 instead of one under 6e-39.
+     */
+    static FloatVector expForDenominator(FloatVector x) {
+        x = x.blend(DENOMINATOR_LO, x.compare(VectorOperators.LT, DENOMINATOR_LO));
+        x = x.blend(EXP_HI, x.compare(VectorOperators.GT, EXP_HI));
+        FloatVector shifted = x.fma(LOG2E, SHIFTER);
+        FloatVector n = shifted.sub(SHIFTER);
+        FloatVector r = reduce(x, n);
+        FloatVector p = r.mul(r).fma(q(r), r).add(1f);
+        return p.mul(pow2(shifted.reinterpretAsInts().sub(SHIFTER_BITS)));
     }
 
     /** The scalar twin of {@link #exp(FloatVector)}. */

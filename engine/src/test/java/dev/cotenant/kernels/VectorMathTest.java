@@ -140,6 +140,27 @@ class VectorMathTest {
     }
 
     @Test
+    void expForDenominatorIsExpWhereOnePlusItDiffersFromOne() {
+        // The same bits as exp on [-87, 88.37], where 2^n is a normal float for both; below, 1 + e^x
+        // is 1 for both; from 88.38 on (n = 128) it is infinity, where exp is above 1.7e38 or
+        // infinity too; NaN stays NaN.
+        Fn den = new Fn("expForDenominator", VectorMath::expForDenominator, VectorMath::exp, StrictMath::exp, -87f, 88.37f, 1.5);
+        float[] inside = linear(-87f, 88.37f, 200_000, 5);
+        float[] want = vector(EXP, inside);
+        float[] got = vector(den, inside);
+        for (int i = 0; i < inside.length; i++) {
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "x=" + inside[i]);
+        }
+        for (float e : vector(den, new float[] {-87.5f, -100f, -1e4f, Float.NEGATIVE_INFINITY})) {
+            assertEquals(1f, 1f + e, "1 + e^x below -87");
+        }
+        for (float e : vector(den, new float[] {88.38f, 89f, 1e4f, Float.POSITIVE_INFINITY})) {
+            assertEquals(Float.POSITIVE_INFINITY, e, "e^x from 88.38 on");
+        }
+        assertTrue(Float.isNaN(vector(den, new float[] {Float.NaN})[0]));
+    }
+
+    @Test
     void expm1IsAccurate() {
         accurate(EXPM1);
     }
