@@ -50,6 +50,81 @@ final class ConvDepthwise3x3 {
         }
     }
 
+    /**
+     * Output pixels {@code [0, n)} of one output row at stride 2, four at a time (four chains, nine
+     * loads per input row for the four windows); the window of the first pixel starts at
+     * {@code src[at]}. At stride 2 two output rows share only one input row, so pairs of rows
+     * gained nothing over this (bench/RESULTS.md).
+     */
+    static void rowStride2(float[] src, int at, int rs, int n, float[] wts, int wAt, int bAt, float[] dst, int o, boolean clamps,
+                           float lo, float hi) {
+        int fours = n - n % 4;
+        quadsStride2(src, at, rs, fours, wts, wAt, bAt, dst, o);
+        for (int p = fours; p < n; p++) {
+            pixel(src, at + 2 * p * L, rs, wts, wAt, bAt, dst, o + p * L);
+        }
+        if (clamps) {
+            clamp(dst, o, n * L, lo, hi);
+        }
+    }
+
+    private static void quadsStride2(float[] src, int at, int rs, int n, float[] wts, int wAt, int bAt, float[] dst, int o) {
+        FloatVector w0 = FloatVector.fromArray(S, wts, wAt), w1 = FloatVector.fromArray(S, wts, wAt + L);
+        FloatVector w2 = FloatVector.fromArray(S, wts, wAt + 2 * L), w3 = FloatVector.fromArray(S, wts, wAt + 3 * L);
+        FloatVector w4 = FloatVector.fromArray(S, wts, wAt + 4 * L), w5 = FloatVector.fromArray(S, wts, wAt + 5 * L);
+        FloatVector w6 = FloatVector.fromArray(S, wts, wAt + 6 * L), w7 = FloatVector.fromArray(S, wts, wAt + 7 * L);
+        FloatVector w8 = FloatVector.fromArray(S, wts, wAt + 8 * L);
+        FloatVector bv = FloatVector.fromArray(S, wts, bAt);
+        for (int p = 0; p < n; p += 4, o += 4 * L) {
+            int c = at + 2 * p * L;
+            FloatVector a0 = bv, a1 = bv, a2 = bv, a3 = bv, v;
+            v = FloatVector.fromArray(S, src, c); a0 = v.fma(w0, a0);
+            v = FloatVector.fromArray(S, src, c + L); a0 = v.fma(w1, a0);
+            v = FloatVector.fromArray(S, src, c + 2 * L); a0 = v.fma(w2, a0); a1 = v.fma(w0, a1);
+            v = FloatVector.fromArray(S, src, c + 3 * L); a1 = v.fma(w1, a1);
+            v = FloatVector.fromArray(S, src, c + 4 * L); a1 = v.fma(w2, a1); a2 = v.fma(w0, a2);
+            v = FloatVector.fromArray(S, src, c + 5 * L); a2 = v.fma(w1, a2);
+            v = FloatVector.fromArray(S, src, c + 6 * L); a2 = v.fma(w2, a2); a3 = v.fma(w0, a3);
+            v = FloatVector.fromArray(S, src, c + 7 * L); a3 = v.fma(w1, a3);
+            v = FloatVector.fromArray(S, src, c + 8 * L); a3 = v.fma(w2, a3);
+            c += rs;
+            v = FloatVector.fromArray(S, src, c); a0 = v.fma(w3, a0);
+            v = FloatVector.fromArray(S, src, c + L); a0 = v.fma(w4, a0);
+            v = FloatVector.fromArray(S, src, c + 2 * L); a0 = v.fma(w5, a0); a1 = v.fma(w3, a1);
+            v = FloatVector.fromArray(S, src, c + 3 * L); a1 = v.fma(w4, a1);
+            v = FloatVector.fromArray(S, src, c + 4 * L); a1 = v.fma(w5, a1); a2 = v.fma(w3, a2);
+            v = FloatVector.fromArray(S, src, c + 5 * L); a2 = v.fma(w4, a2);
+            v = FloatVector.fromArray(S, src, c + 6 * L); a2 = v.fma(w5, a2); a3 = v.fma(w3, a3);
+            v = FloatVector.fromArray(S, src, c + 7 * L); a3 = v.fma(w4, a3);
+            v = FloatVector.fromArray(S, src, c + 8 * L); a3 = v.fma(w5, a3);
+            c += rs;
+            v = FloatVector.fromArray(S, src, c); a0 = v.fma(w6, a0);
+            v = FloatVector.fromArray(S, src, c + L); a0 = v.fma(w7, a0);
+            v = FloatVector.fromArray(S, src, c + 2 * L); a0 = v.fma(w8, a0); a1 = v.fma(w6, a1);
+            v = FloatVector.fromArray(S, src, c + 3 * L); a1 = v.fma(w7, a1);
+            v = FloatVector.fromArray(S, src, c + 4 * L); a1 = v.fma(w8, a1); a2 = v.fma(w6, a2);
+            v = FloatVector.fromArray(S, src, c + 5 * L); a2 = v.fma(w7, a2);
+            v = FloatVector.fromArray(S, src, c + 6 * L); a2 = v.fma(w8, a2); a3 = v.fma(w6, a3);
+            v = FloatVector.fromArray(S, src, c + 7 * L); a3 = v.fma(w7, a3);
+            v = FloatVector.fromArray(S, src, c + 8 * L); a3 = v.fma(w8, a3);
+            a0.intoArray(dst, o);
+            a1.intoArray(dst, o + L);
+            a2.intoArray(dst, o + 2 * L);
+            a3.intoArray(dst, o + 3 * L);
+        }
+    }
+
+    /** One output pixel: the nine taps of the window at {@code src[c]}, on the bias. */
+    private static void pixel(float[] src, int c, int rs, float[] wts, int wAt, int bAt, float[] dst, int o) {
+        FloatVector a = FloatVector.fromArray(S, wts, bAt);
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                a = FloatVector.fromArray(S, src, c + i * rs + j * L).fma(FloatVector.fromArray(S, wts, wAt + (3 * i + j) * L), a);
+            }
+        }
+        a.intoArray(dst, o);
+    }
+
     /** Stride 1: four input rows feed both output rows; each of six loads per row feeds up to three pixels. */
     private static void pairStride1(float[] src, int at, int rs, int n, float[] wts, int wAt, int bAt, float[] dst, int o, int od) {
         FloatVector w0 = FloatVector.fromArray(S, wts, wAt), w1 = FloatVector.fromArray(S, wts, wAt + L);
