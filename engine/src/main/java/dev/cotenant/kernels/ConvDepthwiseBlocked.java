@@ -155,15 +155,19 @@ public final class ConvDepthwiseBlocked {
                                int out, boolean clamps, float lo, float hi) {
         if (g.kh() == 3 && g.kw() == 3) {
             pixels3x3(src, at, g, wp, wts, wAt, bAt, dst, out, clamps, lo, hi);
-        } else if (g.kw() == 5 && g.sh() == 1 && g.sw() == 1 && g.dh() == 1 && g.dw() == 1 && g.ow() >= ConvDepthwise5Wide.MIN_WIDTH) {
-            for (int oh = 0, o = out; oh < g.oh(); oh++, o += g.ow() * L) {
-                ConvDepthwise5Wide.row(src, at + oh * wp * L, wp * L, g.kh(), g.ow(), wts, wAt, bAt, dst, o);
-                if (clamps) {
-                    ConvDepthwise3x3.clamp(dst, o, g.ow() * L, lo, hi);
-                }
+        } else if (g.kh() == 5 && g.kw() == 5 && g.sh() == 1 && g.sw() == 1 && g.dh() == 1 && g.dw() == 1) {
+            // Two rows at a time with eight accumulators (ConvDepthwise5x5); an odd last row below.
+            int rs = wp * L;
+            int oh = 0;
+            for (; oh + 2 <= g.oh(); oh += 2) {
+                ConvDepthwise5x5.rowPair(src, at + oh * rs, rs, g.ow(), wts, wAt, bAt, dst, out + oh * g.ow() * L, g.ow() * L, clamps,
+                        lo, hi);
+            }
+            if (oh < g.oh()) {
+                pixelsAny(src, at, g, wp, wts, wAt, bAt, dst, out, clamps, lo, hi, oh);
             }
         } else {
-            pixelsAny(src, at, g, wp, wts, wAt, bAt, dst, out, clamps, lo, hi);
+            pixelsAny(src, at, g, wp, wts, wAt, bAt, dst, out, clamps, lo, hi, 0);
         }
     }
 
@@ -251,7 +255,7 @@ public final class ConvDepthwiseBlocked {
      * layers ran at 12-13 GFLOP/s on a Zen 3 core (bench/RESULTS.md, Zen 3 section).
      */
     private static void pixelsAny(float[] buf, int at, Im2col.Geometry g, int wp, float[] wts, int wAt, int bAt, float[] dst,
-                                  int out, boolean clamps, float lo, float hi) {
+                                  int out, boolean clamps, float lo, float hi, int oh0) {
         FloatVector bv = FloatVector.fromArray(S, wts, bAt);
         FloatVector lov = FloatVector.broadcast(S, lo);
         FloatVector hiv = FloatVector.broadcast(S, hi);
@@ -262,8 +266,8 @@ public final class ConvDepthwiseBlocked {
         int th = g.dh() * wp * L;
         int rs = g.sh() * wp * L;
         int fours = g.ow() - g.ow() % 4;
-        int o = out;
-        for (int oh = 0; oh < g.oh(); oh++) {
+        int o = out + oh0 * g.ow() * L;
+        for (int oh = oh0; oh < g.oh(); oh++) {
             int row = at + oh * rs;
             int ow = 0;
             for (; ow < fours; ow += 4, o += 4 * L) {

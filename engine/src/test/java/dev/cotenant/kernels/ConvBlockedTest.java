@@ -165,7 +165,7 @@ class ConvBlockedTest {
                 {2 * L, 9, 10, 3, 1, 1, 1, 1}, {L, 8, 13, 3, 1, 1, 0, 2},
                 // 5x5: rows of four pixels and a remainder of three
                 {2 * L, 7, 7, 5, 1, 1, 2, 1}, {L + 3, 14, 15, 5, 2, 1, 2, 2},
-                // 5x5 stride 1 by kernel-row passes: eight pixels, four, then one left per row
+                // 5x5 stride 1 in row pairs: an odd last row, one pixel left per row
                 {L + 3, 15, 21, 5, 1, 1, 2, 2}};
         try (Workers two = Workers.create(2)) {
             for (int t = 0; t < cases.length; t++) {
