@@ -4,9 +4,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The inner loop of a 3x3 depthwise convolution with stride and dilation 1, on channel-last blocks
- * ({@code [row][column][L]}, L channels per vector): two output rows of four pixels at a time, eight
- * accumulators.
+ * The inner loops of a 3x3 depthwise convolution with dilation 1, on channel-last blocks
+ * ({@code [row][column][L]}, L channels per vector): at stride 1, two output rows of four pixels at
+ * a time, eight accumulators ({@link #rowPair}); at stride 2, four pixels of one row, four
+ * accumulators ({@link #rowStride2}).
  *
  * <p>Why this shape. One pixel at a time, each output vector is a chain of nine dependent FMAs; at
  * four cycles each, a Zen 3 core needs eight such chains in flight to keep both FMA units busy, and
@@ -15,14 +16,14 @@ import jdk.incubator.vector.VectorSpecies;
  * chains) reached about 42 GFLOP/s and two rows of four (eight chains, the two inner input rows
  * loaded once for both output rows, each load feeding up to six FMAs) 64-69. Nine weight vectors and
  * eight accumulators are 17 registers: with 16 (AVX2) the compiler keeps a weight in memory as an
- * FMA operand, which costs a load, not a chain. On whole layers (bench/RESULTS.md, "Depthwise 3x3
- * in row pairs") stride-1 layers went from 20-23 to 30-40 GFLOP/s. Stride 2 shares only one input
- * row between two output rows; written the same way it ran no faster, so it keeps the one-pixel
- * loop.
+ * FMA operand, which costs a load, not a chain. At stride 2 two output rows share only one input row
+ * of five, and pairs ran no faster than four pixels of one row (bench/RESULTS.md, "Depthwise in row
+ * pairs" and the section after it). Pixels left over past a multiple of four run one at a time, in
+ * methods of their own: a call inside a four-pixel loop made C2 compile it at a third of its speed.
  *
- * <p>The body is written out tap by tap (input column {@code k} of a row feeds pixel {@code p} with
- * tap {@code k - p}); loops over taps would need arrays of vectors, which the compiler does not keep
- * in registers.
+ * <p>The bodies are written out tap by tap (input column {@code k} of a row feeds pixel {@code p}
+ * with tap {@code k - stride p}); loops over taps would need arrays of vectors, which the compiler
+ * does not keep in registers.
  */
 final class ConvDepthwise3x3 {
 
