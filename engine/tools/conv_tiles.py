@@ -357,6 +357,19 @@ for i, (sfx, P, a, d) in enumerate(RUNS):
 w("            default -> throw new IllegalArgumentException(\"no run kernel \" + kind);")
 w("        }")
 w("    }")
+w("")
+w("    /**")
+w("     * The first part alone of run kernel {@code kind}: a tile of four pixels or fewer (the last of")
+w("     * a plane cut into flat tiles), at half the cost of both parts.")
+w("     */")
+w("    static void head(int kind, float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] acc) {")
+w("        switch (kind) {")
+for i, (sfx, P, a, d) in enumerate(RUNS):
+    pix, st = sfx.split("x")
+    w(f"            case {i} -> part4x{st}(x, b, ko, steps, wt, wo, acc, 0);")
+w("            default -> throw new IllegalArgumentException(\"no run kernel \" + kind);")
+w("        }")
+w("    }")
 sparts.append("\n".join(sd))
 
 wsparts = [imports + split_doc % ("ConvWholeTiles", "ConvWholeSplitTiles", "ConvWholeSplitTiles")]

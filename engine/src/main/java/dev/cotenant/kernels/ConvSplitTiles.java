@@ -323,4 +323,20 @@ final class ConvSplitTiles {
             default -> throw new IllegalArgumentException("no run kernel " + kind);
         }
     }
+
+    /**
+     * The first part alone of run kernel {@code kind}: a tile of four pixels or fewer (the last of
+     * a plane cut into flat tiles), at half the cost of both parts.
+     */
+    static void head(int kind, float[] x, int b, int[] ko, int steps, float[] wt, int wo, float[] acc) {
+        switch (kind) {
+            case 0 -> part4xL(x, b, ko, steps, wt, wo, acc, 0);
+            case 1 -> part4x2L(x, b, ko, steps, wt, wo, acc, 0);
+            case 2 -> part4x1(x, b, ko, steps, wt, wo, acc, 0);
+            case 3 -> part4x2(x, b, ko, steps, wt, wo, acc, 0);
+            case 4 -> part4xL(x, b, ko, steps, wt, wo, acc, 0);
+            case 5 -> part4x2L(x, b, ko, steps, wt, wo, acc, 0);
+            default -> throw new IllegalArgumentException("no run kernel " + kind);
+        }
+    }
 }

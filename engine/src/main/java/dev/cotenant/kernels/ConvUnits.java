@@ -153,11 +153,11 @@ final class ConvUnits {
      * 68-69, 3x3 128 > 128 at 28x28 72-73 -> 77-79; 3x3 at 14x14 lost 5% and at 7x7 23%.
      */
     private static boolean flat(Geometry g, boolean runs) {
-        if (!SPLIT || !runs || !g.blockedInput() || g.ow() <= P || g.ow() % P == 0) {
+        if (!SPLIT || !runs || !g.blockedInput() || g.ow() % P == 0) {
             return false;
         }
         boolean straight = g.cols() == g.ow() && g.colStride() == 1 && g.rowStride() == 1;
-        return straight || g.ow() >= 28;
+        return straight || g.ow() > P && g.ow() >= 28;
     }
 
     /** The offsets chunk by chunk, so a kernel indexes them from 0 and needs no start register. */
@@ -202,6 +202,9 @@ final class ConvUnits {
         int srcOff = this.srcOff, srcImage = this.srcImage, rowStep = this.rowStep, colStep = this.colStep;
         int yFirst = this.yFirst, rFirst = this.rFirst, outImage = this.outImage;
         int kind = this.kind, full = this.full, runStride = this.runStride, reach = this.reach;
+        // Flat tiles on a plane read without gaps (a 1x1 kernel at stride 1, or its compact copy):
+        // pixel p is at colStep * p, so no tile needs its bases worked out one by one.
+        boolean linear = !byRow && rowStep == ow * colStep;
         float[] src = this.src, wt = this.wt, bias = this.bias, y = this.y, res = this.res;
         boolean clamps = this.clamps, pointwise = this.pointwise;
         float lo = this.lo, hi = this.hi;
@@ -221,14 +224,19 @@ final class ConvUnits {
                 i = 0;
                 n++;
             }
-            int p0 = bases(i, srcOff + n * srcImage, byRow, perRow, width, ow, pixels, rowStep, colStep, base);
+            int at = srcOff + n * srcImage;
+            int p0 = linear ? i * P : bases(i, at, byRow, perRow, width, ow, pixels, rowStep, colStep, base);
             int rows = byRow ? width : Math.min(P, pixels - p0);
             int y0 = yFirst + n * outImage + (2 * q * pixels + p0) * L;
             int y1 = two ? y0 + pixels * L : -1;
             int r0 = res == null ? -1 : rFirst + n * outImage + (2 * q * pixels + p0) * L;
             int r1 = res == null || !two ? -1 : r0 + pixels * L;
-            int b = base[0];
-            boolean run = kind >= 0 && base[rows - 1] - b == (rows - 1) * runStride && b + reach < src.length;
+            int b = linear ? at + p0 * colStep : base[0];
+            boolean run = kind >= 0 && (linear || base[rows - 1] - b == (rows - 1) * runStride)
+                    && b + (rows <= 4 ? reach - 4 * runStride : reach) < src.length;
+            if (linear && !run) {
+                bases(i, at, false, perRow, width, ow, pixels, rowStep, colStep, base);
+            }
             if (run && init == 1 && last && rows == full && y1 >= 0) {
                 if (SPLIT) {
                     ConvWholeSplitTiles.run(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, r1, y, y0, y1,
@@ -241,7 +249,9 @@ final class ConvUnits {
                 ConvWholeTiles.one(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, y, y0, clamps, lo, hi);
             } else {
                 start(y, y0, y1, rows, init, bias, q * 2 * L, res, r0, r1, acc);
-                if (run && SPLIT) {
+                if (run && SPLIT && rows <= 4) {
+                    ConvSplitTiles.head(kind, src, b, ko, chunk, wt, wo, acc);
+                } else if (run && SPLIT) {
                     ConvSplitTiles.run(kind, src, b, ko, chunk, wt, wo, acc);
                 } else if (run) {
                     ConvTiles.run(kind, src, b, ko, chunk, wt, wo, acc);
