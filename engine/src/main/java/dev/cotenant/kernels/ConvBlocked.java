@@ -22,9 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * input ({@code koff}), and every pixel of a tile its own base offset, so one kernel serves every
  * kernel size, stride, dilation and padding (through a zero-bordered copy of the input), for an input
  * that is blocked or, for stems with a handful of channels, plain NCHW. Weights are packed once:
- * per block pair, k-major, 2L output channels per step, zeros for missing channels. K runs in chunks
- * of {@link #KC} steps so a chunk's weights (32 KiB at L = 16) stay in L1 while the pixel tiles of a
- * work unit stream past; later chunks start from what the earlier ones stored.
+ * per block pair, k-major, 2L output channels per step, zeros for missing channels. K runs in equal
+ * chunks of at most {@link #KC_TAPS} steps ({@link #KC} for 1x1 kernels at L = 8) so a chunk's
+ * weights (32 KiB at L = 16) stay in L1 while the pixel tiles of a work unit stream past; later
+ * chunks start from what the earlier ones stored.
  *
  * <p>Tiles follow the rows of the output: eight pixels where a row holds whole tiles of eight,
  * seven where the width is a multiple of seven (every plane of a 224x224 network), one row per
@@ -44,8 +45,15 @@ public final class ConvBlocked {
     static final int P = 8;
     /** What one core's L2 is taken to hold when choosing a loop order (2 MiB here, 1 MiB on many x86 cores). */
     static final long L2_BYTES = 1L << 20;
-    /** K steps per chunk. */
-    static final int KC = 256;
+    /** The most K steps in a chunk: what the kernels' loops are bounded by. */
+    static final int KC = S.length() >= 16 ? 256 : 384;
+    /**
+     * The most K steps in a chunk of a kernel with taps. At L = 8 a 1x1 kernel keeps K up to 384 in
+     * one chunk (24 KiB of weights beside 4 KiB of a tile's input lines: 1x1 320 > 1280 at 7x7,
+     * 535 -> 490 us on a Zen 3 core, whose tiles then go from bias to output in registers), while
+     * 3x3 layers, whose tiles read three input rows per step, lost 20% at 14x14 and 7x7 with 384.
+     */
+    static final int KC_TAPS = 256;
     /**
      * Whether tiles take the split kernels ({@link ConvSplitTiles}, one block of the pair at a time):
      * a pair's accumulators do not fit 16 vector registers.

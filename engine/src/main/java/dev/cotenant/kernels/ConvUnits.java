@@ -50,6 +50,7 @@ final class ConvUnits {
     private final int rowStep;
     private final int colStep;
     private final int steps;
+    private final int kc;
     private final int[][] chunks;
     private final float[] wt;
     private final float[] bias;
@@ -125,7 +126,8 @@ final class ConvUnits {
         ow = g.ow();
         rowStep = g.rowStride() * g.cols() * lanes;
         colStep = g.colStride() * lanes;
-        chunks = chunks(koff, steps);
+        kc = chunk(g);
+        chunks = chunks(koff, steps, kc);
     }
 
     /**
@@ -160,11 +162,25 @@ final class ConvUnits {
         return straight || g.ow() > P && g.ow() >= 28;
     }
 
+    /**
+     * Steps per chunk: K cut into equal chunks (whole blocks of L) of at most {@link ConvBlocked#KC}
+     * for a 1x1 kernel and {@link ConvBlocked#KC_TAPS} for others. Fixed chunks and a remainder left
+     * a short last chunk (576 = 256 + 256 + 64) that paid a pass through the scratch tile for a few
+     * steps: 1x1 576 > 96 at 14x14, 288 -> 278 us, 960 > 320 at 7x7, 393 -> 382 on a Zen 3 core.
+     */
+    private static int chunk(Geometry g) {
+        int most = g.kh() * g.kw() == 1 ? KC : ConvBlocked.KC_TAPS;
+        int steps = g.steps();
+        int count = (steps + most - 1) / most;
+        int kc = (steps + count - 1) / count;
+        return Math.min(most, (kc + L - 1) / L * L);
+    }
+
     /** The offsets chunk by chunk, so a kernel indexes them from 0 and needs no start register. */
-    private static int[][] chunks(int[] koff, int steps) {
-        int[][] chunks = new int[(steps + KC - 1) / KC][];
+    private static int[][] chunks(int[] koff, int steps, int kc) {
+        int[][] chunks = new int[(steps + kc - 1) / kc][];
         for (int c = 0; c < chunks.length; c++) {
-            chunks[c] = java.util.Arrays.copyOfRange(koff, c * KC, Math.min(steps, (c + 1) * KC));
+            chunks[c] = java.util.Arrays.copyOfRange(koff, c * kc, Math.min(steps, (c + 1) * kc));
         }
         return chunks;
     }
@@ -183,7 +199,7 @@ final class ConvUnits {
             int grp = byTiles ? u / pairs : u % groups;
             int t0 = (int) ((long) tiles * grp / groups);
             int t1 = (int) ((long) tiles * (grp + 1) / groups);
-            for (int k0 = 0; k0 < steps; k0 += KC) {
+            for (int k0 = 0; k0 < steps; k0 += kc) {
                 computeChunk(q, t0, t1, k0, base, acc);
             }
         }
@@ -211,11 +227,11 @@ final class ConvUnits {
         GemmEpilogue ep = this.ep;
         boolean two = 2 * q + 1 < g.outBlocks();
         boolean oneBlock = oneKernel && !two;
-        int k1 = Math.min(steps, k0 + KC);
+        int k1 = Math.min(steps, k0 + kc);
         boolean last = k1 == steps;
         int init = k0 > 0 ? 2 : 1;
         int chunk = k1 - k0;
-        int[] ko = chunks[k0 / KC];
+        int[] ko = chunks[k0 / kc];
         int wo = (q * steps + k0) * 2 * L;
         int n = t0 / perImage;
         int i = t0 - n * perImage;
@@ -233,7 +249,7 @@ final class ConvUnits {
             int r1 = res == null || !two ? -1 : r0 + pixels * L;
             int b = linear ? at + p0 * colStep : base[0];
             boolean run = kind >= 0 && (linear || base[rows - 1] - b == (rows - 1) * runStride)
-                    && b + (rows <= 4 ? reach - 4 * runStride : reach) < src.length;
+                    && b + (SPLIT && rows <= 4 ? reach - 4 * runStride : reach) < src.length;
             if (linear && !run) {
                 bases(i, at, false, perRow, width, ow, pixels, rowStep, colStep, base);
             }

@@ -117,6 +117,52 @@ class ConvBlockedTest {
     }
 
     @Test
+    void pointwiseReadsItsInputInPlace() {
+        // 1x1 at stride 1 without padding: flat tiles of 8 that run on across rows, read from the
+        // input itself. c, h, w, m, batch. The last tile of a plane holds 1 (7x7, 5x5) or 4 (14x14,
+        // 6x6) pixels and takes one part of the tile; K in several equal chunks (100 blocks); an odd
+        // block count. Odd cases leave room after the input, so that last tile reads past its
+        // pixels in bounds; even ones end the array there, where it takes the kernel with a base per pixel.
+        int[][] cases = {
+                {L, 7, 7, 2 * L, 1},
+                {100 * L, 7, 7, 3 * L, 2},
+                {3 * L, 14, 14, 2 * L, 1},
+                {2 * L, 5, 5, 2 * L + 1, 1},
+                {L, 6, 6, 2 * L, 2},
+                {50 * L + 3, 7, 7, 4 * L, 1},
+        };
+        Activation six = new Activation.Clip(0f, 6f);
+        try (Workers two = Workers.create(2)) {
+            for (int t = 0; t < cases.length; t++) {
+                int c = cases[t][0], h = cases[t][1], w = cases[t][2], m = cases[t][3], batch = cases[t][4];
+                ConvBlocked.Geometry g = new ConvBlocked.Geometry(c, h, w, m, 1, 1, 1, 1, 1, 1, 0, 0, h, w, true);
+                float[] x = random(batch * c * h * w);
+                float[] wt = random(m * c);
+                float[] bias = random(m);
+                float[] packed = new float[g.packedWeights()];
+                ConvBlocked.packWeights(wt, 0, g, packed);
+                float[] pb = new float[g.packedBias()];
+                ConvBlocked.packBias(bias, g, pb);
+                Workers pool = t % 3 == 0 ? two : Workers.single();
+                float[] in = new float[3 + batch * g.inputImage() + (t % 2) * 8 * L];
+                ChannelBlocks.toBlocked(x, 0, batch, c, h * w, in, 3, pool);
+                float[] yb = new float[batch * g.outputImage()];
+                ConvBlocked.run(in, 3, 0, batch, g, ConvBlocked.offsets(g), packed, pb, new GemmEpilogue(null, null, six),
+                        new float[0], yb, 0, pool);
+                float[] y = new float[batch * m * h * w];
+                ChannelBlocks.fromBlocked(yb, 0, batch, m, h * w, y, 0, pool);
+                double[] want = ConvReference.conv(TestArrays.toDouble(x), new int[] {batch, c, h, w}, TestArrays.toDouble(wt), m,
+                        TestArrays.toDouble(bias), 1, new ConvReference.Window(new int[] {1, 1}, new int[] {1, 1},
+                                new int[] {1, 1}, new int[] {0, 0}, new int[] {h, w}));
+                for (int i = 0; i < want.length; i++) {
+                    double v = six.at(want[i]);
+                    assertEquals(v, y[i], 1e-4 * Math.max(1, Math.abs(v)), "case " + t + " " + java.util.Arrays.toString(cases[t]) + " at " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void residualIsAddedBeforeTheActivation() {
         // K in two chunks through the scratch tile; then one chunk, bias to output in registers.
         residual(L + 2, 6, 7, 3 * L - 1);
