@@ -109,12 +109,17 @@ final class ConvUnits {
         // while the input stays in L2. When it does not (a stride-2 layer reads a plane four times
         // its output) but the weights do, tile-major reads each group's rows of input once while
         // every pair's weights come again from L2: ResNet-50's 1x1 stride-2 layer at 56x56, 1.80 ->
-        // 1.66 ms. With both beyond L2, re-reading the weights measured slower than re-reading the
-        // input, so pair-major stays. Both cut enough units for every thread to have several.
+        // 1.66 ms. With both beyond L2, the order that reads less wins: pair-major reads the input
+        // once per pair, tile-major the weights once per group. ResNet-50 at batch 8, whose
+        // strided and deep layers have both beyond L2, one Zen 3 core: 784-787 -> 746-750 ms, two
+        // cores 458-486 -> 431-433 (1x1 512 > 1024 stride 2 at 28x28: 26.6 -> 21.9 ms; at one
+        // image, where one pass over a layer had measured the other way, the model moved 1.5%
+        // the right way). Both cut enough units for every thread to have several.
         long inBytes = 4L * images * (g.padded() ? g.paddedImage() : g.inputImage());
         long wBytes = 4L * pairs * steps * 2 * L;
         int rowGroups = (int) Math.min(tiles, Math.max(1, (inBytes + L2_BYTES / 4 - 1) / (L2_BYTES / 4)));
-        byTiles = rowGroups > 1 && inBytes > L2_BYTES / 2 && wBytes <= L2_BYTES / 2;
+        byTiles = rowGroups > 1 && inBytes > L2_BYTES / 2
+                && (wBytes <= L2_BYTES / 2 || (long) rowGroups * wBytes < (long) pairs * inBytes);
         int forThreads = threads == 1 ? 1 : (4 * threads + pairs - 1) / pairs;
         groups = Math.min(tiles, Math.max(byTiles ? rowGroups : 1, forThreads));
         clamps = ep != null && ep.clamps;
