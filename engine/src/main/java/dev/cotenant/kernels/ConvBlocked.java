@@ -31,7 +31,10 @@ import jdk.incubator.vector.VectorSpecies;
  * seven where the width is a multiple of seven (every plane of a 224x224 network), one row per
  * tile on other planes narrower than eight. The pixels of such a tile lie at a constant distance
  * from one another in the input, so the inner loops of {@link ConvTiles} address them from one
- * base; only tiles that wrap a row (other widths) take the kernel with eight bases.
+ * base; only tiles that wrap a row (other widths) take the kernel with eight bases. With 16
+ * registers, planes read without gaps (1x1 at stride 1, 7 and 14 wide included) and others from 28
+ * wide take flat tiles of eight that run on across rows, the last one of four pixels or fewer
+ * computing half a tile ({@link ConvUnits}).
  * {@link ConvUnits} cuts the work, starts each tile (bias, residual, an earlier chunk) and stores it
  * (clamp, activation); {@link ConvReference} is their oracle, through the layout conversions of
  * {@link ChannelBlocks}.
