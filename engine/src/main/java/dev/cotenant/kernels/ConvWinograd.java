@@ -68,12 +68,18 @@ public final class ConvWinograd {
         }
 
         /**
-         * The geometry of a direct convolution this one computes (see {@link #suits}), in chunks of
-         * as many tile rows as {@link #CHUNK_BYTES} holds, at least one.
+         * The geometry of a direct convolution this one computes (see {@link #suits}), in equal
+         * chunks of at most as many tile rows as {@link #CHUNK_BYTES} holds, at least one. Equal,
+         * because workers take whole chunks: 28 tile rows cut 9, 9, 9, 1 gave one of two threads 18
+         * rows and the other 10 (ResNet-50's 3x3 layers at 56x56 ran 1.14-1.30x faster on two
+         * threads than on one); cut 7, 7, 7, 7, each takes 14.
          */
         public static Geometry of(ConvBlocked.Geometry g) {
             long perRow = 4L * XI * Math.max(g.inBlocks(), g.outBlocks()) * L * ((g.ow() + 1) / 2);
-            int rows = (int) Math.max(1, Math.min((g.oh() + 1) / 2, CHUNK_BYTES / perRow));
+            int tilesH = (g.oh() + 1) / 2;
+            int most = (int) Math.max(1, Math.min(tilesH, CHUNK_BYTES / perRow));
+            int count = (tilesH + most - 1) / most;
+            int rows = (tilesH + count - 1) / count;
             return new Geometry(g.c(), g.h(), g.w(), g.m(), g.pt(), g.pl(), g.oh(), g.ow(), rows);
         }
 
@@ -185,11 +191,15 @@ public final class ConvWinograd {
      * at the same offset. {@code v} and {@code p} are the buffers of one or more workers:
      * {@link Geometry#transformed} and {@link Geometry#products} floats for each.
      *
-     * <p>Two ways to share the work. With as many buffers as threads and at least two chunks per
-     * thread (wide planes: ResNet's first stage, a U-Net's outer levels), each worker takes whole
-     * chunks, transforms, multiplies and transforms back in its own buffers, in its own cache, with
-     * no barrier between the steps. Otherwise (deep layers: one chunk) the workers share each step
-     * of each chunk, a barrier after each.
+     * <p>Three ways to share the work. With as many buffers as threads and chunks that divide among
+     * them evenly (wide planes: ResNet's first stages, a U-Net's outer levels), each worker takes
+     * whole chunks, transforms, multiplies and transforms back in its own buffers, in its own cache,
+     * with no barrier between the steps. With one chunk (deep layers), each worker takes the whole
+     * chunk for its share of the output block pairs: every worker transforms the whole input, a
+     * small part of the work, and none waits for another. Otherwise the workers share each step of
+     * each chunk, a barrier after each, and read what the others wrote. On two Zen 3 cores,
+     * ResNet-50's 3x3 layers at 28x28 went from 1.24 to 0.91 ms with the first way (they took the
+     * third); bench/RESULTS.md has the rest.
      */
     public static void run(float[] x, int xOff, int n0, int n1, int q0, int q1, Geometry g, Weights wt, float[] bias,
                            GemmEpilogue ep, float[] res, int resOff, float[] y, int yOff, float[] v, float[] p, Workers w) {
@@ -197,14 +207,25 @@ public final class ConvWinograd {
         int perImage = (g.tilesH() + rows - 1) / rows;
         int units = (n1 - n0) * perImage;
         int slots = Math.min(w.threads(), Math.min(v.length / g.transformed(), p.length / g.products()));
-        Chunks c = new Chunks(x, xOff, n0, q0, q1, g, wt, wholeBlocks(bias, g), ep, res, resOff, y, yOff, rows, perImage);
-        if (slots > 1 && units >= 2 * slots) {
+        float[] b = wholeBlocks(bias, g);
+        Chunks c = new Chunks(x, xOff, n0, q0, q1, g, wt, b, ep, res, resOff, y, yOff, rows, perImage);
+        int pairs = q1 - q0;
+        if (slots > 1 && (units >= 2 * slots || units % slots == 0 && g.tilesH() % rows == 0)) {
             AtomicInteger next = new AtomicInteger();
             w.parallelFor(slots, 1, (s, e) -> {
                 for (int slot = s; slot < e; slot++) {
                     for (int u = next.getAndIncrement(); u < units; u = next.getAndIncrement()) {
                         c.chunk(u, v, slot * g.transformed(), p, slot * g.products(), Workers.single());
                     }
+                }
+            });
+        } else if (slots > 1 && units == 1 && pairs >= 2 * slots) {
+            w.parallelFor(slots, 1, (s, e) -> {
+                for (int slot = s; slot < e; slot++) {
+                    int a = q0 + pairs * slot / slots;
+                    int z = q0 + pairs * (slot + 1) / slots;
+                    new Chunks(x, xOff, n0, a, z, g, wt, b, ep, res, resOff, y, yOff, rows, perImage)
+                            .chunk(0, v, slot * g.transformed(), p, slot * g.products(), Workers.single());
                 }
             });
         } else {

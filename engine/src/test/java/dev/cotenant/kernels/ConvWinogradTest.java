@@ -34,6 +34,13 @@ class ConvWinogradTest {
                 {4 * L, 5, 5, 4 * L, 1, 1, 1, 1, 3, 1},
                 {2 * L, 28, 28, 2 * L, 1, 1, 1, 1, 1, 3},
                 {40 * L, 4, 4, L, 1, 1, 1, 1, 1, 4},
+                // Two workers: one chunk, each worker its share of the block pairs (cases 9, 13);
+                // two equal chunks, a worker each (case 11).
+                {2 * L, 6, 6, 9 * L, 1, 1, 1, 1, 1, 8},
+                {L, 5, 5, 2 * L, 1, 1, 1, 1, 1, 8},
+                {L, 12, 12, L + 2, 1, 1, 1, 1, 1, 3},
+                {L, 6, 6, L, 0, 0, 0, 0, 1, 8},
+                {L + 1, 7, 7, 8 * L + 3, 1, 1, 1, 1, 1, 8},
         };
         Activation[] acts = {null, new Activation.Relu(), new Activation.Clip(0f, 6f), new Activation.Sigmoid()};
         try (Workers two = Workers.create(2)) {
@@ -60,8 +67,9 @@ class ConvWinogradTest {
                     ChannelBlocks.toBlocked(res, 0, batch, m, oh * ow, yb, 3, pool);
                 }
                 ConvWinograd.Weights packed = ConvWinograd.packWeights(wt, 0, g);
-                // With the two-worker pool, a buffer per worker: cases 3 and 7 have enough chunks
-                // for each worker to take whole ones, the others share each chunk's steps.
+                // With the two-worker pool, a buffer per worker: cases 3, 7 and 11 have chunks
+                // enough for each worker to take whole ones, 9 and 13 one chunk cut by block pairs,
+                // the others share each chunk's steps.
                 int slots = pool.threads();
                 float[] v = new float[g.transformed() * slots];
                 float[] p = new float[g.products() * slots];
