@@ -40,15 +40,21 @@ import java.util.Locale;
  * @param perOperatorKernels a kernel per operator, no engine fusion
  * @param requestUs host work per inference outside launches, after the previous inference of the
  *     stream completed (copies, synchronisation, answering a request); 0 runs inferences back to back
+ * @param kernelFixedSmUs device time every kernel of this runtime costs whatever its size, in
+ *     SM-microseconds: a kernel that may use S SMs starts {@code kernelFixedSmUs / S} later than its
+ *     stream's gap alone allows (see {@link #kernelFixedUs}); optional in a sheet, 0 when absent
  */
 public record HostRuntime(String name, double dispatchUs, boolean graph, double graphLaunchUs, double graphKernelGapUs,
-                          boolean oneHostThread, boolean perOperatorKernels, double requestUs) {
+                          boolean oneHostThread, boolean perOperatorKernels, double requestUs, double kernelFixedSmUs) {
 
     /** Built-in runtime sheets, by the name {@link #load} accepts. */
     public static final List<String> BUILT_IN = List.of("native", "graph", "eager");
 
     private static final List<String> FIELDS = List.of("name", "dispatch_us", "graph", "graph_launch_us", "graph_kernel_gap_us",
             "one_host_thread", "per_operator_kernels", "request_us");
+
+    /** Fields a sheet may leave out: sheets written before they existed still load. */
+    private static final List<String> OPTIONAL = List.of("kernel_fixed_sm_us");
 
     /** The native runtime: the simulator's behaviour when no runtime is named. */
     public static final HostRuntime NATIVE = load("native");
@@ -80,10 +86,10 @@ public record HostRuntime(String name, double dispatchUs, boolean graph, double 
 
     /** Parses a runtime sheet; {@code source} names it in errors, with the line and the field. */
     public static HostRuntime parse(String text, String source) {
-        SheetText r = SheetText.parse(text, source, FIELDS, List.of());
+        SheetText r = SheetText.parse(text, source, FIELDS, OPTIONAL);
         HostRuntime h = new HostRuntime(r.text("name"), r.nonNegative("dispatch_us"), r.flag("graph"), r.nonNegative("graph_launch_us"),
                 r.nonNegative("graph_kernel_gap_us"), r.flag("one_host_thread"), r.flag("per_operator_kernels"),
-                r.nonNegative("request_us"));
+                r.nonNegative("request_us"), r.nonNegative("kernel_fixed_sm_us", 0));
         if (h.graph && h.dispatchUs > 0) {
             throw new ModelException(source + " line " + r.line("dispatch_us") + ": a graph runtime has no per-kernel dispatch"
                     + " (graph = true needs dispatch_us = 0)");
@@ -94,6 +100,15 @@ public record HostRuntime(String name, double dispatchUs, boolean graph, double 
     /** Host time to enqueue one kernel on {@code gpu}: nothing inside a graph, else the driver's plus the dispatch. */
     public double launchUs(Gpu gpu) {
         return graph ? 0 : gpu.launchUs() + dispatchUs;
+    }
+
+    /**
+     * The fixed device time of one kernel that may use {@code sms} SMs: {@link #kernelFixedSmUs}
+     * spread over them. It is work that does not grow with the kernel's, so a smaller partition of the
+     * device (a MIG slice, an MPS cap) takes longer over it.
+     */
+    public double kernelFixedUs(int sms) {
+        return kernelFixedSmUs / Math.max(1, sms);
     }
 
     /** Device time between two dependent kernels of one stream on {@code gpu}. */
@@ -111,7 +126,7 @@ public record HostRuntime(String name, double dispatchUs, boolean graph, double 
         if (!(us >= 0)) {
             throw new ModelException("runtime " + name + ": dispatch time must be zero or more, got " + us);
         }
-        return new HostRuntime(name, us, graph, graphLaunchUs, graphKernelGapUs, oneHostThread, perOperatorKernels, requestUs);
+        return new HostRuntime(name, us, graph, graphLaunchUs, graphKernelGapUs, oneHostThread, perOperatorKernels, requestUs, kernelFixedSmUs);
     }
 
     /** The same runtime serving requests: {@code us} of host work per inference after the previous one completed. */
@@ -119,6 +134,6 @@ public record HostRuntime(String name, double dispatchUs, boolean graph, double 
         if (!(us >= 0)) {
             throw new ModelException("runtime " + name + ": request time must be zero or more, got " + us);
         }
-        return new HostRuntime(name, dispatchUs, graph, graphLaunchUs, graphKernelGapUs, oneHostThread, perOperatorKernels, us);
+        return new HostRuntime(name, dispatchUs, graph, graphLaunchUs, graphKernelGapUs, oneHostThread, perOperatorKernels, us, kernelFixedSmUs);
     }
 }

@@ -26,7 +26,9 @@ import java.util.List;
  *       prices it (a native engine's enqueue, a framework's dispatch, nothing inside a CUDA graph;
  *       records and waits the sheet's event costs; host items their own time), so a stream of tiny
  *       kernels is launch bound; dependent kernels of one stream are separated by the runtime's
- *       device-side kernel gap ({@link HostClock}).</li>
+ *       device-side kernel gap ({@link HostClock}), plus the runtime's fixed device time per kernel
+ *       spread over the SMs the stream may use (framework kernels carry one that engine kernels do
+ *       not; see the eager runtime sheet).</li>
  *   <li><b>Work queues.</b> Each process has a limited number of hardware queues; streams beyond
  *       it share one, and a launch waits behind an earlier-enqueued launch of another stream that
  *       is itself waiting for its stream ({@link WorkQueues}).</li>
@@ -79,7 +81,8 @@ public final class Simulator {
     private final int[] firstDevice;
     private final HostClock host;
     private final WorkQueues queues;
-    private final double gapUs;
+    /** Each stream's gap plus its runtime's fixed device time per kernel over the SMs the stream may use. */
+    private final double[] launchGapUs;
     private final double[] eventTime;
     private final List<List<Integer>> waiters;
     private final List<Launched> queue = new ArrayList<>();
@@ -143,7 +146,12 @@ public final class Simulator {
         }
         host = new HostClock(streams, w.sharing(), gpu);
         queues = new WorkQueues(streams, w.sharing().workQueues());
-        gapUs = w.sharing().runtime().kernelGapUs(gpu);
+        double gapUs = w.sharing().runtime().kernelGapUs(gpu);
+        launchGapUs = new double[n];
+        for (int s = 0; s < n; s++) {
+            int smCount = streams.get(s).smCount();
+            launchGapUs[s] = gapUs + w.sharing().runtime().kernelFixedUs(smCount == 0 ? gpu.sms() : Math.min(smCount, gpu.sms()));
+        }
         eventTime = new double[events];
         Arrays.fill(eventTime, -1);
         GpuStream.checkEvents(streams, events);
@@ -266,9 +274,10 @@ public final class Simulator {
             // A launch that depends on anything the device ran before it on its stream (a kernel, or
             // an event record or wait between two kernels) starts a kernel gap after that dependency
             // resolved: a record between two kernels does not let the second skip the gap. Host
-            // items before a stream's first device item are no such dependency.
+            // items before a stream's first device item are no such dependency. The runtime's fixed
+            // device time per kernel adds to the gap, over the SMs the stream's kernels may use.
             if (it instanceof Item.Launch && i > firstDevice[s]) {
-                ready = Math.max(ready, now + gapUs);
+                ready = Math.max(ready, now + launchGapUs[s]);
             }
             if (ready > now + EPS) {
                 timers.push(ready, s);

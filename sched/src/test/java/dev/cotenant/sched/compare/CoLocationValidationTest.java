@@ -10,18 +10,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The co-location table of {@code simulate --validate}: every row cites its source, the mean
- * absolute error stays within 15%, and the rows the simulator is known to get right stay within
- * 30%. The rows it misses are named here and reported, not hidden (bench/RESULTS.md, "The
- * co-location validation, 32 rows"): eight ResNet-50 engines under MPS, where the simulated FP32
- * kernels already fill the V100 alone, and ResNet-50 on MIG slices at batch 8 (and the 1g slice at
- * batch 1), where the real slices are compute-bound sooner than the simulated ones: against
- * MIGPerf's per-slice latencies the simulated kernels are 1.2-1.3 times too fast at batch 32-256
- * and about 1.6 times at batch 8.
+ * absolute error stays within 15%, and every row but one stays within 30%. The one it misses is named
+ * here and reported, not hidden: eight TensorRT ResNet-50 services under MPS on a V100, where the
+ * simulated FP32 kernels of one service already keep the GPU busy while the measured service leaves
+ * it idle between requests (bench/RESULTS.md, "The co-location validation, 32 rows"). The MIG rows at
+ * batch 1 and 8 it missed before framework kernels carried their fixed device time are asserted.
  */
 class CoLocationValidationTest {
 
-    static final Set<String> KNOWN_MISSES = Set.of("8 x ResNet-50 b1, MPS vs 1 process", "7 x ResNet-50 b1, MIG 1g vs 7g",
-            "7 x ResNet-50 b8, MIG 1g vs 7g", "3 x ResNet-50 b8, MIG 2g vs 7g", "2 x ResNet-50 b8, MIG 3g vs 7g");
+    static final Set<String> KNOWN_MISSES = Set.of("8 x ResNet-50 b1, MPS vs 1 process");
 
     @Test
     void everyRowHasASourceAndThePredictionsAreStable() {
