@@ -46,7 +46,10 @@ final class CoLocationFigures {
      * https://github.com/NVIDIA/tensorrt-laboratory/tree/master/examples/98_MPS : ResNet-50 as a
      * TensorRT engine, batch 1, FP32, V100-16GB (DGX-1V), each process a gRPC inference service
      * behind a load balancer. 1 process: 383 inferences/s; 8 processes without MPS (time sliced):
-     * 365/s; 8 processes with MPS: 929/s.
+     * 365/s; 8 processes with MPS: 929/s. Each service holds one execution context, so an inference
+     * waits for the previous one's synchronisation and release (examples/02_TensorRT_GRPC/src/server.cc):
+     * idle device time the native runtime here leaves out, because modelled alone it breaks the
+     * time-sliced row (CoLocationValidationTest#theHandoffAloneMovesTheMissToTheTimeSlicedRow).
      */
     static final String TRT_LAB = "NVIDIA TensorRT Laboratory, \"MPS Examples\", "
             + "https://github.com/NVIDIA/tensorrt-laboratory/tree/master/examples/98_MPS";
