@@ -130,7 +130,9 @@ class ConvBlockedTest {
                 {2 * L, 5, 5, 2 * L + 1, 1},
                 {L, 6, 6, 2 * L, 2},
                 {50 * L + 3, 7, 7, 4 * L, 1},
-                // An input beyond half of L2: groups of tiles, each read ahead plane by plane.
+                // An input beyond half of L2: groups of tiles, read ahead plane by plane from 32
+                // planes up (ConvUnits.READ_AHEAD_PLANES), read as they are below.
+                {32 * L, 56, 56, 2 * L, 2},
                 {16 * L, 56, 56, 2 * L, 2},
         };
         Activation six = new Activation.Clip(0f, 6f);
