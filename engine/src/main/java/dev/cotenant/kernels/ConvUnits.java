@@ -52,6 +52,8 @@ final class ConvUnits {
     private final int pairs;
     private final int groups;
     private final boolean byTiles;
+    // Whether a group reads its input ahead before its first pair (see READ_AHEAD_PLANES).
+    private final boolean readsAhead;
     // What the tiles read: the input from srcOff, image by image; K chunk by chunk.
     private final float[] src;
     private final int srcOff;
@@ -129,7 +131,7 @@ final class ConvUnits {
         int rowGroups = (int) Math.min(tiles, Math.max(1, (inBytes + L2_BYTES / 4 - 1) / (L2_BYTES / 4)));
         byTiles = rowGroups > 1 && inBytes > L2_BYTES / 2
                 && (wBytes <= L2_BYTES / 2 || (long) rowGroups * wBytes < (long) pairs * inBytes);
-        int forThreads = threads == 1 ? 1 : (4 * threads + pairs - 1) / pairs;
+        int forThreads = threads == 1 ? 1 : (Workers.CHUNKS_PER_THREAD * threads + pairs - 1) / pairs;
         groups = Math.min(tiles, byTiles ? evenGroups(rowGroups, threads) : Math.max(1, forThreads));
         clamps = ep != null && ep.clamps;
         pointwise = ep != null && ep.pointwise;
@@ -141,6 +143,7 @@ final class ConvUnits {
         rowStep = g.rowStride() * g.cols() * lanes;
         colStep = g.colStride() * lanes;
         kc = chunk(g);
+        readsAhead = byTiles && !byRow && rowStep == ow * colStep && g.planes() >= READ_AHEAD_PLANES;
         chunks = chunks(koff, steps, kc);
     }
 
@@ -201,17 +204,18 @@ final class ConvUnits {
 
     /**
      * Groups of tiles for the tile-major order on {@code threads} threads: at least
-     * {@code rowGroups}, and a multiple of the chunks a pool cuts a loop into ({@link Workers}: four
-     * a thread), so every chunk holds as many groups. A unit is then a whole group, every pair of
-     * it: a group cut between two chunks had its input read by both threads, and the ends of the
-     * loop waited on the longer chunks (ResNet-50's 1x1 layers at 28x28 and 14x14 ran 1.4-1.6x
-     * faster on two threads than on one, where ONNX Runtime's ran 1.7-1.9x).
+     * {@code rowGroups}, and a multiple of the chunks a pool cuts a loop into
+     * ({@link Workers#CHUNKS_PER_THREAD} a thread), so every chunk holds as many groups. A unit is
+     * then a whole group, every pair of it: a group cut between two chunks had its input read by
+     * both threads, and the ends of the loop waited on the longer chunks (ResNet-50's 1x1 layers at
+     * 28x28 and 14x14 ran 1.4-1.6x faster on two threads than on one, where ONNX Runtime's ran
+     * 1.7-1.9x).
      */
     private static int evenGroups(int rowGroups, int threads) {
         if (threads == 1) {
             return rowGroups;
         }
-        int chunks = 4 * threads;
+        int chunks = Workers.CHUNKS_PER_THREAD * threads;
         return (rowGroups + chunks - 1) / chunks * chunks;
     }
 
@@ -233,7 +237,7 @@ final class ConvUnits {
             int grp = byTiles ? u / pairs : u % groups;
             int t0 = (int) ((long) tiles * grp / groups);
             int t1 = (int) ((long) tiles * (grp + 1) / groups);
-            if (byTiles && q == q0 && !byRow && rowStep == ow * colStep && g.planes() >= READ_AHEAD_PLANES) {
+            if (readsAhead && q == q0) {
                 readAhead(t0, t1);
             }
             for (int k0 = 0; k0 < steps; k0 += kc) {

@@ -25,6 +25,9 @@ public final class Workers implements AutoCloseable {
 
     private static final Workers SINGLE = new Workers(1);
 
+    /** Chunks a parallel loop is cut into per thread, at most: callers that size work to it use this. */
+    static final int CHUNKS_PER_THREAD = 4;
+
     private final int threads;
     private final Thread[] helpers;
     private volatile Job job;
@@ -70,7 +73,7 @@ public final class Workers implements AutoCloseable {
             return;
         }
         int maxChunks = Math.max(1, n / Math.max(1, grain));
-        int chunks = Math.min(maxChunks, threads == 1 ? 1 : threads * 4);
+        int chunks = Math.min(maxChunks, threads == 1 ? 1 : threads * CHUNKS_PER_THREAD);
         if (chunks == 1 || threads == 1) {
             body.run(0, n);
             return;
