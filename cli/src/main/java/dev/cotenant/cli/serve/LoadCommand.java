@@ -22,8 +22,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "load", description = {"Sends open-loop (Poisson) or closed-loop load to a server's infer endpoint over REST or gRPC and reports per model; "
-        + "a list of rates is a sweep, one run per rate.",
+@Command(name = "load", description = {"Sends open-loop (Poisson) or closed-loop load to a server's infer endpoint over REST or gRPC and reports per model "
+        + "(with --together also per frame); a list of rates is a sweep, one run per rate.",
         "Rates: --rate 10 (every model at 10/s), --rate 10,20,40 (a sweep: three runs, every model at each rate), "
         + "--rate 5,50 with two models (one rate per model, in --model order), --rate 5,50 --rate 10,100 (a sweep of per-model rates)."})
 public final class LoadCommand implements Callable<Integer> {
@@ -47,6 +47,10 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--together", description = "Open loop: one Poisson stream at each rate, each arrival a request to every --model at once, as a frame every model of a pipeline must see.")
     boolean together;
+
+    @Option(names = "--frame-deadline-ms", paramLabel = "MS", description = "With --together: judge each frame by this bound, from its arrival "
+            + "to its last answer; the report adds the frames complete within it and their share of the frames sent.")
+    Double frameDeadlineMs;
 
     @Option(names = "--duration", defaultValue = "60s", description = "How long each run sends, e.g. 30s or 2m (default ${DEFAULT-VALUE}).")
     String duration;
@@ -92,16 +96,24 @@ public final class LoadCommand implements Callable<Integer> {
         if (concurrency != null && concurrency < 1 || batch < 1) {
             throw new ModelException("--concurrency and --batch must be at least 1");
         }
+        if (frameDeadlineMs != null && (!(frameDeadlineMs > 0) || frameDeadlineMs.isInfinite())) {
+            throw new ModelException(LoadGenerator.FRAME_DEADLINE_POSITIVE + frameDeadlineMs);
+        }
+        if (frameDeadlineMs != null && !together) {
+            throw new ModelException(LoadGenerator.FRAME_DEADLINE_TOGETHER);
+        }
         LoadGenerator.Protocol p = LoadGenerator.Protocol.parse(protocol);
         String target = url != null ? url.replaceAll("/+$", "") : p == LoadGenerator.Protocol.REST ? "http://127.0.0.1:8000" : "127.0.0.1:8001";
         LoadGenerator.Options base = new LoadGenerator.Options(target, p, models, List.of(), concurrency == null ? 0 : concurrency,
-                parse(duration), batch, seed, together, bounds(slos), tokenFile == null ? null : token(tokenFile), caCert);
+                parse(duration), batch, seed, together, bounds(slos), tokenFile == null ? null : token(tokenFile), caCert,
+                frameDeadlineMs == null ? 0 : frameDeadlineMs);
         List<List<Double>> steps = rate == null ? List.of(List.of()) : steps(rate, models.size());
         List<LoadReport.Step> done = new ArrayList<>();
         for (List<Double> rates : steps) {
             LoadGenerator.Options opts = base.withRates(rates);
             try (LoadGenerator g = new LoadGenerator(opts)) {
-                done.add(new LoadReport.Step(opts, g.run()));
+                List<LoadGenerator.ModelReport> reports = g.run();
+                done.add(new LoadReport.Step(opts, reports, g.frames()));
             }
         }
         o.print(json ? LoadReport.json(done) + "\n" : csv ? LoadReport.csv(done) : LoadReport.table(done));

@@ -1,6 +1,7 @@
 package dev.cotenant.cli.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cotenant.cli.Main;
@@ -39,6 +40,7 @@ class ServingCommandsTest {
             assertTrue(open.out().contains("\"lost\" : 0"), open.out());
             String ok = java.util.regex.Pattern.compile("\"ok\" : (\\d+)").matcher(open.out()).results().findFirst().orElseThrow().group(1);
             assertTrue(open.out().contains("\"sloMs\" : 0.0"), "no bound given, none judged: " + open.out());
+            assertFalse(open.out().contains("\"frames\""), "frames only in together mode: " + open.out());
             Run closed = run("load", "--url", url, "--model", "tiny", "--concurrency", "2", "--duration", "1s");
             assertEquals(0, closed.code(), closed.err());
             assertTrue(closed.out().startsWith("model"), closed.out());
@@ -54,14 +56,18 @@ class ServingCommandsTest {
             assertTrue(tight.out().lines().findFirst().orElseThrow().endsWith("in SLO/s"), tight.out());
             assertTrue(tight.out().lines().skip(1).findFirst().orElseThrow().endsWith(" 0.0"), "nothing answers in a nanosecond: " + tight.out());
             Run together = run("load", "--url", url, "--model", "tiny", "--model", "tiny", "--rate", "30", "--together",
-                    "--duration", "1s", "--json");
+                    "--duration", "1s", "--frame-deadline-ms", "60000", "--json");
             assertEquals(0, together.code(), together.err());
             assertTrue(together.out().contains("\"mode\" : \"open-loop-together\""), together.out());
             java.util.List<String> sent = java.util.regex.Pattern.compile("\"sent\" : (\\d+)").matcher(together.out()).results()
                     .map(m -> m.group(1)).toList();
-            assertEquals(2, sent.size(), together.out());
+            assertEquals(3, sent.size(), "two models, then the frames: " + together.out());
             assertEquals(sent.get(0), sent.get(1), "every arrival goes to both models");
+            assertEquals(sent.get(0), sent.get(2), "every arrival is one frame");
             assertTrue(Integer.parseInt(sent.get(0)) > 5, together.out());
+            int complete = Integer.parseInt(field(together.out(), "complete"));
+            assertTrue(complete > 0 && complete <= Integer.parseInt(sent.get(2)), together.out());
+            assertEquals(String.valueOf(complete), field(together.out(), "withinDeadline"), "a minute's bound misses no complete frame");
         }
     }
 
@@ -123,6 +129,14 @@ class ServingCommandsTest {
         assertTrue(sweep.contains("has 3 values for 2 models"), sweep);
         String formats = error(run("load", "--model", "m", "--rate", "1", "--json", "--csv"));
         assertTrue(formats.contains("at most one of --json and --csv"), formats);
+        String deadlineAlone = error(run("load", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "1", "--frame-deadline-ms", "150"));
+        assertEquals("cotenant: error: --frame-deadline-ms judges frames, which only --together sends: add --together or drop --frame-deadline-ms",
+                deadlineAlone.strip());
+        for (String bad : new String[] {"0", "-5"}) {
+            String deadline = error(run("load", "--url", "http://127.0.0.1:9", "--model", "a", "--model", "b", "--rate", "1", "--together",
+                    "--frame-deadline-ms", bad));
+            assertTrue(deadline.startsWith("cotenant: error: --frame-deadline-ms must be a positive number of milliseconds, not " + bad), deadline);
+        }
         for (String[] bad : new String[][] {{"--log-format", "xml", "--log-format 'xml': expected text or json"},
                 {"--log-level", "loud", "--log-level 'loud': expected error, warn, info, debug or trace"},
                 {"--model-control", "poll", "--model-control 'poll': expected none or explicit"},
@@ -173,6 +187,11 @@ class ServingCommandsTest {
         assertEquals(List.of(List.of(5.0, 50.0)), LoadCommand.steps(List.of("5,50"), 2), "one rate per model, as before");
         assertEquals(List.of(List.of(1.0, 1.0), List.of(2.0, 2.0), List.of(3.0, 3.0)), LoadCommand.steps(List.of("1,2,3"), 2));
         assertEquals(List.of(List.of(5.0, 50.0), List.of(10.0, 10.0)), LoadCommand.steps(List.of("5,50", "10"), 2));
+    }
+
+    /** The number after the first {@code "name" :} in a JSON document. */
+    private static String field(String json, String name) {
+        return java.util.regex.Pattern.compile("\"" + name + "\" : (\\d+)").matcher(json).results().findFirst().orElseThrow().group(1);
     }
 
     /** Asserts that {@code r} failed with exit code 1 and returns its error output. */

@@ -65,22 +65,32 @@ public final class LoadGenerator implements AutoCloseable {
      * @param token       a bearer token sent with every request, or null
      * @param caCert      speak TLS and trust only the certificates in this PEM file (REST: an
      *                    {@code https://} URL), or null: gRPC in plaintext, HTTPS with the JDK's trust
+     * @param frameDeadlineMs with {@code together}: the frame report counts the frames whose every
+     *                    answer came back within this many milliseconds of the frame's arrival; 0:
+     *                    none (frames are still counted, none is judged)
      */
     public record Options(String url, Protocol protocol, List<String> models, List<Double> rates, int concurrency, Duration duration,
-                          int batch, long seed, boolean together, Map<String, Double> sloMs, String token, Path caCert) {
+                          int batch, long seed, boolean together, Map<String, Double> sloMs, String token, Path caCert,
+                          double frameDeadlineMs) {
         public Options {
             sloMs = Map.copyOf(sloMs);
             models = List.copyOf(models);
             rates = List.copyOf(rates);
         }
 
+        /** Options without a frame deadline. */
+        public Options(String url, Protocol protocol, List<String> models, List<Double> rates, int concurrency, Duration duration,
+                       int batch, long seed, boolean together, Map<String, Double> sloMs, String token, Path caCert) {
+            this(url, protocol, models, rates, concurrency, duration, batch, seed, together, sloMs, token, caCert, 0);
+        }
+
         public Options(String url, List<String> models, List<Double> rates, int concurrency, Duration duration, int batch, long seed) {
-            this(url, Protocol.REST, models, rates, concurrency, duration, batch, seed, false, Map.of(), null, null);
+            this(url, Protocol.REST, models, rates, concurrency, duration, batch, seed, false, Map.of(), null, null, 0);
         }
 
         /** These options at other per-model rates (one step of a sweep). */
         public Options withRates(List<Double> r) {
-            return new Options(url, protocol, models, r, concurrency, duration, batch, seed, together, sloMs, token, caCert);
+            return new Options(url, protocol, models, r, concurrency, duration, batch, seed, together, sloMs, token, caCert, frameDeadlineMs);
         }
 
         /** How the load is offered, for reports. */
@@ -98,10 +108,28 @@ public final class LoadGenerator implements AutoCloseable {
                               double p50, double p90, double p99, double max, String firstError, double sloMs, long withinSlo,
                               double goodput) {}
 
+    /**
+     * What the frames of a {@code together} run saw: a frame is complete when every model answered
+     * its request OK, failed when any of them was refused or failed, lost otherwise (some answer
+     * never came). Latencies, in milliseconds over the complete frames, run from the frame's
+     * scheduled arrival to its last answer. {@code deadlineMs} is the bound frames were judged by
+     * (0: none), {@code withinDeadline} the complete frames within it and {@code withinDeadlineShare}
+     * their share of the frames sent (both 0 without a bound).
+     */
+    public record FrameReport(long sent, long complete, long failed, long lost, double p50, double p90, double p99, double max,
+                              double deadlineMs, long withinDeadline, double withinDeadlineShare) {}
+
     private static final long REFUSED_BACKOFF_MS = 20;
+
+    /** The frame deadline's errors, said the same way by the command line and here. */
+    public static final String FRAME_DEADLINE_TOGETHER =
+            "--frame-deadline-ms judges frames, which only --together sends: add --together or drop --frame-deadline-ms";
+    public static final String FRAME_DEADLINE_POSITIVE = "--frame-deadline-ms must be a positive number of milliseconds, not ";
 
     private final Options options;
     private final Transport<Object> transport;
+    /** The frames of a together run, null otherwise; a fresh count on every {@link #run}. */
+    private volatile Frames frames;
 
     @SuppressWarnings("unchecked")
     public LoadGenerator(Options options) {
@@ -113,6 +141,12 @@ public final class LoadGenerator implements AutoCloseable {
         }
         if (options.together() && (options.rates().isEmpty() || options.rates().stream().distinct().count() != 1)) {
             throw new ModelException("--together sends every model's requests at one rate: give --rate with one value");
+        }
+        if (!(options.frameDeadlineMs() >= 0) || Double.isInfinite(options.frameDeadlineMs())) {
+            throw new ModelException(FRAME_DEADLINE_POSITIVE + options.frameDeadlineMs());
+        }
+        if (options.frameDeadlineMs() > 0 && !options.together()) {
+            throw new ModelException(FRAME_DEADLINE_TOGETHER);
         }
         for (Map.Entry<String, Double> e : options.sloMs().entrySet()) {
             if (!options.models().contains(e.getKey())) {
@@ -157,14 +191,16 @@ public final class LoadGenerator implements AutoCloseable {
         long end = start + options.duration().toNanos();
         if (options.together()) {
             long seed = rnd.nextLong();
-            threads.add(Thread.ofPlatform().name("load-together").start(() -> openLoop(targets, end, seed, options.rates().getFirst())));
+            Frames f = new Frames(options.frameDeadlineMs());
+            frames = f;
+            threads.add(Thread.ofPlatform().name("load-together").start(() -> openLoop(targets, end, seed, options.rates().getFirst(), f)));
         }
         for (int k = 0; k < targets.size() && !options.together(); k++) {
             Target t = targets.get(k);
             if (!options.rates().isEmpty()) {
                 long seed = rnd.nextLong();
                 double rate = options.rates().get(k);
-                threads.add(Thread.ofPlatform().name("load-" + t.model).start(() -> openLoop(List.of(t), end, seed, rate)));
+                threads.add(Thread.ofPlatform().name("load-" + t.model).start(() -> openLoop(List.of(t), end, seed, rate, null)));
             } else {
                 for (int i = 0; i < options.concurrency(); i++) {
                     threads.add(Thread.ofVirtual().start(() -> closedLoop(t, end)));
@@ -191,6 +227,15 @@ public final class LoadGenerator implements AutoCloseable {
             out.add(t.report(seconds, options.sloMs().getOrDefault(t.model, 0.0)));
         }
         return out;
+    }
+
+    /**
+     * What the frames of the last {@link #run} saw; null unless the options send {@code together}
+     * (or before a run). Call it after {@code run}: answers that never came are then counted lost.
+     */
+    public FrameReport frames() {
+        Frames f = frames;
+        return f == null ? null : f.report();
     }
 
     @Override
@@ -272,7 +317,8 @@ public final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    private static double pct(long[] sorted, double p) {
+    /** The {@code p}th percentile of sorted nanoseconds, in milliseconds (0 when there are none). */
+    static double pct(long[] sorted, double p) {
         if (sorted.length == 0) {
             return 0;
         }
@@ -280,8 +326,11 @@ public final class LoadGenerator implements AutoCloseable {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
     }
 
-    /** Poisson arrivals at {@code rate}; each arrival sends one request to every one of {@code targets}. */
-    private void openLoop(List<Target> targets, long end, long seed, double rate) {
+    /**
+     * Poisson arrivals at {@code rate}; each arrival sends one request to every one of {@code
+     * targets}, and with {@code frames} (together mode, else null) is one frame of them.
+     */
+    private void openLoop(List<Target> targets, long end, long seed, double rate, Frames frames) {
         SplittableRandom rnd = new SplittableRandom(seed);
         double meanGapNanos = 1e9 / rate;
         long next = System.nanoTime();
@@ -295,9 +344,15 @@ public final class LoadGenerator implements AutoCloseable {
                 LockSupport.parkNanos(wait);
             }
             long scheduled = next;
+            Frames.Frame frame = frames == null ? null : frames.start(scheduled, targets.size());
             for (Target t : targets) {
                 t.sent.incrementAndGet();
-                CompletableFuture<?> f = transport.send(t.request).thenAccept(o -> t.record(scheduled, o));
+                CompletableFuture<?> f = transport.send(t.request).thenAccept(o -> {
+                    t.record(scheduled, o);
+                    if (frame != null) {
+                        frames.answered(frame, o.kind(), System.nanoTime());
+                    }
+                });
                 t.outstanding.add(f);
                 t.outstanding.removeIf(CompletableFuture::isDone);
             }

@@ -15,8 +15,16 @@ public final class LoadReport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One step of a run: the options it ran with (its rates) and what each model saw. */
-    public record Step(LoadGenerator.Options options, List<LoadGenerator.ModelReport> reports) {
+    /**
+     * One step of a run: the options it ran with (its rates), what each model saw, and what its
+     * frames saw (together mode; null otherwise).
+     */
+    public record Step(LoadGenerator.Options options, List<LoadGenerator.ModelReport> reports, LoadGenerator.FrameReport frames) {
+        /** A step without frames. */
+        public Step(LoadGenerator.Options options, List<LoadGenerator.ModelReport> reports) {
+            this(options, reports, null);
+        }
+
         /** The rate model {@code i} was offered in this step, requests per second (0 in a closed loop). */
         double rate(int i) {
             return options.rates().isEmpty() ? 0 : options.rates().get(i);
@@ -27,7 +35,8 @@ public final class LoadReport {
 
     /**
      * The steps as a JSON document: one step as {@code {"url", "protocol", "mode", "duration_s",
-     * "batch", "models": [...]}}, several as {@code {"sweep": [step, ...]}}.
+     * "batch", "models": [...]}} (together mode adds {@code "frames": {...}}), several as
+     * {@code {"sweep": [step, ...]}}.
      */
     public static String json(List<Step> steps) {
         if (steps.size() == 1) {
@@ -58,6 +67,9 @@ public final class LoadReport {
             }
             a.add(m);
         }
+        if (o.together() && s.frames() != null) {
+            root.set("frames", JSON.valueToTree(s.frames()));
+        }
         return root;
     }
 
@@ -79,6 +91,21 @@ public final class LoadReport {
         return b.toString();
     }
 
+    /** One step's frames in a line, e.g. {@code frames: sent 540, complete 531, failed 9, ...}. */
+    static String frames(LoadGenerator.FrameReport f, String at) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "frames%s: sent %d, complete %d, failed %d", at, f.sent(), f.complete(),
+                f.failed()));
+        if (f.lost() > 0) {
+            b.append(", lost ").append(f.lost());
+        }
+        b.append(String.format(Locale.ROOT, ", p50/p90/p99 %.1f/%.1f/%.1f ms", f.p50(), f.p90(), f.p99()));
+        if (f.deadlineMs() > 0) {
+            b.append(String.format(Locale.ROOT, ", within %s ms: %d (%.1f%%)", number(f.deadlineMs()), f.withinDeadline(),
+                    100 * f.withinDeadlineShare()));
+        }
+        return b.toString();
+    }
+
     private static String number(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
@@ -94,7 +121,8 @@ public final class LoadReport {
     /**
      * The steps as a table: one line per model (and per step, led by its rate, when there are
      * several), and with latency bounds two more columns: the bound and the answers per second
-     * within it. Then the first problem each model met, in words.
+     * within it. Then, in together mode, one line per step for its frames, and the first problem
+     * each model met, in words.
      */
     public static String table(List<Step> steps) {
         boolean sweep = steps.size() > 1;
@@ -118,6 +146,11 @@ public final class LoadReport {
                 } else {
                     b.append(String.format(Locale.ROOT, " %8s %11s%n", "-", "-"));
                 }
+            }
+        }
+        for (Step s : steps) {
+            if (s.options().together() && s.frames() != null) {
+                b.append(frames(s.frames(), sweep ? " at " + number(s.rate(0)) + "/s" : "")).append('\n');
             }
         }
         for (Step s : steps) {
