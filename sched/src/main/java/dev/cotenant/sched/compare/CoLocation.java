@@ -155,7 +155,13 @@ public final class CoLocation {
             schedules.put(p.name(), s);
         }
         List<PolicyResult> results = measure(device, schedules, byName, peer, plans, workload, o, notes);
-        return new Report(workload, device, plans, profiles, bound, results, outcome, notes);
+        LowerBound seen = LowerBound.of(profiles, device.cores(),
+                results.stream().filter(r -> r.schedule() != null).map(PolicyResult::timeline).toList());
+        if (seen.ms() < bound.ms()) {
+            notes.add(String.format(Locale.ROOT, "lower bound %.1f ms from the profile, %.1f ms with the fastest operator times the measured "
+                    + "rounds saw", bound.ms(), seen.ms()));
+        }
+        return new Report(workload, device, plans, profiles, seen, results, outcome, notes);
     }
 
     /**

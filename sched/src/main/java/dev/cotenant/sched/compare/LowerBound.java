@@ -8,6 +8,8 @@ import dev.cotenant.gpusim.sim.Sharing;
 import dev.cotenant.gpusim.sim.Simulator;
 import dev.cotenant.gpusim.sim.Submission;
 import dev.cotenant.sched.device.Profile;
+import dev.cotenant.sched.device.Timeline;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -33,6 +35,21 @@ public record LowerBound(double workMs, double criticalPathMs) {
             path = Math.max(path, p.criticalPathNanos());
         }
         return new LowerBound(work / cores / 1e6, path / 1e6);
+    }
+
+    /**
+     * As {@link #of(List, int)}, with every operator's fastest time also taken from the rounds in
+     * {@code seen} ({@link Profile#withFastestSeen}): a profile taken through a slow spell of a
+     * shared machine put the bound above a makespan that was then measured (mix (h), 2026-12-07,
+     * bench/RESULTS.md). Every operator of the sequential policy runs whole, so with its rounds
+     * among {@code seen} the bound is at most sequential's fastest round.
+     */
+    public static LowerBound of(List<Profile> profiles, int cores, List<Timeline> seen) {
+        List<Profile> refined = new ArrayList<>();
+        for (int t = 0; t < profiles.size(); t++) {
+            refined.add(profiles.get(t).withFastestSeen(t, seen));
+        }
+        return of(refined, cores);
     }
 
     /**

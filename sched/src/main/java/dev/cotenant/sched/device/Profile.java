@@ -1,6 +1,7 @@
 package dev.cotenant.sched.device;
 
 import dev.cotenant.sched.schedule.CompactSchedule;
+import dev.cotenant.sched.schedule.Task;
 import java.util.List;
 
 /**
@@ -56,6 +57,40 @@ public record Profile(String tenant, List<String> opNames, long[][][] nanos, dou
     public double demand(int op) {
         int cores = nanos[op].length - 1;
         return (double) nanos[op][1][0] / Math.max(1, nanos[op][cores][0]);
+    }
+
+    /**
+     * This profile with each operator's fastest times also taken from what tenant {@code tenant}
+     * ran in {@code timelines}: a task that ran an operator unsplit on t threads is one more sample
+     * of its time on t threads. Running beside other tenants only slows an operator down, so the
+     * fewest nanoseconds seen anywhere are still no less than its fastest time, and nearer to it
+     * than a profile taken while the machine was slow. The measured times ({@link #nanos}) are
+     * left as profiled: they are what a schedule is planned with.
+     */
+    public Profile withFastestSeen(int tenant, List<Timeline> timelines) {
+        long[][][] seen = new long[fastest.length][][];
+        for (int op = 0; op < seen.length; op++) {
+            seen[op] = new long[fastest[op].length][];
+            for (int t = 0; t < fastest[op].length; t++) {
+                seen[op][t] = fastest[op][t].clone();
+            }
+        }
+        for (Timeline tl : timelines) {
+            for (int i = 0; i < tl.tasks().size(); i++) {
+                Task task = tl.tasks().get(i);
+                if (task.tenant() != tenant || task.parts() != 1 || task.op() >= seen.length || task.threads() >= seen[task.op()].length) {
+                    continue;
+                }
+                long[] at = seen[task.op()][task.threads()];
+                for (int r = 0; r < tl.rounds(); r++) {
+                    long d = tl.end()[r][i] - tl.start()[r][i];
+                    if (d > 0 && (at[0] < 0 || d < at[0])) {
+                        at[0] = d;
+                    }
+                }
+            }
+        }
+        return new Profile(tenant(), opNames, nanos, bytesPerFlop, flops, seen);
     }
 
     /** Sum of the best solo times: the tenant alone, one operator after another. */
