@@ -276,6 +276,9 @@ public final class ConvBlocked {
         w.parallelFor(units.count(), 1, units::compute);
     }
 
+    /** Floats a chunk of the border copy holds at least, so that short rows go several to a chunk. */
+    private static final int COPY_GRAIN = 4096;
+
     /** Copies images {@code [n0, n0 + images)} into the interiors of their zero-bordered buffers. */
     private static void border(float[] x, int xOff, int n0, int images, Geometry g, float[] pad, Workers w) {
         if (g.subsampled()) {
@@ -287,19 +290,20 @@ public final class ConvBlocked {
         int wp = g.wp();
         int cols = Math.min(g.w(), wp - g.pl()) * lanes;
         int planes = g.planes();
-        w.parallelFor(images * planes, 4, (s, e) -> {
+        int rows = Math.max(0, Math.min(g.h(), hp - g.pt()));
+        int perImage = planes * rows;
+        // A unit per input row, not per plane: a stem's three planes were one chunk, copied by one
+        // thread while the other waited (a 224x224 RGB image on two Zen 3 cores: median 18.9 ->
+        // 16.1 us, fastest 18.3 -> 13.6; small beside the stem's 0.27 ms, but serial).
+        w.parallelFor(images * perImage, Math.max(1, COPY_GRAIN / Math.max(1, cols)), (s, e) -> {
             for (int u = s; u < e; u++) {
-                int n = u / planes;
-                int p = u % planes;
-                int from = xOff + (n0 + n) * g.inputImage() + p * g.h() * g.w() * lanes;
-                int to = n * g.paddedImage() + p * hp * wp * lanes;
-                for (int ih = 0; ih < g.h(); ih++) {
-                    int r = ih + g.pt();
-                    if (r >= hp) {
-                        break;
-                    }
-                    System.arraycopy(x, from + ih * g.w() * lanes, pad, to + (r * wp + g.pl()) * lanes, cols);
-                }
+                int n = u / perImage;
+                int rest = u - n * perImage;
+                int p = rest / rows;
+                int ih = rest - p * rows;
+                int from = xOff + (n0 + n) * g.inputImage() + (p * g.h() + ih) * g.w() * lanes;
+                int to = n * g.paddedImage() + ((p * hp + ih + g.pt()) * wp + g.pl()) * lanes;
+                System.arraycopy(x, from, pad, to, cols);
             }
         });
     }
