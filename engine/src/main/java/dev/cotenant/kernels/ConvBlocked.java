@@ -273,6 +273,9 @@ public final class ConvBlocked {
         if (padded) {
             border(x, xOff, n0, images, g, pad, w);
         }
+        if (units.packs()) {
+            w.parallelFor(units.tiles(), 1, units::pack);
+        }
         w.parallelFor(units.count(), 1, units::compute);
     }
 

@@ -31,6 +31,17 @@ final class ConvUnits {
      * 56x56) 11.6 against 20.4 ms for the read ahead.
      */
     private static final int READ_AHEAD_PLANES = 32;
+    /**
+     * The fewest output blocks for which a 1x1 layer packs its tiles ({@link ConvPackedTiles}): the
+     * packing pass costs about a cycle per input value, and the faster loop repays that from some
+     * 55 outputs on (bench/RESULTS.md, "The lead: a tile's input read at linear offsets"). An image
+     * whose input is larger than half of L2 is not packed: the pass then adds a trip to memory, and
+     * MobileNetV2's 16 > 96 at 112x112 (800 KB) ran 4% slower packed, where the layers from 56x56
+     * down ran 11-21% faster (one Zen 3 core).
+     */
+    private static final int PACK_BLOCKS = 384 / 8;
+    /** Each caller thread's buffer for packed tiles, grown to the largest layer it has run. */
+    private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
 
     private final Geometry g;
     // The tiles: `width` pixels along a row (byRow, perRow to a row) or P along the flattened plane.
@@ -54,6 +65,10 @@ final class ConvUnits {
     private final boolean byTiles;
     // Whether a group reads its input ahead before its first pair (see READ_AHEAD_PLANES).
     private final boolean readsAhead;
+    // Whether the tiles are packed first (ConvPackedTiles), into `packed`, `steps * P` floats a tile.
+    private final boolean packs;
+    private final float[] packed;
+    private final int[] koff;
     // What the tiles read: the input from srcOff, image by image; K chunk by chunk.
     private final float[] src;
     private final int srcOff;
@@ -143,8 +158,14 @@ final class ConvUnits {
         rowStep = g.rowStride() * g.cols() * lanes;
         colStep = g.colStride() * lanes;
         kc = chunk(g);
-        readsAhead = byTiles && !byRow && rowStep == ow * colStep && g.planes() >= READ_AHEAD_PLANES;
         chunks = chunks(koff, steps, kc);
+        this.koff = koff;
+        // Flat tiles of 8 on a plane read without gaps, a 1x1 kernel: every pair reads the packed tiles.
+        packs = SPLIT && !byRow && rowStep == ow * colStep && g.kh() * g.kw() == 1 && g.blockedInput()
+                && kind == ConvTiles.runKind(P, L, true) && g.outBlocks() % 2 == 0 && g.outBlocks() >= PACK_BLOCKS
+                && 4L * g.inputImage() <= L2_BYTES / 2;
+        readsAhead = !packs && byTiles && !byRow && rowStep == ow * colStep && g.planes() >= READ_AHEAD_PLANES;
+        packed = packs ? packBuffer((long) tiles * steps * P) : null;
     }
 
     /**
@@ -217,6 +238,35 @@ final class ConvUnits {
         }
         int chunks = Workers.CHUNKS_PER_THREAD * threads;
         return (rowGroups + chunks - 1) / chunks * chunks;
+    }
+
+    private static float[] packBuffer(long floats) {
+        float[] b = PACKED.get();
+        if (b.length < floats) {
+            b = new float[Math.toIntExact(floats)];
+            PACKED.set(b);
+        }
+        return b;
+    }
+
+    /** Whether {@link #pack} must run over all {@link #tiles} before {@link #compute}. */
+    boolean packs() {
+        return packs;
+    }
+
+    /** The tiles of the call, what {@link #pack} ranges over. */
+    int tiles() {
+        return tiles;
+    }
+
+    /** Packs tiles {@code [s, e)}, every step of each (see {@link ConvPackedTiles#pack}). */
+    void pack(int s, int e) {
+        for (int t = s; t < e; t++) {
+            int n = t / perImage;
+            int p0 = (t - n * perImage) * P;
+            ConvPackedTiles.pack(src, srcOff + n * srcImage + p0 * colStep, koff, steps, Math.min(P, pixels - p0), packed,
+                    t * steps * P);
+        }
     }
 
     /** The number of units: what {@link #compute} ranges over (whole groups when tile-major). */
@@ -300,6 +350,8 @@ final class ConvUnits {
         boolean clamps = this.clamps, pointwise = this.pointwise;
         float lo = this.lo, hi = this.hi;
         GemmEpilogue ep = this.ep;
+        boolean packs = this.packs;
+        float[] packed = this.packed;
         boolean two = 2 * q + 1 < g.outBlocks();
         boolean oneBlock = oneKernel && !two;
         int k1 = Math.min(steps, k0 + kc);
@@ -322,6 +374,21 @@ final class ConvUnits {
             int y1 = two ? y0 + pixels * L : -1;
             int r0 = res == null ? -1 : rFirst + n * outImage + (2 * q * pixels + p0) * L;
             int r1 = res == null || !two ? -1 : r0 + pixels * L;
+            if (packs) {
+                int xo = (t * steps + k0) * P;
+                if (init == 1 && last && rows == P) {
+                    ConvPackedTiles.whole(packed, xo, chunk, wt, wo, bias, q * 2 * L, res, r0, r1, y, y0, y1, clamps, lo, hi);
+                } else {
+                    start(y, y0, y1, rows, init, bias, q * 2 * L, res, r0, r1, acc);
+                    ConvPackedTiles.acc(packed, xo, chunk, wt, wo, acc, rows);
+                    finish(acc, y, y0, y1, rows, last && clamps, lo, hi);
+                }
+                if (last && pointwise) {
+                    ep.activate(y, y0, rows * L);
+                    ep.activate(y, y1, rows * L);
+                }
+                continue;
+            }
             int b = linear ? at + p0 * colStep : base[0];
             boolean run = kind >= 0 && (linear || base[rows - 1] - b == (rows - 1) * runStride)
                     && b + (SPLIT && rows <= 4 ? reach - 4 * runStride : reach) < src.length;

@@ -61,6 +61,13 @@ class ConvBlockedTest {
                 {40 * L, 14, 14, 3 * L, 1, 1, 1, 1, 0, 0, 2, 1},
                 {2 * L, 28, 28, 2 * L + 1, 1, 1, 1, 1, 0, 0, 1, 1},
                 {L, 28, 28, 2 * L, 3, 3, 1, 1, 1, 1, 1, 1},
+                // 1x1 layers with 12 output blocks or more, whose tiles are packed first
+                // (16 registers): a last tile of four pixels and of one, two K chunks, full tiles
+                // only, and one cut between block pairs.
+                {2 * L, 14, 14, 12 * L, 1, 1, 1, 1, 0, 0, 2, 1},
+                {ConvBlocked.KC + L, 7, 7, 14 * L, 1, 1, 1, 1, 0, 0, 1, 1},
+                {L, 16, 16, 12 * L, 1, 1, 1, 1, 0, 0, 1, 1},
+                {3 * L, 8, 12, 16 * L, 1, 1, 1, 1, 0, 0, 3, 1},
         };
         Activation[] acts = {null, new Activation.Relu(), new Activation.Clip(0f, 6f), new Activation.Sigmoid()};
         try (Workers two = Workers.create(2)) {
@@ -174,12 +181,20 @@ class ConvBlockedTest {
         // One chunk and an odd last block: the one-block kernel adds the residual too.
         residual(L, 6, 7, 3 * L);
         residual(L, 6, 7, L);
+        // 1x1 with packed tiles: one chunk (a last tile of four pixels), then two.
+        residual(2 * L, 14, 14, 12 * L, 1);
+        residual(ConvBlocked.KC + L, 7, 7, 12 * L, 1);
     }
 
     private void residual(int c, int h, int w, int m) {
-        ConvBlocked.Geometry g = new ConvBlocked.Geometry(c, h, w, m, 3, 3, 1, 1, 1, 1, 1, 1, h, w, true);
+        residual(c, h, w, m, 3);
+    }
+
+    private void residual(int c, int h, int w, int m, int k) {
+        int p = k / 2;
+        ConvBlocked.Geometry g = new ConvBlocked.Geometry(c, h, w, m, k, k, 1, 1, 1, 1, p, p, h, w, true);
         float[] x = random(c * h * w);
-        float[] wt = random(m * c * 9);
+        float[] wt = random(m * c * k * k);
         float[] bias = random(m);
         float[] res = random(m * h * w);
         float[] packed = new float[g.packedWeights()];
@@ -196,9 +211,9 @@ class ConvBlockedTest {
         float[] y = new float[m * h * w];
         ChannelBlocks.fromBlocked(yb, 0, 1, m, h * w, y, 0, Workers.single());
         double[] want = ConvReference.conv(TestArrays.toDouble(x), new int[] {1, c, h, w}, TestArrays.toDouble(wt), m, TestArrays.toDouble(bias), 1,
-                new ConvReference.Window(new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, new int[] {h, w}));
+                new ConvReference.Window(new int[] {k, k}, new int[] {1, 1}, new int[] {1, 1}, new int[] {p, p}, new int[] {h, w}));
         for (int i = 0; i < want.length; i++) {
-            assertEquals(Math.max(0, want[i] + res[i]), y[i], 1e-4, "c=" + c + " m=" + m + " at " + i);
+            assertEquals(Math.max(0, want[i] + res[i]), y[i], 1e-4 * Math.max(1, Math.abs(want[i])), "c=" + c + " m=" + m + " k=" + k + " at " + i);
         }
     }
 
