@@ -24,7 +24,20 @@ final class ConvPackedTiles {
     /** Pixels of a packed tile: one step's values of a tile lie this far apart from the next step's. */
     static final int P = ConvBlocked.P;
 
+    /** Each caller thread's buffer for packed tiles, grown to the largest layer it has run. */
+    private static final ThreadLocal<float[]> BUFFER = ThreadLocal.withInitial(() -> new float[0]);
+
     private ConvPackedTiles() {}
+
+    /** The calling thread's buffer for packed tiles, at least {@code floats} long. */
+    static float[] buffer(long floats) {
+        float[] b = BUFFER.get();
+        if (b.length < floats) {
+            b = new float[Math.toIntExact(floats)];
+            BUFFER.set(b);
+        }
+        return b;
+    }
 
     /**
      * Lays out {@code steps} steps of a tile of {@code rows} pixels, {@code L} floats apart in

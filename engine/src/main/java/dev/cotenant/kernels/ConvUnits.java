@@ -40,8 +40,6 @@ final class ConvUnits {
      * down ran 11-21% faster (one Zen 3 core).
      */
     private static final int PACK_BLOCKS = 384 / 8;
-    /** Each caller thread's buffer for packed tiles, grown to the largest layer it has run. */
-    private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
 
     private final Geometry g;
     // The tiles: `width` pixels along a row (byRow, perRow to a row) or P along the flattened plane.
@@ -165,7 +163,7 @@ final class ConvUnits {
                 && kind == ConvTiles.runKind(P, L, true) && g.outBlocks() % 2 == 0 && g.outBlocks() >= PACK_BLOCKS
                 && 4L * g.inputImage() <= L2_BYTES / 2;
         readsAhead = !packs && byTiles && !byRow && rowStep == ow * colStep && g.planes() >= READ_AHEAD_PLANES;
-        packed = packs ? packBuffer((long) tiles * steps * P) : null;
+        packed = packs ? ConvPackedTiles.buffer((long) tiles * steps * P) : null;
     }
 
     /**
@@ -238,15 +236,6 @@ final class ConvUnits {
         }
         int chunks = Workers.CHUNKS_PER_THREAD * threads;
         return (rowGroups + chunks - 1) / chunks * chunks;
-    }
-
-    private static float[] packBuffer(long floats) {
-        float[] b = PACKED.get();
-        if (b.length < floats) {
-            b = new float[Math.toIntExact(floats)];
-            PACKED.set(b);
-        }
-        return b;
     }
 
     /** Whether {@link #pack} must run over all {@link #tiles} before {@link #compute}. */
