@@ -1,8 +1,6 @@
 package dev.cotenant.kernels;
 
 import dev.cotenant.kernels.ConvBlocked.Geometry;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * One call of {@link ConvBlocked#run}, cut into work: the output's pixels into tiles, the tiles
@@ -16,7 +14,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class ConvUnits {
 
-    private static final VectorSpecies<Float> S = ConvBlocked.S;
     private static final int L = ConvBlocked.L;
     private static final int P = ConvBlocked.P;
     private static final int KC = ConvBlocked.KC;
@@ -326,6 +323,10 @@ final class ConvUnits {
      * for the JIT to inline, and every tile would pay a call with some twenty arguments.
      */
     private void computeChunk(int q, int t0, int t1, int k0, int[] base, float[] acc) {
+        if (packs) {
+            computePacked(q, t0, t1, k0, acc);
+            return;
+        }
         // The loop's values in locals (see the class comment), several to a line to keep the loop in view.
         int perImage = this.perImage, perRow = this.perRow, width = this.width, ow = this.ow, pixels = this.pixels;
         boolean byRow = this.byRow;
@@ -339,8 +340,6 @@ final class ConvUnits {
         boolean clamps = this.clamps, pointwise = this.pointwise;
         float lo = this.lo, hi = this.hi;
         GemmEpilogue ep = this.ep;
-        boolean packs = this.packs;
-        float[] packed = this.packed;
         boolean two = 2 * q + 1 < g.outBlocks();
         boolean oneBlock = oneKernel && !two;
         int k1 = Math.min(steps, k0 + kc);
@@ -363,21 +362,6 @@ final class ConvUnits {
             int y1 = two ? y0 + pixels * L : -1;
             int r0 = res == null ? -1 : rFirst + n * outImage + (2 * q * pixels + p0) * L;
             int r1 = res == null || !two ? -1 : r0 + pixels * L;
-            if (packs) {
-                int xo = (t * steps + k0) * P;
-                if (init == 1 && last && rows == P) {
-                    ConvPackedTiles.whole(packed, xo, chunk, wt, wo, bias, q * 2 * L, res, r0, r1, y, y0, y1, clamps, lo, hi);
-                } else {
-                    start(y, y0, y1, rows, init, bias, q * 2 * L, res, r0, r1, acc);
-                    ConvPackedTiles.acc(packed, xo, chunk, wt, wo, acc, rows);
-                    finish(acc, y, y0, y1, rows, last && clamps, lo, hi);
-                }
-                if (last && pointwise) {
-                    ep.activate(y, y0, rows * L);
-                    ep.activate(y, y1, rows * L);
-                }
-                continue;
-            }
             int b = linear ? at + p0 * colStep : base[0];
             boolean run = kind >= 0 && (linear || base[rows - 1] - b == (rows - 1) * runStride)
                     && b + (SPLIT && rows <= 4 ? reach - 4 * runStride : reach) < src.length;
@@ -395,7 +379,7 @@ final class ConvUnits {
             } else if (run && init == 1 && last && rows == full && oneBlock) {
                 ConvWholeTiles.one(kind, src, b, ko, chunk, wt, wo, bias, q * 2 * L, res, r0, y, y0, clamps, lo, hi);
             } else {
-                start(y, y0, y1, rows, init, bias, q * 2 * L, res, r0, r1, acc);
+                ScratchTile.start(y, y0, y1, rows, init, bias, q * 2 * L, res, r0, r1, acc);
                 if (run && SPLIT && rows <= 4) {
                     ConvSplitTiles.head(kind, src, b, ko, chunk, wt, wo, acc);
                 } else if (run && SPLIT) {
@@ -409,13 +393,51 @@ final class ConvUnits {
                     ConvTiles.tile(src, base[1] - b, base[2] - b, base[3] - b, base[4] - b, base[5] - b,
                             base[6] - b, base[7] - b, b, ko, chunk, wt, wo, acc);
                 }
-                finish(acc, y, y0, y1, rows, last && clamps, lo, hi);
+                ScratchTile.finish(acc, y, y0, y1, rows, last && clamps, lo, hi);
             }
             if (last && pointwise) {
                 ep.activate(y, y0, rows * L);
                 if (y1 >= 0) {
                     ep.activate(y, y1, rows * L);
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #computeChunk} for packed tiles ({@link ConvPackedTiles}): flat tiles of P pixels, both
+     * blocks of every pair, each tile's steps at {@code (t steps + k) P} of {@link #packed}.
+     */
+    private void computePacked(int q, int t0, int t1, int k0, float[] acc) {
+        int perImage = this.perImage, pixels = this.pixels, steps = this.steps, yFirst = this.yFirst, rFirst = this.rFirst;
+        int outImage = this.outImage;
+        float[] packed = this.packed, wt = this.wt, bias = this.bias, y = this.y, res = this.res;
+        boolean clamps = this.clamps, pointwise = this.pointwise;
+        float lo = this.lo, hi = this.hi;
+        int k1 = Math.min(steps, k0 + kc);
+        boolean last = k1 == steps;
+        int init = k0 > 0 ? 2 : 1;
+        int chunk = k1 - k0;
+        int wo = (q * steps + k0) * 2 * L;
+        for (int t = t0; t < t1; t++) {
+            int n = t / perImage;
+            int p0 = (t - n * perImage) * P;
+            int rows = Math.min(P, pixels - p0);
+            int y0 = yFirst + n * outImage + (2 * q * pixels + p0) * L;
+            int y1 = y0 + pixels * L;
+            int r0 = res == null ? -1 : rFirst + n * outImage + (2 * q * pixels + p0) * L;
+            int r1 = res == null ? -1 : r0 + pixels * L;
+            int xo = (t * steps + k0) * P;
+            if (init == 1 && last && rows == P) {
+                ConvPackedTiles.whole(packed, xo, chunk, wt, wo, bias, q * 2 * L, res, r0, r1, y, y0, y1, clamps, lo, hi);
+            } else {
+                ScratchTile.start(y, y0, y1, rows, init, bias, q * 2 * L, res, r0, r1, acc);
+                ConvPackedTiles.acc(packed, xo, chunk, wt, wo, acc, rows);
+                ScratchTile.finish(acc, y, y0, y1, rows, last && clamps, lo, hi);
+            }
+            if (last && pointwise) {
+                ep.activate(y, y0, rows * L);
+                ep.activate(y, y1, rows * L);
             }
         }
     }
@@ -451,48 +473,5 @@ final class ConvUnits {
             }
         }
         return p0;
-    }
-
-    /**
-     * The tile's starting values into {@code t} (pixel r, block j at {@code (2r + j) L}): the bias
-     * plus the residual on the first chunk, what an earlier chunk stored in y on later ones.
-     */
-    private static void start(float[] y, int y0, int y1, int rows, int init, float[] bias, int bo, float[] res, int r0, int r1,
-                              float[] t) {
-        for (int j = 0; j < 2; j++) {
-            int yj = j == 0 ? y0 : y1;
-            int rj = j == 0 ? r0 : r1;
-            FloatVector b = init == 1 ? FloatVector.fromArray(S, bias, bo + j * L) : FloatVector.zero(S);
-            for (int r = 0; r < P; r++) {
-                FloatVector v = b;
-                if (r < rows && yj >= 0) {
-                    if (init == 2) {
-                        v = FloatVector.fromArray(S, y, yj + r * L);
-                    } else if (init == 1 && rj >= 0) {
-                        v = v.add(FloatVector.fromArray(S, res, rj + r * L));
-                    }
-                }
-                v.intoArray(t, (2 * r + j) * L);
-            }
-        }
-    }
-
-    /** The tile from {@code t} into y: its {@code rows} pixels of each existing block, clamped when asked. */
-    private static void finish(float[] t, float[] y, int y0, int y1, int rows, boolean clamp, float lo, float hi) {
-        FloatVector lv = FloatVector.broadcast(S, lo);
-        FloatVector hv = FloatVector.broadcast(S, hi);
-        for (int j = 0; j < 2; j++) {
-            int yj = j == 0 ? y0 : y1;
-            if (yj < 0) {
-                continue;
-            }
-            for (int r = 0; r < rows; r++) {
-                FloatVector v = FloatVector.fromArray(S, t, (2 * r + j) * L);
-                if (clamp) {
-                    v = v.max(lv).min(hv);
-                }
-                v.intoArray(y, yj + r * L);
-            }
-        }
     }
 }
