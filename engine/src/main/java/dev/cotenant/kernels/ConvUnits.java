@@ -30,11 +30,12 @@ final class ConvUnits {
     private static final int READ_AHEAD_PLANES = 32;
     /**
      * The fewest output blocks for which a 1x1 layer packs its tiles ({@link ConvPackedTiles}): the
-     * packing pass costs about a cycle per input value, and the faster loop repays that from some
-     * 55 outputs on (bench/RESULTS.md, "The lead: a tile's input read at linear offsets"). An image
-     * whose input is larger than half of L2 is not packed: the pass then adds a trip to memory, and
-     * MobileNetV2's 16 > 96 at 112x112 (800 KB) ran 4% slower packed, where the layers from 56x56
-     * down ran 11-21% faster (one Zen 3 core).
+     * packing pass costs about a cycle per input value, which the faster loop repays only over
+     * enough outputs. One Zen 3 core, old and new engine alternating in one JVM: from 384 outputs
+     * every layer tried ran 0-9% faster at batch 1 and 2-20% at batch 8 (ResNet-50's 256 > 1024 at
+     * 14x14 9%, MobileNetV2's 320 > 1280 at 7x7 7% and 20%), while 576 > 96 at 14x14 lost 22% at
+     * batch 8 and 32 > 192 at 28x28 1-4%. An image whose input is larger than half of L2 is not
+     * packed: the pass then adds a trip to memory (16 > 96 at 112x112, 800 KB: 4% slower).
      */
     private static final int PACK_BLOCKS = 384 / 8;
 
